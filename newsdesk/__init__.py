@@ -1,0 +1,1 @@
+"""newsdesk: event-driven news ingestion (domain package; no Celery, no web framework)."""

@@ -1,0 +1,117 @@
+"""Domain types shared by every stage: fetched pages, articles and their parts."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class QuoteKind(str, Enum):
+    DIRECT = "direct"  # quotation marks or a quoted blockquote
+    INDIRECT = "indirect"  # reported speech: "Shuja said that ..."
+    EXCERPT = "excerpt"  # passage quoted from a publication ("Washington Post:" + blockquote)
+
+
+class CreditRole(str, Enum):
+    AUTHOR = "author"
+    PHOTO = "photo"
+    WIRE = "wire"
+    SOURCE = "source"
+
+
+class Image(_Model):
+    url: str
+    caption: str | None = None
+    credit: str | None = None
+
+
+class Quote(_Model):
+    text: str
+    speaker: str | None = None
+    kind: QuoteKind = QuoteKind.DIRECT
+    paragraph: int | None = Field(default=None, description="index of the body paragraph it stands in")
+
+
+class Credit(_Model):
+    role: CreditRole
+    name: str
+    agency: str | None = None
+    text: str = Field(default="", description="the text the credit was read from")
+
+
+class FetchedPage(_Model):
+    """A downloaded response, as kept in the page store."""
+
+    url: str = Field(description="the URL that was asked for")
+    final_url: str = Field(description="the URL after redirects")
+    status: int
+    headers: dict[str, str] = Field(default_factory=dict)
+    fetched_at: datetime
+    source: str | None = None
+    body: bytes = b""
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class Article(_Model):
+    """A normalized news article: the parser's output and the index's input."""
+
+    url: str
+    canonical_url: str
+    title: str | None = None
+    section: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    authors: list[str] = Field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    source: str | None = Field(default=None, description="the configured source it was crawled from")
+    body: str = ""
+    images: list[Image] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    credits: list[Credit] = Field(default_factory=list)
+    fetched_at: datetime | None = None
+
+    @property
+    def id(self) -> str:
+        return article_id(self.canonical_url)
+
+
+class Outcome(str, Enum):
+    """The last thing that happened to a URL or a task, as the crawl log records it."""
+
+    FETCHED = "fetched"
+    NOT_MODIFIED = "not_modified"
+    PARSED = "parsed"
+    INDEXED = "indexed"
+    SKIPPED_ROBOTS = "skipped_robots"
+    REFUSED = "refused"
+    FAILED = "failed"
+
+
+class Source(_Model):
+    """A configured news source: where to discover article URLs and how often."""
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+    feeds: list[str] = Field(default_factory=list)
+    sitemaps: list[str] = Field(default_factory=list)
+    sections: list[str] = Field(default_factory=list)
+    article_pattern: str | None = Field(default=None, description="regex an article link on a section page matches")
+    interval: int = Field(default=900, ge=10, description="seconds between polls")
+    cron: str | None = None
+    paused: bool = False
+
+
+def article_id(canonical_url: str) -> str:
+    """Stable document id: a fingerprint of the canonical URL, so re-indexing overwrites."""
+    return hashlib.sha1(canonical_url.encode("utf-8")).hexdigest()[:24]

@@ -1,0 +1,72 @@
+"""The one typed settings object, read from NEWSDESK_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="NEWSDESK_", env_file=None, extra="ignore")
+
+    # --- distributed mode: each URL switches one component on; unset means embedded ---
+    redis_url: str | None = Field(default=None, description="Celery broker and crawl state; unset = in-process")
+    elasticsearch_url: str | None = Field(default=None, description="search index; unset = embedded SQLite FTS5")
+    index_prefix: str = "newsdesk"
+
+    # --- storage ---
+    data_dir: Path = Path("data")
+
+    # --- fetching ---
+    user_agent: str = "newsdesk/0.1 (+news ingestion; contact: ops@example.org)"
+    allow_private_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="hosts or CIDRs the fetcher may reach although private/loopback (comma separated)",
+    )
+    fetch_timeout: float = 20.0
+    max_body_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    per_host_rate: float = Field(default=1.0, description="requests per second per host, across all fetchers")
+    per_host_concurrency: int = 2
+    obey_robots: bool = True
+
+    # --- workers ---
+    task_time_limit: int = 120
+    max_retries: int = 5
+
+    # --- services ---
+    admin_key: str | None = None
+    sources_file: Path | None = None
+
+    @field_validator("allow_private_hosts", mode="before")
+    @classmethod
+    def _split_csv(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("redis_url", "elasticsearch_url", "admin_key", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def distributed(self) -> bool:
+        return self.redis_url is not None
+
+    @property
+    def pages_dir(self) -> Path:
+        return self.data_dir / "pages"
+
+    @property
+    def embedded_index_path(self) -> Path:
+        return self.data_dir / "index.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
