@@ -1,0 +1,103 @@
+"""Main text: trafilatura over a pre-cleaned tree, then line filters; paragraphs in page order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newsdesk.extraction import rules
+
+_TOKEN_RE = re.compile("|".join(re.escape(t) for t in rules.DISCARD_CLASS_TOKENS), re.IGNORECASE)
+_ATTR_XPATH = etree.XPath("//*[@class or @id]")
+_TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
+_LIST_XPATH = etree.XPath("//ul|//ol")
+_WS = re.compile(r"\s+")
+
+
+def _text_len(el: HtmlElement) -> int:
+    return len(_WS.sub(" ", el.text_content() or "").strip())
+
+
+def _drop(el: HtmlElement) -> None:
+    """Remove an element but keep its tail text in place."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail and tail.strip():
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def preclean(tree: HtmlElement) -> None:
+    """Remove widgets, captions and credit spans from the tree (in place) before the body pass.
+
+    A class/id match is only removed when it holds a small share of the page text, so a
+    container whose class merely mentions "share" cannot take the story with it."""
+    body = tree.find("body")
+    total = _text_len(body if body is not None else tree) or 1
+    for el in _TAG_XPATH(tree):
+        if el.tag == "form" and _text_len(el) > 0.5 * total:
+            continue  # some sites wrap the whole page in a form
+        _drop(el)
+    for el in _ATTR_XPATH(tree):
+        if el.tag in ("html", "body", "article", "main") or not isinstance(el.tag, str):
+            continue
+        if not _TOKEN_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+            continue
+        if el.getparent() is None:
+            continue
+        if _text_len(el) < 0.2 * total and len(el.findall(".//p")) < 4:
+            _drop(el)
+    for el in _LIST_XPATH(tree):
+        if el.getparent() is None or len(el) < rules.LINK_LIST_MIN_ITEMS:
+            continue
+        n = _text_len(el)
+        links = sum(_text_len(a) for a in el.iter("a"))
+        if n and links >= rules.LINK_LIST_DENSITY * n:
+            _drop(el)
+
+
+def clean_lines(lines: Iterable[str], drop: set[str]) -> list[str]:
+    """Drop boilerplate lines, photo credits and known captions; normalize whitespace."""
+    out: list[str] = []
+    for line in lines:
+        line = _WS.sub(" ", line).strip()
+        if not line:
+            continue
+        if line in drop or rules.BOILERPLATE_LINE.match(line) or (len(line) < 90 and rules.CREDIT_LINE.match(line)):
+            continue
+        out.append(line)
+    return out
+
+
+def extract_paragraphs(
+    tree: HtmlElement, url: str | None, drop: set[str] | None = None, title: str | None = None
+) -> list[str]:
+    """The article's paragraphs (tree is modified: pre-cleaned; trafilatura works on its own copy).
+
+    drop: exact lines never to keep (image captions and credits found earlier); title: the
+    headline, dropped when trafilatura repeats it as the first line."""
+    preclean(tree)
+    text = trafilatura.extract(
+        tree, url=url, include_comments=False, include_tables=True, deduplicate=False,
+        with_metadata=False, output_format="txt",
+    )
+    if not text:
+        return []
+    lines = clean_lines(text.split("\n"), drop or set())
+    if title and lines and _norm(lines[0]) == _norm(title):
+        lines = lines[1:]
+    return lines
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip().casefold()

@@ -1,0 +1,144 @@
+"""Extraction rules as data: speech verbs, credit patterns, agency names, source phrases, discard selectors."""
+
+from __future__ import annotations
+
+import re
+
+# --- sizes and thresholds -------------------------------------------------------------------
+MAX_HTML_CHARS = 5_000_000  # larger documents are truncated to this many characters before parsing
+MAX_INPUT_BYTES = 60_000_000  # anything larger is refused outright (never decoded)
+MAX_TREE_DEPTH = 400  # lxml caps nesting itself; deeper trees are flattened by the parser
+MIN_BODY_CHARS = 25  # less main text than this and the page is "not an article"
+SHORT_QUOTE_WORDS = 4  # quoted strings shorter than this need a speech cue to count as quotes
+
+# --- discard: parts of a page that are never body text (removed before the body pass) ---------
+# Each token is matched against class and id attributes (contains, case-insensitive).
+DISCARD_CLASS_TOKENS = (
+    "newsletter", "subscribe", "signup", "sign-up", "share", "social", "related", "recommended",
+    "comments", "comment-", "disqus", "advert", "ad-slot", "sponsor", "promo", "outbrain", "taboola",
+    "breadcrumb", "byline", "caption", "credit", "cookie",
+    "most-popular", "trending", "read-more", "readmore", "author-bio", "tags",
+)
+DISCARD_TAGS = ("nav", "aside", "footer", "form", "figcaption", "button", "noscript", "iframe", "svg")
+
+# --- body line filters: lines that leak from widgets even after the tree pass -----------------
+BOILERPLATE_LINE = re.compile(
+    r"^(?:advertisement|sponsored|share(?: this| on \w+)?|tweet|email|print|"
+    r"sign up(?: for| to)?\b.*newsletter.*|subscribe(?: now| today)?\b.{0,60}|"
+    r"(?:related|recommended|more|read more)(?: stories| articles| from \w+)?:?|"
+    r"\d+ comments?|leave a comment|click here to .{0,60}|follow us on .{0,40}|"
+    r"(?:- )?(?:order reprints|print article|print this (?:page|article)|thank you|"
+    r"an error has occurred.{0,40}|this article has been sent to.{0,40})|"
+    r"(?:copyright|\u00a9|\(c\)) ?.{0,120}|all rights reserved.{0,40}|"
+    r"https?://\S+|write to .{1,60} at \S+@\S+)$",
+    re.IGNORECASE,
+)
+
+LINK_LIST_DENSITY = 0.8  # a list whose text is mostly link text is navigation or "related" links
+LINK_LIST_MIN_ITEMS = 2
+
+# --- agencies and outlets -------------------------------------------------------------------
+AGENCIES = {
+    "AP": "AP", "Associated Press": "AP", "The Associated Press": "AP",
+    "Reuters": "Reuters", "AFP": "AFP", "Agence France-Presse": "AFP", "Getty Images": "Getty Images",
+    "Getty": "Getty Images", "EPA": "EPA", "EPA-EFE": "EPA-EFE", "Bloomberg": "Bloomberg",
+    "UPI": "UPI", "dpa": "dpa", "Xinhua": "Xinhua", "Shutterstock": "Shutterstock", "Pool": "Pool",
+    "AAP": "AAP", "PA": "PA", "CNN": "CNN", "ANSA": "ANSA", "Kyodo": "Kyodo", "Yonhap": "Yonhap",
+}
+_AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
+
+# --- photo credits (matched against captions, credit spans and short lines) ------------------
+NAME = r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|da|al|el|bin)){0,4}"
+PHOTO_CREDIT_PATTERNS = (
+    # "AP Photo/Zabi Karimi", "Reuters Photo/Jane Doe", "AFP via Getty Images"
+    re.compile(rf"\b(?P<agency>{_AGENCY_ALT})\s+Photos?\s*/\s*(?P<name>{NAME})"),
+    # "Photo: Jane Doe/AFP", "Photograph: Jane Doe/Reuters", "Photo by Jane Doe/Getty Images"
+    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?::|by)\s*(?P<name>{NAME})\s*(?:/|for|,)\s*(?P<agency>{_AGENCY_ALT}|{NAME})"),
+    # "Jane Doe/Getty Images", "Jane Doe / AFP via Getty Images"
+    re.compile(rf"(?P<name>{NAME})\s*/\s*(?P<agency>{_AGENCY_ALT})\b"),
+    # "Photo: Jane Doe", "Photo by Jane Doe", "Photograph by Jane Doe for The Times"
+    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"),
+    # bare agency credit: "(Reuters)", "Getty Images", "AP Photo"
+    re.compile(rf"^\(?(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?\)?\.?$"),
+)
+CREDIT_LINE = re.compile(
+    rf"^(?:\(?(?:Photo(?:graph)?s?|Image|Picture|Credit|Foto)\b.{{0,80}}|\(?(?:{_AGENCY_ALT})\s+Photos?\b.{{0,60}}|"
+    rf"{NAME}\s*/\s*(?:{_AGENCY_ALT})(?:\s+via\s+Getty Images)?\)?\.?)$"
+)
+
+# --- wire credits ---------------------------------------------------------------------------
+# "WASHINGTON (AP) —", "KABUL, Afghanistan (Reuters) -"
+DATELINE = re.compile(
+    rf"^(?P<place>[A-Z][A-Z .'\u2019-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
+)
+WIRE_BYLINE = re.compile(rf"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse)$", re.I)
+
+# --- sources named in the text --------------------------------------------------------------
+OUTLET = r"(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:[A-Z][\w&'\u2019.-]*|of|and|on))*?"
+SOURCE_PATTERNS = (
+    re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})(?=[,.;:]|\s+(?:report|reported|which|that|on|in)\b|$)"),
+    re.compile(rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial) (?:for|with|in|published by) (?P<name>{OUTLET})(?=[,.;:]|\s)"),
+    re.compile(rf"(?P<name>{OUTLET}) (?:reported|first reported|reports|has reported)\b"),
+    re.compile(rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})(?=[,.;:]|$)"),
+)
+# words that look like outlet names but are people or pronouns in these positions
+NOT_OUTLETS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Police", "Local"}
+OUTLET_HINTS = re.compile(
+    r"\b(?:Post|Times|News|Journal|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|NPR|Fox|Tribune|Guardian|"
+    r"Telegraph|Herald|Gazette|Politico|Axios|Bloomberg|Agency|Daily|Magazine|Wire|Network|Radio|TV|"
+    r"Television|Sun|Star|Mail|Independent|Economist|Atlantic|Hill|Breitbart|HuffPost|Chronicle|Globe|"
+    r"Insider|Monitor|Observer|Review|Dispatch|Examiner|Register|Tass|Xinhua|Al Jazeera|Sky)\b"
+)
+# a paragraph that introduces an excerpt: "Washington Post:" (short, ends with a colon)
+EXCERPT_INTRO = re.compile(rf"^(?:From |Via |Here's |As )?(?P<name>{OUTLET})(?: reports| reported| wrote| writes| notes)?:$")
+
+# --- quotes ---------------------------------------------------------------------------------
+SPEECH_VERBS = (
+    "said", "says", "say", "told", "tells", "tell", "added", "adds", "asked", "asks", "explained", "explains",
+    "noted", "notes", "stated", "states", "wrote", "writes", "argued", "argues", "claimed", "claims",
+    "insisted", "insists", "declared", "declares", "warned", "warns", "continued", "continues",
+    "recalled", "recalls", "replied", "replies", "responded", "responds", "remarked", "remarks",
+    "observed", "observes", "acknowledged", "acknowledges", "admitted", "admits", "announced",
+    "announces", "answered", "answers", "conceded", "concedes", "contended", "contends", "countered",
+    "counters", "cautioned", "cautions", "emphasized", "emphasizes", "stressed", "stresses",
+    "suggested", "suggests", "tweeted", "tweets", "posted", "posts", "joked", "jokes", "quipped",
+    "quips", "shouted", "shouts", "yelled", "yells", "chanted", "chant", "chants", "predicted", "predicts",
+    "promised", "promises", "vowed", "vows", "pledged", "pledges", "complained", "complains",
+    "boasted", "boasts", "mused", "muses", "lamented", "laments", "urged", "urges", "charged",
+    "charges", "pleaded", "pleads", "testified", "testifies", "demanded", "demands", "called",
+    "calls", "described", "describes", "described", "dubbed", "dubs", "labeled", "termed",
+    "speculated", "reported", "reports", "confirmed", "confirms", "denied", "denies", "agreed",
+    "agrees", "believes", "believed", "thinks", "thought", "predicted", "proclaimed", "proclaims",
+    "insisted", "maintained", "maintains", "repeated", "repeats", "reiterated", "reiterates",
+    "whispered", "screamed", "began", "concluded", "concludes", "wondered", "wonders", "blasted",
+    "slammed", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked",
+    "mocks", "coached", "read", "reads", "saying", "telling", "adding", "asking", "noting",
+    "writing", "arguing", "calling", "explaining", "according",
+)
+SPEECH_VERB_RE = "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
+# verbs that introduce reported speech ("X said that ...") for indirect quotes
+REPORTING_VERBS = ("said", "says", "told", "tells", "added", "warned", "argued", "claimed", "insisted",
+                   "noted", "explained", "stated", "announced", "acknowledged", "admitted", "stressed",
+                   "believes", "thinks", "predicted", "suggested", "contended", "maintained")
+PRONOUNS = {"he", "she", "they", "i", "we", "him", "her", "it"}
+PERSON_PRONOUNS = {"he", "she", "him", "her"}
+# capitalized words that start sentences or name things, but are not speakers
+NOT_NAMES = {
+    "He", "She", "They", "It", "We", "I", "You", "The", "This", "That", "But", "And", "In", "A", "An",
+    "His", "Her", "Their", "Its", "There", "When", "As", "If", "So", "On", "At", "For", "After", "Before",
+    "While", "Then", "Asked", "Still", "Yet", "Now", "Also", "Or", "Meanwhile", "However", "Later",
+    "Earlier", "Today", "Yesterday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday", "Last", "Next", "Here", "What", "Why", "How", "Who", "Where", "One", "Some", "Many", "Most",
+    "Otherwise", "Instead", "Indeed", "Even", "Just", "Only", "Both", "All", "Each", "Such", "Our", "My",
+    "Your", "Mr", "Mrs", "Ms", "Dr",
+}
+TITLES = (
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.",
+    "Adm.", "Maj.", "Rev.", "Sens.", "Reps.", "Lt. Gov.", "Atty.", "Gov", "Sen", "Rep",
+    "President", "Senator", "Governor", "Secretary", "Speaker", "Chairman", "Chairwoman", "Mayor",
+    "Judge", "Justice", "Ambassador", "Minister", "Prime Minister", "Vice President", "Director",
+    "Commissioner", "Representative", "Attorney General", "Chief", "Sheriff", "Pope", "King", "Queen",
+    "Prince", "Princess", "General", "Colonel", "Professor", "Pastor", "Leader", "Leader",
+)
+# quotation marks: (open, close) pairs
+QUOTE_PAIRS = (("\u201c", "\u201d"), ("''", "''"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u201e", "\u201c"))
