@@ -1,0 +1,38 @@
+"""Stage 3: the article index (Elasticsearch, or an embedded SQLite FTS5 index when none is set)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from newsdesk.models import Article
+from newsdesk.search import SearchRequest, SearchResponse
+from newsdesk.settings import Settings
+
+
+@dataclass
+class IndexResult:
+    indexed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class ArticleIndex(Protocol):
+    def ensure(self) -> None: ...
+    def index_articles(self, articles: list[Article]) -> IndexResult: ...
+    def get(self, article_id: str) -> Article | None: ...
+    def search(self, request: SearchRequest) -> SearchResponse: ...
+    def count(self) -> int: ...
+    def refresh(self) -> None: ...
+    def ping(self) -> bool: ...
+    def close(self) -> None: ...
+
+
+def open_index(settings: Settings) -> ArticleIndex:
+    """Elasticsearch when NEWSDESK_ELASTICSEARCH_URL is set, else the embedded index under the data dir."""
+    if settings.elasticsearch_url:
+        from newsdesk.index.elastic import ElasticIndex
+
+        return ElasticIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+    from newsdesk.index.embedded import EmbeddedIndex
+
+    return EmbeddedIndex(settings.embedded_index_path)

@@ -1,0 +1,192 @@
+"""Embedded index: SQLite FTS5 under the data dir, for a machine with no Elasticsearch.
+
+The user's query is translated into FTS5 syntax here, term by term, with every term quoted, so
+no user input can make FTS5 raise a syntax error.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import sqlite3
+import threading
+from collections import Counter
+from pathlib import Path
+
+from newsdesk.index import IndexResult
+from newsdesk.index.document import from_document, to_document
+from newsdesk.models import Article
+from newsdesk.search import (
+    FACET_SIZE, FacetBucket, SearchHit, SearchRequest, SearchResponse, Sort, decode_cursor, encode_cursor,
+)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    published_at TEXT,
+    source TEXT, section TEXT, language TEXT, authors TEXT,
+    doc TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
+    title, body, authors, quotes, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+"""
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
+
+
+def to_fts_query(text: str) -> str | None:
+    """Forgiving query (phrases, -exclusion, OR) -> safe FTS5 expression; None when nothing to match."""
+    positive: list[str] = []
+    negative: list[str] = []
+    join_next_with_or = False
+    for match in _TOKEN.finditer(text):
+        negate, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word is not None:
+            if word in ("OR", "|"):
+                join_next_with_or = bool(positive)
+                continue
+            negate = "-" if word.startswith("-") and len(word) > 1 else ""
+            phrase = word.lstrip("-") if negate else word
+        terms = re.findall(r"\w+", phrase or "")
+        if not terms:
+            continue
+        quoted = '"' + " ".join(terms) + '"'
+        if negate:
+            negative.append(quoted)
+        elif join_next_with_or and positive:
+            positive[-1] = f"({positive[-1]} OR {quoted})"
+            join_next_with_or = False
+        else:
+            positive.append(quoted)
+    if not positive:
+        return None
+    expression = " AND ".join(positive)
+    for term in negative:
+        expression = f"({expression}) NOT {term}"
+    return expression
+
+
+def _marked_to_html(snippet: str) -> str:
+    return html.escape(snippet).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
+
+
+class EmbeddedIndex:
+    def __init__(self, path: Path):
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, check_same_thread=False, timeout=30)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._lock = threading.Lock()
+        self.ensure()
+
+    def ensure(self) -> None:
+        with self._lock:
+            self._db.executescript(_SCHEMA)
+
+    def index_articles(self, articles: list[Article]) -> IndexResult:
+        with self._lock, self._db:
+            for article in articles:
+                doc = to_document(article)
+                row = self._db.execute("SELECT rowid FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if row:
+                    self._db.execute("DELETE FROM articles_fts WHERE rowid = ?", row)
+                    self._db.execute("DELETE FROM articles WHERE rowid = ?", row)
+                cursor = self._db.execute(
+                    "INSERT INTO articles (id, published_at, source, section, language, authors, doc)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (article.id, doc["published_at"], article.source, article.section, article.language,
+                     json.dumps(article.authors), json.dumps(doc)),
+                )
+                self._db.execute(
+                    "INSERT INTO articles_fts (rowid, title, body, authors, quotes) VALUES (?, ?, ?, ?, ?)",
+                    (cursor.lastrowid, article.title or "", article.body, " ".join(article.authors),
+                     "\n".join(doc["quotes_text"])),
+                )
+        return IndexResult(indexed=len(articles))
+
+    def get(self, article_id: str) -> Article | None:
+        with self._lock:
+            row = self._db.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return from_document(json.loads(row[0])) if row else None
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        where: list[str] = []
+        params: list[object] = []
+        fts = to_fts_query(request.q) if request.q else None
+        if request.q and fts is None:
+            return SearchResponse(total=0, hits=[])
+        if fts:
+            where.append("articles_fts MATCH ?")
+            params.append(fts)
+        for column in ("source", "section", "language"):
+            value = getattr(request, column)
+            if value:
+                where.append(f"a.{column} = ?")
+                params.append(value)
+        if request.author:
+            where.append("EXISTS (SELECT 1 FROM json_each(a.authors) WHERE value = ?)")
+            params.append(request.author)
+        if request.date_from:
+            where.append("a.published_at >= ?")
+            params.append(request.date_from.isoformat())
+        if request.date_to:
+            where.append("a.published_at <= ?")
+            params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
+        clause = " AND ".join(where) or "1"
+        base = f"FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause}"
+        # Offset paging is fine at embedded scale; the cursor keeps the API shape of the ES backend.
+        offset = int(decode_cursor(request.cursor)[0]) if request.cursor else 0
+        relevance = fts and request.sort is Sort.RELEVANCE
+        order = "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
+        snippet = (
+            f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30)"
+            if fts else "substr(articles_fts.body, 1, 180)"
+        )
+        with self._lock:
+            total = self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+            rows = self._db.execute(
+                f"SELECT a.id, a.doc, {snippet} {base} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
+                [*params, request.size, offset],
+            ).fetchall()
+            facet_rows = self._db.execute(f"SELECT a.source, a.section, a.authors {base}", params).fetchall()
+        hits = []
+        for article_id, doc_json, snip in rows:
+            doc = json.loads(doc_json)
+            hits.append(
+                SearchHit(
+                    id=article_id, title=doc.get("title"), url=doc["url"], source=doc.get("source"),
+                    section=doc.get("section"), authors=doc.get("authors", []),
+                    published_at=doc.get("published_at"), highlight=[_marked_to_html(snip)] if snip else [],
+                )
+            )
+        facets = {
+            "source": Counter(r[0] for r in facet_rows if r[0]),
+            "section": Counter(r[1] for r in facet_rows if r[1]),
+            "author": Counter(a for r in facet_rows for a in json.loads(r[2] or "[]")),
+        }
+        next_offset = offset + len(hits)
+        return SearchResponse(
+            total=total,
+            hits=hits,
+            facets={
+                name: [FacetBucket(value=v, count=c) for v, c in counts.most_common(FACET_SIZE)]
+                for name, counts in facets.items()
+            },
+            next_cursor=encode_cursor([next_offset]) if next_offset < total else None,
+        )
+
+    def count(self) -> int:
+        with self._lock:
+            return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def refresh(self) -> None:
+        """Writes are visible as soon as they commit."""
+
+    def ping(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,74 @@
+"""SSRF guard: decides whether the fetcher may connect to a URL's host."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from newsdesk.errors import FetchRefused, InvalidURL, TransientError
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+
+
+def _allowed_networks(allow_list: Iterable[str]) -> tuple[set[str], list[ipaddress._BaseNetwork]]:
+    names: set[str] = set()
+    networks: list[ipaddress._BaseNetwork] = []
+    for entry in allow_list:
+        entry = entry.strip().lower()
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            names.add(entry)
+    return names, networks
+
+
+def is_public_address(address: ipaddress._BaseAddress) -> bool:
+    """Only globally routable unicast addresses are public; loopback, private, link-local,
+    multicast, reserved and unspecified ones are not (IPv4-mapped IPv6 checked as IPv4)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
+
+
+def validate_url(url: str) -> tuple[str, str, int]:
+    """Return (scheme, host, port) of a fetchable URL or raise InvalidURL."""
+    if not isinstance(url, str) or len(url) > 4096:
+        raise InvalidURL("URL missing or longer than 4096 characters")
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        raise InvalidURL(f"malformed URL {url!r}: {exc}") from None
+    if parts.scheme.lower() not in ALLOWED_SCHEMES:
+        raise InvalidURL(f"unsupported URL scheme in {url!r} (only http and https)")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise InvalidURL(f"URL has no host: {url!r}")
+    if parts.username or parts.password:
+        raise InvalidURL("URLs with credentials are not fetched")
+    return parts.scheme.lower(), host, port or (443 if parts.scheme.lower() == "https" else 80)
+
+
+def check_destination(url: str, allow_list: Iterable[str]) -> None:
+    """Resolve the URL's host and refuse non-public addresses unless allow-listed."""
+    _, host, port = validate_url(url)
+    names, networks = _allowed_networks(allow_list)
+    if host in names:
+        return
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        if exc.errno in (socket.EAI_AGAIN,):
+            raise TransientError(f"DNS lookup for {host} failed temporarily: {exc}") from None
+        raise FetchRefused(f"cannot resolve host {host}", reason="unresolvable") from None
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if is_public_address(address) or any(address in net for net in networks):
+            continue
+        raise FetchRefused(
+            f"refusing {host}: it resolves to non-public address {address} "
+            "(allow it with NEWSDESK_ALLOW_PRIVATE_HOSTS)",
+            reason="private_address",
+        )

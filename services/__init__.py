@@ -1,0 +1,1 @@
+"""HTTP services and command-line entry points (thin layers over the newsdesk package)."""

@@ -1,0 +1,189 @@
+"""The `newsdesk` command: crawl, search, extract, serve."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from newsdesk.errors import NewsdeskError
+from newsdesk.runs import Tally
+from newsdesk.settings import get_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="newsdesk: news ingestion and search.")
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def _summary(tally: Tally) -> str:
+    return (
+        f"fetched {tally.fetched} / parsed {tally.parsed} / indexed {tally.indexed} / "
+        f"failed {tally.failed}" + (f" / not modified {tally.not_modified}" if tally.not_modified else "")
+    )
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[bold]crawl[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        TimeElapsedColumn(), console=err, transient=False,
+    )
+
+
+@app.command()
+def crawl(
+    feed_url: Annotated[str, typer.Argument(help="RSS or Atom feed URL")],
+    source: Annotated[Optional[str], typer.Option(help="source name recorded on each article")] = None,
+    wait: Annotated[bool, typer.Option("--wait/--no-wait", help="through the queues: wait until indexed")] = True,
+    timeout: Annotated[float, typer.Option(help="seconds to wait for the queues")] = 600.0,
+) -> None:
+    """Poll one feed and run every new article through fetch -> parse -> index."""
+    from newsdesk.pipeline import Pipeline
+
+    settings = get_settings()
+    source = source or "cli"
+    pipeline = Pipeline(settings)
+    try:
+        if settings.distributed:
+            tally = _crawl_through_queues(pipeline, feed_url, source, wait, timeout)
+        else:
+            with _progress() as progress:
+                task = progress.add_task("", total=None)
+
+                def show(t: Tally) -> None:
+                    progress.update(task, total=t.total, completed=t.finished, description=_summary(t))
+
+                from newsdesk.pipeline import crawl_in_process
+
+                tally = crawl_in_process(pipeline, feed_url, source, on_progress=show)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    finally:
+        pipeline.close()
+    if tally is None:
+        return
+    typer.echo(f"{tally.total} articles: {_summary(tally)}")
+    for line in tally.errors[:20]:
+        err.print(f"  failed: {line}", highlight=False, soft_wrap=True)
+
+
+def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, timeout: float) -> Tally | None:
+    import redis
+
+    from newsdesk.runs import RedisRun
+    from newsdesk.seen import SeenSet
+    from workers.celery_app import app as celery_app
+    from workers.queues import FETCH_TASK
+
+    client = redis.Redis.from_url(pipeline.settings.redis_url)
+    seen = SeenSet(client)
+    new_links = [link for link in pipeline.discover(feed_url, source) if seen.mark_if_new(link.url, link.updated)]
+    run = RedisRun(client)
+    run.start(len(new_links))
+    for link in new_links:
+        celery_app.send_task(FETCH_TASK, args=[link.url, source], kwargs={"run_id": run.run_id})
+    if not wait:
+        typer.echo(f"queued {len(new_links)} new articles (run {run.run_id})")
+        return None
+    deadline = time.monotonic() + timeout
+    with _progress() as progress:
+        task = progress.add_task("", total=len(new_links))
+        while True:
+            tally = run.read()
+            progress.update(task, completed=tally.finished, description=_summary(tally))
+            if tally.done:
+                return tally
+            if time.monotonic() > deadline:
+                fail(f"timed out after {timeout:.0f}s with {tally.total - tally.finished} articles in the queues "
+                     f"({_summary(tally)}); are workers running? `celery -A workers worker -Q fetch,parse,index`")
+            time.sleep(0.25)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions, OR')],
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    size: Annotated[int, typer.Option(min=1, max=100)] = 10,
+    source: Optional[str] = None,
+    section: Optional[str] = None,
+    newest: Annotated[bool, typer.Option(help="newest first instead of by relevance")] = False,
+) -> None:
+    """Full-text search over indexed articles."""
+    from pydantic import ValidationError
+
+    from newsdesk.index import open_index
+    from newsdesk.search import SearchRequest, Sort
+
+    try:
+        request = SearchRequest(q=query, size=size, source=source, section=section,
+                                sort=Sort.NEWEST if newest else Sort.RELEVANCE)
+    except ValidationError as exc:
+        fail(f"invalid query: {exc.errors()[0]['msg']}")
+    index = open_index(get_settings())
+    try:
+        result = index.search(request)
+    except NewsdeskError as exc:
+        fail(str(exc))
+    except Exception as exc:  # backend unreachable: one clear line, not a traceback
+        fail(f"search failed: {type(exc).__name__}: {exc}")
+    finally:
+        index.close()
+    if as_json:
+        typer.echo(result.model_dump_json())
+        return
+    typer.echo(f"{result.total} results")
+    for hit in result.hits:
+        when = hit.published_at.date().isoformat() if hit.published_at else "----------"
+        typer.echo(f"\n{when}  {hit.title or '(untitled)'}\n  {hit.url}")
+        for snippet in hit.highlight[:2]:
+            typer.echo("  … " + snippet.replace("<mark>", "[").replace("</mark>", "]") + " …")
+
+
+@app.command()
+def extract(
+    files: Annotated[list[str], typer.Argument(help="HTML files, or - for standard input")],
+    url: Annotated[Optional[str], typer.Option(help="the page's URL (for links and ids)")] = None,
+) -> None:
+    """Print one JSON article per input file."""
+    from newsdesk.parse import extract_article
+
+    failures = 0
+    for name in files:
+        try:
+            html = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            article = extract_article(html, url=url)
+        except (OSError, NewsdeskError) as exc:
+            failures += 1
+            err.print(f"[red]error:[/red] {name}: {exc}", highlight=False, soft_wrap=True)
+            continue
+        typer.echo(article.model_dump_json())
+    if failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
+) -> None:
+    """Run the search API (OpenAPI at /docs)."""
+    import uvicorn
+
+    uvicorn.run("services.search_api.main:app", host=host, port=port, log_level="info")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Search API: FastAPI app over the article index."""

@@ -1,0 +1,92 @@
+"""Shared fixtures: real Redis and Elasticsearch (skip loudly, or fail when CI=true), the local news site."""
+
+from __future__ import annotations
+
+import os
+import uuid
+import warnings
+from collections.abc import Iterator
+
+import pytest
+
+from tests.sitekit import TestSite, news_site
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+TEST_REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+TEST_ES_URL = os.environ.get("NEWSDESK_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+
+
+def _unavailable(what: str, reason: str) -> None:
+    message = f"{what} is not reachable ({reason}); start it with `deploy/dev/services up`"
+    if IN_CI:
+        pytest.fail(f"CI=true and {message}", pytrace=False)
+    warnings.warn(f"SKIPPING: {message}")
+    pytest.skip(f"SKIPPED LOUDLY: {message}")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(TEST_REDIS_URL, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        _unavailable(f"Redis at {TEST_REDIS_URL}", f"{type(exc).__name__}: {exc}")
+    return TEST_REDIS_URL
+
+
+@pytest.fixture
+def clean_redis(redis_url: str):
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+@pytest.fixture(scope="session")
+def es_url() -> str:
+    from elasticsearch import Elasticsearch
+
+    try:
+        Elasticsearch(TEST_ES_URL, request_timeout=5).cluster.health(wait_for_status="yellow", timeout="10s")
+    except Exception as exc:
+        _unavailable(f"Elasticsearch at {TEST_ES_URL}", f"{type(exc).__name__}: {exc}")
+    return TEST_ES_URL
+
+
+@pytest.fixture
+def es_prefix(es_url: str) -> Iterator[str]:
+    """A fresh index prefix per test, deleted afterwards."""
+    from elasticsearch import Elasticsearch
+
+    prefix = f"test{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = Elasticsearch(es_url)
+    client.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
+    client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-articles")
+
+
+@pytest.fixture
+def site() -> Iterator[TestSite]:
+    with news_site() as running:
+        yield running
+
+
+@pytest.fixture
+def base_env(tmp_path, monkeypatch) -> dict[str, str]:
+    """Environment for a newsdesk process in embedded mode, allowed to fetch from 127.0.0.1."""
+    env = {
+        "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+        "NEWSDESK_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+    }
+    for name in ("NEWSDESK_REDIS_URL", "NEWSDESK_ELASTICSEARCH_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    from newsdesk.settings import get_settings
+
+    get_settings.cache_clear()
+    yield env
+    get_settings.cache_clear()

@@ -1,0 +1,80 @@
+"""StageTask: the retry policy and failure recording every stage task shares."""
+
+from __future__ import annotations
+
+import random
+import traceback
+from contextlib import contextmanager
+from functools import cached_property
+from typing import Iterator
+
+import redis
+from celery import Task
+from celery.exceptions import SoftTimeLimitExceeded
+
+from newsdesk.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.errors import NewsdeskError, TransientError
+from newsdesk.pipeline import Pipeline
+from newsdesk.runs import RedisRun
+from newsdesk.settings import get_settings
+from workers.celery_app import DEFAULT_REDIS_URL
+
+BACKOFF_BASE_SECONDS = 2.0
+BACKOFF_CAP_SECONDS = 600.0
+
+
+def retry_countdown(retries: int, retry_after: float | None) -> float:
+    """Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer."""
+    backoff = random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**retries))
+    return max(backoff, min(retry_after or 0.0, BACKOFF_CAP_SECONDS))
+
+
+class StageTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    ignore_result = True
+
+    @cached_property
+    def settings(self):
+        return get_settings()
+
+    @cached_property
+    def redis(self) -> redis.Redis:
+        return redis.Redis.from_url(self.settings.redis_url or DEFAULT_REDIS_URL)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.settings)
+
+    def run_tracker(self, run_id: str | None) -> RedisRun | None:
+        return RedisRun(self.redis, run_id) if run_id else None
+
+    def count(self, run_id: str | None, stage: str, error: str | None = None) -> None:
+        tracker = self.run_tracker(run_id)
+        if tracker:
+            tracker.add(stage, error)
+
+    @contextmanager
+    def stage(self, run_id: str | None, subject: str) -> Iterator[None]:
+        """Retry transient errors with backoff; record anything else as a dead letter, never re-raise it."""
+        try:
+            yield
+        except TransientError as exc:
+            if self.request.retries < self.settings.max_retries:
+                raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries, exc.retry_after))
+            self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
+        except NewsdeskError as exc:
+            self._dead_letter(run_id, subject, exc, str(exc))
+        except (Exception, SoftTimeLimitExceeded) as exc:  # a bug or a hang must not lose the work
+            self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
+
+    def _dead_letter(self, run_id: str | None, subject: str, exc: BaseException, message: str) -> None:
+        request = self.request
+        DeadLetterStore(self.redis).add(
+            DeadLetter(
+                task=self.name, args=list(request.args or []), kwargs=dict(request.kwargs or {}),
+                error=message, traceback="".join(traceback.format_exception(exc))[-4000:],
+                queue=(request.delivery_info or {}).get("routing_key", ""), retries=request.retries,
+            )
+        )
+        self.count(run_id, "failed", error=f"{subject}: {message}")

@@ -1,0 +1,35 @@
+"""The one Celery app: Redis broker, one queue per stage, at-least-once delivery."""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from newsdesk.settings import get_settings
+from workers.queues import PROCESSING_QUEUES, TASK_ROUTES
+
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+
+settings = get_settings()
+app = Celery("newsdesk")
+app.conf.update(
+    broker_url=settings.redis_url or DEFAULT_REDIS_URL,
+    task_queues=[Queue(name) for name in PROCESSING_QUEUES],
+    task_default_queue=PROCESSING_QUEUES[0],
+    task_routes=TASK_ROUTES,
+    task_serializer="json",
+    accept_content=["json"],
+    task_ignore_result=True,
+    # At-least-once: a task is acknowledged only after it ran, and re-queued if its worker dies.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    task_time_limit=settings.task_time_limit,
+    task_soft_time_limit=max(1, settings.task_time_limit - 10),
+    worker_prefetch_multiplier=1,
+    # A task not acknowledged within this time is delivered again; keep it above any retry countdown.
+    broker_transport_options={"visibility_timeout": 3600},
+    broker_connection_retry_on_startup=True,
+    worker_send_task_events=True,
+    task_send_sent_event=True,
+    beat_schedule={},
+)

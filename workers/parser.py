@@ -1,0 +1,15 @@
+"""Parse-stage task: stored page key -> normalized article, handed to the index stage."""
+
+from __future__ import annotations
+
+from workers.base import StageTask
+from workers.celery_app import app
+from workers.queues import INDEX_TASK, PARSE_TASK
+
+
+@app.task(name=PARSE_TASK, base=StageTask, bind=True)
+def parse_article(self: StageTask, page_key: str, run_id: str | None = None) -> None:
+    with self.stage(run_id, page_key):
+        article = self.pipeline.parse(page_key)
+        self.count(run_id, "parsed")
+        app.send_task(INDEX_TASK, args=[article.model_dump(mode="json")], kwargs={"run_id": run_id})
