@@ -1,0 +1,337 @@
+"""Quotes: direct (quotation marks), indirect (reported speech) and excerpts, with their speakers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from newsdesk.extraction import rules
+from newsdesk.models import Quote, QuoteKind
+
+_VERB = rf"(?:{rules.SPEECH_VERB_RE})"
+_TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
+_NW = r"(?:[A-Z][\w'\u2019-]*\.?|[A-Z]\.)"  # a capitalized name word ("O'Reilly", "J.")
+_NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,4}}"
+_PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
+_DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
+_DESC = rf"{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
+_SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
+_ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
+
+# speaker and verb right after the closing mark: ', Trump said.' / ', said Soe Min, a ...'
+AFTER_SPK_VERB = re.compile(rf"^[\s,\u2014\u2013-]*{_SPK}(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
+AFTER_VERB_SPK = re.compile(rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?P<spk>(?:[a-z][\w-]*\s+){{0,2}}{_NAME}|{_DESC})")
+# the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
+LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
+# speaker and verb before the opening mark: 'Sanders tells reporters that "' / 'Israel said: "'
+BEFORE_VERB = re.compile(rf"\b(?P<verb>{_VERB})\b(?P<rest>[^\u201c\u201d\"]*)$")
+_APPOS = r"(?:,[^,]{1,80},)?"
+END_NAME = re.compile(rf"(?P<spk>{_NAME}){_APPOS}{_ADV}\s*$")
+END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
+END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
+BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
+# names next to a speech verb anywhere (speaker history, for pronouns)
+NAME_VERB = re.compile(rf"(?P<spk>{_NAME})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
+VERB_NAME = re.compile(rf"\b(?:said|says|added|asked|according to)\s+(?P<spk>{_NAME})")
+# reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
+_REPORT = "|".join(rules.REPORTING_VERBS)
+INDIRECT = re.compile(rf"(?P<spk>{_NAME})(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
+PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
+SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
+_ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
+ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
+WORD = re.compile(r"\w+")
+
+
+@dataclass
+class _Segment:
+    para: int
+    start: int
+    end: int  # offsets of the quoted text, marks included
+    text: str  # the inside of the marks
+    closed: bool = True
+
+
+def find_quoted(paragraphs: list[str]) -> list[_Segment]:
+    """Quoted strings per paragraph; an opening mark left open continues into the next paragraph."""
+    segs: list[_Segment] = []
+    for pi, para in enumerate(paragraphs):
+        i = 0
+        n = len(para)
+        while i < n:
+            c = para[i]
+            pair = None
+            if c == "\u201c":
+                pair = ("\u201c", "\u201d")
+            elif para.startswith("''", i):
+                pair = ("''", "''")
+            elif c == '"':
+                pair = ('"', '"')
+            elif c == "\u00ab":
+                pair = ("\u00ab", "\u00bb")
+            if pair is None:
+                i += 1
+                continue
+            op, cl = pair
+            j = para.find(cl, i + len(op))
+            if op == "\u201c":
+                nxt = para.find("\u201c", i + 1)
+                if j < 0 or (0 <= nxt < j and para.find("\u201d", nxt + 1) < 0):
+                    j = -1 if j < 0 else j
+            if j < 0:
+                inner = para[i + len(op):].strip()
+                if inner:
+                    segs.append(_Segment(pi, i, n, inner, closed=False))
+                break
+            inner = para[i + len(op):j].strip()
+            if inner:
+                segs.append(_Segment(pi, i, j + len(cl), inner))
+            i = j + len(cl)
+    return segs
+
+
+def _sentence_bounds(para: str, start: int, end: int, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    def outside(pos: int) -> bool:
+        return not any(a < pos < b for a, b in spans)
+
+    left = 0
+    for m in SENTENCE_END.finditer(para, 0, start):
+        if outside(m.start()) and not ABBREV.search(para, 0, m.start() + 1):
+            left = m.end()
+    right = len(para)
+    for m in SENTENCE_END.finditer(para, end):
+        if outside(m.start()) and not ABBREV.search(para, 0, m.start() + 1):
+            right = m.end()
+            break
+    return left, right
+
+
+def _clean_speaker(spk: str) -> str:
+    spk = spk.strip(" ,.;:\u2014-")
+    words = spk.split()
+    while words and words[0] in rules.NOT_NAMES and words[0].lower() not in rules.PRONOUNS:
+        words = words[1:]
+    while len(words) > 1 and words[-1].lower() in {"also", "then", "later", "has", "had", "have", "was", "is"}:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def _is_pronoun(spk: str) -> bool:
+    return spk.lower() in rules.PRONOUNS
+
+
+def _is_name(spk: str) -> bool:
+    return bool(spk) and spk[0].isupper() and not _is_pronoun(spk) and not re.match(_DET + r"\s", spk)
+
+
+class _Names:
+    """Full forms of the person names an article gives: 'Massoud' -> 'Ahmad Massoud'."""
+
+    NAME2 = re.compile(r"\b([A-Z][a-z][\w'\u2019-]+(?:\s+[A-Z][a-z][\w'\u2019-]+){1,2})\b")
+
+    def __init__(self, paragraphs: list[str]):
+        self.full: dict[str, str] = {}
+        for para in paragraphs:
+            for m in self.NAME2.finditer(para):
+                words = m.group(1).split()
+                if words[0] in rules.NOT_NAMES or any(w in rules.NOT_NAMES for w in words):
+                    continue
+                last = words[-1]
+                self.full.setdefault(last, " ".join(words))
+
+    def resolve(self, spk: str) -> str:
+        words = [w for w in spk.split() if w.rstrip(".") + "." not in rules.TITLES and w not in rules.TITLES]
+        if len(words) == 1 and words[0] in self.full:
+            return self.full[words[0]]
+        return spk
+
+
+def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str | None, str | None]:
+    """(speaker, unquoted content before the quote) from the quote's own sentence."""
+    post = para[seg.end:right]
+    m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
+    if m:
+        return _clean_speaker(m.group("spk")), None
+    pre = para[left:seg.start]
+    m = BEFORE_ACCORDING.search(pre)
+    if m:
+        return _clean_speaker(m.group("spk")), m.group("rest")
+    for v in BEFORE_VERB.finditer(pre):
+        spk = speaker_before(pre[:v.start()])
+        if spk:
+            return spk, v.group("rest")
+    return None, None
+
+
+def speaker_before(text: str) -> str | None:
+    """The name, pronoun or short description that ends text (the subject of a following verb)."""
+    for rx in (END_NAME, END_PRON, END_DESC):
+        m = rx.search(text[-160:])
+        if m:
+            spk = _clean_speaker(m.group("spk"))
+            if spk:
+                return spk
+    return None
+
+
+def _history(paragraphs: list[str]) -> list[tuple[int, int, str]]:
+    """(paragraph, offset, name) for every name next to a speech verb, in reading order."""
+    out = []
+    for pi, para in enumerate(paragraphs):
+        for rx in (NAME_VERB, VERB_NAME):
+            for m in rx.finditer(para):
+                spk = _clean_speaker(m.group("spk"))
+                if _is_name(spk):
+                    out.append((pi, m.start(), spk))
+    out.sort()
+    return out
+
+
+def _last_named(history, pi: int, pos: int) -> str | None:
+    best = None
+    for hp, ho, name in history:
+        if (hp, ho) < (pi, pos):
+            best = name
+        else:
+            break
+    return best
+
+
+def _last_person_in(para: str) -> str | None:
+    names = [m.group(1) for m in _Names.NAME2.finditer(para)]
+    singles = re.findall(r"\b(?<![.!?]\s)([A-Z][a-z]{2,})\s+" + _VERB, para)
+    cands = [n for n in singles + names if n.split()[0] not in rules.NOT_NAMES]
+    return cands[-1] if cands else None
+
+
+def _paragraph_subject(text: str) -> str | None:
+    """A person named at the start of the paragraph, before the quote (the likely 'he')."""
+    m = LEAD_NAME.match(text)
+    if not m:
+        return None
+    spk = _clean_speaker(m.group("spk"))
+    return spk if _is_name(spk) and len(spk.split()) <= 4 else None
+
+
+def _words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Quote]:
+    """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
+    names = names or _Names(paragraphs)
+    history = _history(paragraphs)
+    segs = find_quoted(paragraphs)
+    spans_by_para: dict[int, list[tuple[int, int]]] = {}
+    for s in segs:
+        spans_by_para.setdefault(s.para, []).append((s.start, s.end))
+    out: list[Quote] = []
+    prev: tuple[Quote, _Segment] | None = None
+    open_quote: Quote | None = None
+    for seg in segs:
+        para = paragraphs[seg.para]
+        if open_quote is not None and seg.start == 0 and seg.para == (prev[1].para + 1 if prev else -1):
+            open_quote.text += " " + seg.text  # a multi-paragraph quote goes on
+            prev = (open_quote, seg)
+            open_quote = open_quote if not seg.closed else None
+            continue
+        open_quote = None
+        left, right = _sentence_bounds(para, seg.start, seg.end, spans_by_para[seg.para])
+        speaker, rest = _find_speaker(para, seg, left, right)
+        text = seg.text
+        lead = para[left:seg.start].strip()
+        if speaker is None and rest is None and lead and not lead.endswith((":", ",")) and _words(lead) >= 3:
+            pass
+        if rest is not None and _words(rest) >= 2:
+            text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
+        elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
+            text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
+        same_para = prev is not None and prev[1].para == seg.para
+        if speaker is None:
+            if same_para and prev[0].speaker:
+                if _words(para[prev[1].end:seg.start]) <= 12:
+                    prev[0].text += " " + seg.text  # '"A," he said. "B."' is one statement
+                    prev = (prev[0], seg)
+                    open_quote = prev[0] if not seg.closed else None
+                    continue
+                speaker = prev[0].speaker
+            elif seg.start <= 1 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
+                # a paragraph opening with a quote and no cue: the last speaker goes on
+                speaker = (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None) or (
+                    _last_person_in(paragraphs[seg.para - 1]) if seg.para else None)
+        if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
+            continue  # titles, nicknames, scare quotes
+        if speaker is not None and _is_pronoun(speaker):
+            speaker = _paragraph_subject(para[:seg.start]) or _last_named(history, seg.para, seg.start) or speaker
+        if speaker is not None and _is_name(speaker):
+            speaker = names.resolve(speaker)
+        q = Quote(text=text.strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
+        out.append(q)
+        prev = (q, seg)
+        if not seg.closed:
+            open_quote = q
+    return out
+
+
+def _sentences(para: str) -> list[str]:
+    parts, last = [], 0
+    for m in SENTENCE_END.finditer(para):
+        if ABBREV.search(para, 0, m.start() + 1):
+            continue
+        parts.append(para[last:m.end()].strip())
+        last = m.end()
+    parts.append(para[last:].strip())
+    return [p for p in parts if p]
+
+
+def indirect_quotes(paragraphs: list[str], names: _Names, skip: set[int] = frozenset()) -> list[Quote]:
+    """Reported speech without quotation marks: 'Shuja said that ...', ', Aghbar warned, ...'."""
+    out: list[Quote] = []
+    for pi, para in enumerate(paragraphs):
+        if pi in skip:
+            continue
+        for sent in _sentences(para):
+            if any(c in sent for c in '"\u201c\u201d'):
+                continue
+            m = PARENTHETICAL.match(sent) or INDIRECT.search(sent)
+            if not m:
+                continue
+            spk = _clean_speaker(m.group("spk"))
+            if not _is_name(spk) or len(spk.split()) > 5:
+                continue
+            content = m.group("content").strip().rstrip(".")
+            out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
+    return out
+
+
+def excerpts(paragraphs: list[str], blockquoted: set[int]) -> tuple[list[Quote], set[int]]:
+    """Passages quoted from a publication: a 'Washington Post:' paragraph, then the quoted ones."""
+    from newsdesk.extraction.credits import normalize_outlet  # one normalization for both passes
+
+    out: list[Quote] = []
+    used: set[int] = set()
+    for pi, para in enumerate(paragraphs[:-1]):
+        m = rules.EXCERPT_INTRO.match(para.strip())
+        if not m or _words(para) > 8:
+            continue
+        name = normalize_outlet(m.group("name"))
+        j = pi + 1
+        block = [j] if j not in blockquoted else []
+        while j < len(paragraphs) and j in blockquoted:
+            block.append(j)
+            j += 1
+        for k in block:
+            out.append(Quote(text=paragraphs[k], speaker=name, kind=QuoteKind.EXCERPT, paragraph=k))
+            used.add(k)
+    return out, used
+
+
+def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -> list[Quote]:
+    """All quotes of an article body, ordered by paragraph."""
+    names = _Names(paragraphs)
+    exc, used = excerpts(paragraphs, blockquoted or set())
+    direct = [q for q in direct_quotes(paragraphs, names) if q.paragraph not in used or '"' in q.text]
+    indirect = indirect_quotes(paragraphs, names)
+    quotes = exc + direct + indirect
+    quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
+    return quotes
