@@ -85,3 +85,14 @@ def news_site() -> TestSite:
     for path, fixture in ARTICLE_PATHS.items():
         site.add_fixture(path, fixture)
     return site
+
+
+if __name__ == "__main__":  # the bundled demo site for scripts/demo: prints its base URL, serves until killed
+    import sys
+
+    with news_site() as demo:
+        print(demo.base, flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            sys.exit(0)
