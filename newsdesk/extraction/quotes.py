@@ -31,8 +31,9 @@ END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
 END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
 BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
 # names next to a speech verb anywhere (speaker history, for pronouns)
-NAME_VERB = re.compile(rf"(?P<spk>{_NAME})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
-VERB_NAME = re.compile(rf"\b(?:said|says|added|asked|according to)\s+(?P<spk>{_NAME})")
+_VERB_ONLY = re.compile(rf"\b{_VERB}\b")
+_NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
+_NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{_NAME})")
 # reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
 _REPORT = "|".join(rules.REPORTING_VERBS)
 INDIRECT = re.compile(rf"(?P<spk>{_NAME})(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
@@ -41,6 +42,7 @@ SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
 WORD = re.compile(r"\w+")
+_MARK = re.compile("[\u201c\"\u00ab]|''")
 
 
 @dataclass
@@ -59,6 +61,10 @@ def find_quoted(paragraphs: list[str]) -> list[_Segment]:
         i = 0
         n = len(para)
         while i < n:
+            mark = _MARK.search(para, i)
+            if mark is None:
+                break
+            i = mark.start()
             c = para[i]
             pair = None
             if c == "\u201c":
@@ -96,11 +102,11 @@ def _sentence_bounds(para: str, start: int, end: int, spans: list[tuple[int, int
 
     left = 0
     for m in SENTENCE_END.finditer(para, 0, start):
-        if outside(m.start()) and not ABBREV.search(para, 0, m.start() + 1):
+        if outside(m.start()) and not ABBREV.search(para, max(0, m.start() - 24), m.start() + 1):
             left = m.end()
     right = len(para)
     for m in SENTENCE_END.finditer(para, end):
-        if outside(m.start()) and not ABBREV.search(para, 0, m.start() + 1):
+        if outside(m.start()) and not ABBREV.search(para, max(0, m.start() - 24), m.start() + 1):
             right = m.end()
             break
     return left, right
@@ -178,12 +184,16 @@ def _history(paragraphs: list[str]) -> list[tuple[int, int, str]]:
     """(paragraph, offset, name) for every name next to a speech verb, in reading order."""
     out = []
     for pi, para in enumerate(paragraphs):
-        for rx in (NAME_VERB, VERB_NAME):
-            for m in rx.finditer(para):
-                spk = _clean_speaker(m.group("spk"))
-                if _is_name(spk):
-                    out.append((pi, m.start(), spk))
-    out.sort()
+        for v in _VERB_ONLY.finditer(para):
+            spk = speaker_before(para[max(0, v.start() - 160):v.start()])
+            if spk and _is_name(spk):
+                out.append((pi, v.start(), spk))
+            elif v.group(0) in _NAME_AFTER_VERBS:
+                m = _NAME_AT_START.match(para, v.end())
+                if m:
+                    spk = _clean_speaker(m.group("spk"))
+                    if _is_name(spk):
+                        out.append((pi, v.start(), spk))
     return out
 
 
@@ -220,7 +230,13 @@ def _words(text: str) -> int:
 def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Quote]:
     """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
     names = names or _Names(paragraphs)
-    history = _history(paragraphs)
+    history_cache: list = []
+
+    def history():
+        if not history_cache:
+            history_cache.append(_history(paragraphs))
+        return history_cache[0]
+
     segs = find_quoted(paragraphs)
     spans_by_para: dict[int, list[tuple[int, int]]] = {}
     for s in segs:
@@ -262,7 +278,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
         if speaker is not None and _is_pronoun(speaker):
-            speaker = _paragraph_subject(para[:seg.start]) or _last_named(history, seg.para, seg.start) or speaker
+            speaker = _paragraph_subject(para[:seg.start]) or _last_named(history(), seg.para, seg.start) or speaker
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
         q = Quote(text=text.strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
@@ -276,7 +292,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
 def _sentences(para: str) -> list[str]:
     parts, last = [], 0
     for m in SENTENCE_END.finditer(para):
-        if ABBREV.search(para, 0, m.start() + 1):
+        if ABBREV.search(para, max(0, m.start() - 24), m.start() + 1):
             continue
         parts.append(para[last:m.end()].strip())
         last = m.end()

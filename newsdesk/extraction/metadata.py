@@ -1,0 +1,182 @@
+"""Metadata: JSON-LD, OpenGraph and meta tags (title, section, tags, authors, dates, language, site)."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+_WS = re.compile(r"\s+")
+_BY = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
+_SPLIT_AUTHORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
+_AUTHOR_JUNK = re.compile(r"\b(?:updated|published|staff writer|correspondent)\b.*$", re.IGNORECASE)
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting",
+                 "AnalysisNewsArticle", "WebPage", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
+_JSONLD = etree.XPath('//script[@type="application/ld+json"]')
+_META = etree.XPath("//meta[@content]")
+_SECTION_XPATHS = [
+    etree.XPath('//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
+                'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'),
+]
+_BYLINE = etree.XPath('//*[@rel="author" or contains(@class, "byline") or contains(@class, "author-name") '
+                      'or @itemprop="author"]')
+
+
+@dataclass
+class Metadata:
+    title: str | None = None
+    section: str | None = None
+    tags: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    bylines: list[str] = field(default_factory=list)
+    published_at: datetime | None = None
+    modified_at: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+
+
+def _clean(text: str | None) -> str | None:
+    text = _WS.sub(" ", text or "").strip()
+    return text or None
+
+
+def split_authors(text: str) -> list[str]:
+    """'By A and B' -> ['A', 'B']; 'By A, B & C' -> three names."""
+    text = _AUTHOR_JUNK.sub("", _BY.sub("", _WS.sub(" ", text or "").strip())).strip(" ,|")
+    if not text:
+        return []
+    return [n.strip() for n in _SPLIT_AUTHORS.split(text) if n.strip() and len(n.split()) <= 5]
+
+
+def parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def _jsonld_objects(tree: HtmlElement) -> list[dict]:
+    out: list[dict] = []
+
+    def walk(obj) -> None:
+        if isinstance(obj, list):
+            for o in obj:
+                walk(o)
+        elif isinstance(obj, dict):
+            out.append(obj)
+            if "@graph" in obj:
+                walk(obj["@graph"])
+
+    for script in _JSONLD(tree):
+        try:
+            walk(json.loads(script.text or ""))
+        except (ValueError, RecursionError):
+            continue
+    return out
+
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    return set(t) if isinstance(t, list) else {t} if isinstance(t, str) else set()
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return split_authors(value)
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _keywords(value) -> list[str]:
+    if isinstance(value, str):
+        return [k.strip() for k in value.split(",") if k.strip()]
+    if isinstance(value, list):
+        return [k.strip() for k in value if isinstance(k, str) and k.strip()]
+    return []
+
+
+def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
+    """Read structured metadata from the tree (not modified); JSON-LD first, then meta tags."""
+    md = Metadata()
+    meta: dict[str, str] = {}
+    tags: list[str] = []
+    for el in _META(tree):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if not key:
+            continue
+        if key in ("article:tag", "news_keywords", "keywords"):
+            tags += [k.strip() for k in el.get("content", "").split(",") if k.strip()]
+        meta.setdefault(key, el.get("content", "").strip())
+
+    article = next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES - {"WebPage"}), None)
+    article = article or next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES), {})
+    ld = article if isinstance(article, dict) else {}
+
+    h1 = tree.find(".//h1")
+    md.title = _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None) or _clean(
+        meta.get("og:title")) or _clean(h1.text_content() if h1 is not None else None) or _clean(
+        tree.findtext(".//title"))
+    section = ld.get("articleSection")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    md.section = _clean(section if isinstance(section, str) else None) or _clean(meta.get("article:section"))
+    if not md.section:
+        for xp in _SECTION_XPATHS:
+            found = [e for e in xp(tree) if 0 < len(_clean(e.text_content()) or "") <= 40]
+            if found:
+                md.section = _clean(found[0].text_content())
+                break
+    md.tags = list(dict.fromkeys(_keywords(ld.get("keywords")) + tags))
+    md.authors = list(dict.fromkeys(_names(ld.get("author")) or split_authors(meta.get("author", ""))
+                                    or split_authors(meta.get("article:author", "")
+                                                     if not meta.get("article:author", "").startswith("http") else "")))
+    md.bylines = [b for b in (_clean(e.text_content()) for e in _BYLINE(tree)[:5]) if b and len(b) < 120]
+    if not md.authors:
+        for b in md.bylines:
+            names = split_authors(b)
+            if names and _BY.match(b):
+                md.authors = names
+                break
+    md.published_at = parse_date(ld.get("datePublished")) or parse_date(meta.get("article:published_time"))
+    md.modified_at = parse_date(ld.get("dateModified")) or parse_date(meta.get("article:modified_time"))
+    md.language = (_clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+                   or _clean(tree.get("lang")) or _clean(meta.get("og:locale")))
+    if md.language:
+        md.language = md.language.replace("_", "-").split("-")[0].lower()
+    publisher = ld.get("publisher")
+    md.site_name = _clean(meta.get("og:site_name")) or _clean(publisher.get("name") if isinstance(publisher, dict) else None)
+    canon = tree.find('.//link[@rel="canonical"]')
+    md.canonical_url = _clean(canon.get("href") if canon is not None else None) or _clean(meta.get("og:url"))
+    md.description = _clean(meta.get("og:description") or meta.get("description"))
+    if md.published_at is None:
+        md.published_at = _htmldate(tree, url)
+    return md
+
+
+def _htmldate(tree: HtmlElement, url: str | None) -> datetime | None:
+    """Fallback: htmldate's heuristics on the same tree (fast mode, original date)."""
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
+    except Exception:  # htmldate is heuristic; a failure only means no date
+        return None
+    return parse_date(found) if found else None

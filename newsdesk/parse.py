@@ -1,0 +1,160 @@
+"""Stage 2: raw page -> Article, by running the extraction cascade over one parsed tree.
+
+The cascade, in order (each step reads the tree the previous ones left):
+
+1. decode: bytes -> text (HTTP charset, <meta charset>, detection); refuse empty, binary,
+   non-HTML input; cap the size (rules.MAX_HTML_CHARS) so nothing can hang;
+2. parse: one lxml tree, comments and processing instructions dropped;
+3. metadata: JSON-LD, OpenGraph and meta tags, htmldate as the date fallback (read only);
+4. images: figures, captions and photo credits; their lines are kept out of the body (read only);
+5. blockquotes: which paragraph texts stand in a <blockquote> (for excerpts);
+6. body: pre-clean the tree (widgets, captions), trafilatura, line filters;
+7. quotes: direct, indirect and excerpts over the body paragraphs;
+8. credits: authors, photo credits, wire datelines and bylines, sources named in the text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+from w3lib.encoding import html_to_unicode
+
+from newsdesk.errors import NotAnArticle
+from newsdesk.extraction import rules
+from newsdesk.extraction.body import extract_paragraphs
+from newsdesk.extraction.credits import author_credits, source_credits, wire_credits
+from newsdesk.extraction.images import extract_images
+from newsdesk.extraction.metadata import extract_metadata
+from newsdesk.extraction.quotes import extract_quotes
+from newsdesk.models import Article, Credit, FetchedPage
+
+__all__ = ["extract_article", "parse_page"]
+
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+_HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|p|div|article|h[1-6]|span|section|main)\b",
+                        re.IGNORECASE)
+_NOT_HTML_TYPES = ("image/", "audio/", "video/", "application/pdf", "application/zip", "application/octet-stream",
+                   "application/json", "font/")
+_BLOCKQUOTE_P = etree.XPath("//blockquote")
+_WS = re.compile(r"\s+")
+
+
+def _header(headers: dict[str, str] | None, name: str) -> str:
+    for k, v in (headers or {}).items():
+        if k.lower() == name:
+            return v or ""
+    return ""
+
+
+def _decode(html: bytes | str, headers: dict[str, str] | None) -> str:
+    """Step 1: refuse what is not an HTML page, cap the size, return text."""
+    if html is None or (isinstance(html, (bytes, str)) and not html.strip()):
+        raise NotAnArticle("empty page")
+    if not isinstance(html, (bytes, bytearray, str)):
+        raise NotAnArticle(f"unsupported input type {type(html).__name__}")
+    ctype = _header(headers, "content-type").lower()
+    if ctype and any(ctype.startswith(t) for t in _NOT_HTML_TYPES):
+        raise NotAnArticle(f"not HTML: content type {ctype.split(';')[0]}")
+    if isinstance(html, str):
+        if len(html) > rules.MAX_INPUT_BYTES:
+            raise NotAnArticle(f"page too large: {len(html)} characters (limit {rules.MAX_INPUT_BYTES})")
+        head = html[:4096].encode("utf-8", "replace")
+        text = html[: rules.MAX_HTML_CHARS]
+    else:
+        html = bytes(html)
+        if len(html) > rules.MAX_INPUT_BYTES:
+            raise NotAnArticle(f"page too large: {len(html)} bytes (limit {rules.MAX_INPUT_BYTES})")
+        head = html[:4096]
+        if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise NotAnArticle("binary content, not HTML")
+        body = html[: rules.MAX_HTML_CHARS]
+        _, text = html_to_unicode(ctype or None, body)
+    if not _HTML_HINT.search(head):
+        raise NotAnArticle("not HTML: no markup found")
+    if sum(1 for c in text[:2048] if ord(c) < 32 and c not in "\r\n\t\f") > 64:
+        raise NotAnArticle("binary content, not HTML")
+    return text
+
+
+def _parse(text: str):
+    """Step 2: one lxml tree for every pass."""
+    try:
+        tree = lxml.html.document_fromstring(text, parser=_PARSER)
+    except (etree.ParserError, ValueError) as e:
+        raise NotAnArticle(f"unparseable HTML: {e}") from None
+    if tree is None or len(tree) == 0:
+        raise NotAnArticle("unparseable HTML: empty tree")
+    return tree
+
+
+def _blockquoted(tree) -> list[str]:
+    """Step 5: normalized texts of the paragraphs inside blockquotes."""
+    out = []
+    for bq in _BLOCKQUOTE_P(tree):
+        ps = bq.findall(".//p") or [bq]
+        out += [t for t in (_WS.sub(" ", p.text_content()).strip() for p in ps) if t]
+    return out
+
+
+def _canonical(candidate: str | None, url: str | None, text: str) -> str:
+    if candidate:
+        return urljoin(url, candidate) if url else candidate
+    if url:
+        return url
+    return "urn:sha1:" + hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()
+
+
+def _dedupe(credits: list[Credit]) -> list[Credit]:
+    seen, out = set(), []
+    for c in credits:
+        key = (c.role, c.name.casefold())
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def extract_article(html: bytes | str, url: str | None = None, headers: dict[str, str] | None = None) -> Article:
+    """Run the cascade on one page. Raises NotAnArticle (a PermanentError) for input that holds no article."""
+    text = _decode(html, headers)
+    try:
+        return _cascade(text, url)
+    except NotAnArticle:
+        raise
+    except (ValueError, TypeError, RecursionError, MemoryError, etree.Error) as e:
+        raise NotAnArticle(f"could not extract an article: {type(e).__name__}: {str(e)[:120]}") from None
+
+
+def _cascade(text: str, url: str | None) -> Article:
+    tree = _parse(text)
+    md = extract_metadata(tree, url)  # 3
+    canonical = _canonical(md.canonical_url, url, text)
+    images, photo_credits, caption_lines = extract_images(tree, url or canonical)  # 4
+    quoted = _blockquoted(tree)  # 5
+    paragraphs = extract_paragraphs(tree, url, drop=caption_lines, title=md.title)  # 6
+    body = "\n\n".join(paragraphs)
+    if len(body) < rules.MIN_BODY_CHARS:
+        raise NotAnArticle("no article text found")
+    quoted_set = set(quoted)
+    blockquoted = {i for i, p in enumerate(paragraphs) if p in quoted_set}
+    quotes = extract_quotes(paragraphs, blockquoted)  # 7
+    credits = _dedupe(  # 8
+        author_credits(md.authors) + photo_credits + wire_credits(paragraphs, md.bylines) + source_credits(paragraphs)
+    )
+    return Article(
+        url=url or canonical, canonical_url=canonical, title=md.title, section=md.section, tags=md.tags,
+        authors=md.authors, published_at=md.published_at, modified_at=md.modified_at, language=md.language,
+        site_name=md.site_name, body=body, images=images, quotes=quotes, credits=credits,
+    )
+
+
+def parse_page(page: FetchedPage) -> Article:
+    """A fetched page -> Article: decode with the response's charset, use the final URL, keep fetch facts."""
+    article = extract_article(page.body, url=page.final_url or page.url, headers=page.headers)
+    article.fetched_at = page.fetched_at
+    article.source = page.source
+    return article
