@@ -143,7 +143,7 @@ def _cascade(text: str, url: str | None) -> Article:
     blockquoted = {i for i, p in enumerate(paragraphs) if p in quoted_set}
     quotes = extract_quotes(paragraphs, blockquoted)  # 7
     credits = _dedupe(  # 8
-        author_credits(md.authors) + photo_credits + wire_credits(paragraphs, md.bylines) + source_credits(paragraphs)
+        author_credits([a for a in md.authors if not rules.WIRE_BYLINE.match(a)]) + photo_credits + wire_credits(paragraphs, md.bylines, md.authors) + source_credits(paragraphs)
     )
     return Article(
         url=url or canonical, canonical_url=canonical, title=md.title, section=md.section, tags=md.tags,

@@ -16,6 +16,7 @@ _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 _TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
 _LIST_XPATH = etree.XPath("//ul|//ol")
 _WS = re.compile(r"\s+")
+FAST = True
 
 
 def _text_len(el: HtmlElement) -> int:
@@ -43,7 +44,7 @@ def preclean(tree: HtmlElement) -> None:
     A class/id match is only removed when it holds a small share of the page text, so a
     container whose class merely mentions "share" cannot take the story with it."""
     body = tree.find("body")
-    total = _text_len(body if body is not None else tree) or 1
+    total = len((body if body is not None else tree).text_content()) or 1
     for el in _TAG_XPATH(tree):
         if el.tag == "form" and _text_len(el) > 0.5 * total:
             continue  # some sites wrap the whole page in a form
@@ -53,9 +54,11 @@ def preclean(tree: HtmlElement) -> None:
             continue
         if not _TOKEN_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
             continue
-        if el.getparent() is None:
+        if el.getparent() is None or len(el.findall(".//p")) >= 4:
             continue
-        if _text_len(el) < 0.2 * total and len(el.findall(".//p")) < 4:
+        if el.getroottree().getroot() is not tree:
+            continue  # inside a subtree dropped already
+        if len(el.text_content()) < 0.2 * total:
             _drop(el)
     for el in _LIST_XPATH(tree):
         if el.getparent() is None or len(el) < rules.LINK_LIST_MIN_ITEMS:
@@ -88,7 +91,7 @@ def extract_paragraphs(
     headline, dropped when trafilatura repeats it as the first line."""
     preclean(tree)
     text = trafilatura.extract(
-        tree, url=url, include_comments=False, include_tables=True, deduplicate=False,
+        tree, url=url, include_comments=False, include_tables=True, deduplicate=False, fast=FAST,
         with_metadata=False, output_format="txt",
     )
     if not text:

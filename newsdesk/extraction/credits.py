@@ -38,7 +38,7 @@ def photo_credit(text: str) -> Credit | None:
     return None
 
 
-def wire_credits(paragraphs: list[str], bylines: list[str]) -> list[Credit]:
+def wire_credits(paragraphs: list[str], bylines: list[str], authors: list[str] = ()) -> list[Credit]:
     """Wire credits from a dateline ('WASHINGTON (AP) \u2014') or a byline naming an agency."""
     out: list[Credit] = []
     for para in paragraphs[:3]:
@@ -47,7 +47,7 @@ def wire_credits(paragraphs: list[str], bylines: list[str]) -> list[Credit]:
             agency = rules.AGENCIES.get(m.group("agency"), m.group("agency"))
             out.append(Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=m.group(0).strip(" \u2014\u2013-")))
             break
-    for line in bylines:
+    for line in list(bylines) + list(authors):
         m = rules.WIRE_BYLINE.match(line.strip())
         if m:
             agency = rules.AGENCIES.get(m.group("agency"), m.group("agency"))

@@ -148,8 +148,8 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     md.authors = list(dict.fromkeys(_names(ld.get("author")) or split_authors(meta.get("author", ""))
                                     or split_authors(meta.get("article:author", "")
                                                      if not meta.get("article:author", "").startswith("http") else "")))
-    md.bylines = [b for b in (_clean(e.text_content()) for e in _BYLINE(tree)[:5]) if b and len(b) < 120]
     if not md.authors:
+        md.bylines = [b for b in (_clean(e.text_content()) for e in _BYLINE(tree)[:5]) if b and len(b) < 120]
         for b in md.bylines:
             names = split_authors(b)
             if names and _BY.match(b):
