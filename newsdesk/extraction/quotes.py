@@ -101,7 +101,7 @@ def _sentence_bounds(para: str, start: int, end: int, spans: list[tuple[int, int
         return not any(a < pos < b for a, b in spans)
 
     left = 0
-    for m in SENTENCE_END.finditer(para, 0, start):
+    for m in SENTENCE_END.finditer(para, 0, min(len(para), start + 1)):
         if outside(m.start()) and not ABBREV.search(para, max(0, m.start() - 24), m.start() + 1):
             left = m.end()
     right = len(para)
@@ -210,8 +210,11 @@ def _last_named(history, pi: int, pos: int) -> str | None:
 def _last_person_in(para: str) -> str | None:
     names = [m.group(1) for m in _Names.NAME2.finditer(para)]
     singles = re.findall(r"\b(?<![.!?]\s)([A-Z][a-z]{2,})\s+" + _VERB, para)
-    cands = [n for n in singles + names if n.split()[0] not in rules.NOT_NAMES]
-    return cands[-1] if cands else None
+    for group in (singles, names):
+        cands = [n for n in group if n.split()[0] not in rules.NOT_NAMES and not rules.OUTLET_HINTS.search(n)]
+        if cands:
+            return cands[-1]
+    return None
 
 
 def _paragraph_subject(text: str) -> str | None:
@@ -266,7 +269,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
         if speaker is None:
             if same_para and prev[0].speaker:
                 if _words(para[prev[1].end:seg.start]) <= 12:
-                    prev[0].text += " " + seg.text  # '"A," he said. "B."' is one statement
+                    prev[0].text = prev[0].text.rstrip(",") + " " + seg.text  # '"A," he said. "B."' is one statement
                     prev = (prev[0], seg)
                     open_quote = prev[0] if not seg.closed else None
                     continue
@@ -281,7 +284,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
             speaker = _paragraph_subject(para[:seg.start]) or _last_named(history(), seg.para, seg.start) or speaker
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
-        q = Quote(text=text.strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
+        q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
         out.append(q)
         prev = (q, seg)
         if not seg.closed:

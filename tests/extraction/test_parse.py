@@ -1,0 +1,219 @@
+"""Whole-page tests for newsdesk.parse on saved fixture pages: every field asserted."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import NotAnArticle, PermanentError
+from newsdesk.models import CreditRole, FetchedPage, QuoteKind
+from newsdesk.parse import extract_article, parse_page
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load(name: str) -> bytes:
+    return (FIXTURES / name).read_bytes()
+
+
+def credits_of(article, role):
+    return {(c.name, c.agency) for c in article.credits if c.role == role}
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return extract_article(load("pjmedia_panjshir_resistance.html"), url="https://pjmedia.com/x?utm=1")
+
+
+def test_seed_metadata(seed):
+    assert seed.title == "Afghanistan's Armed Resistance to the Taliban Enjoys First Successes"
+    assert seed.section == "News & Politics"
+    assert seed.url == "https://pjmedia.com/x?utm=1"
+    assert seed.canonical_url.startswith("https://pjmedia.com/news-and-politics/rick-moran/2021/08/21/")
+    assert seed.tags == ["Afghanistan", "Taliban", "Panjshir"]
+    assert seed.authors == ["Rick Moran"]
+    assert seed.published_at == datetime(2021, 8, 21, 10, 32, tzinfo=timezone(timedelta(hours=-4)))
+    assert seed.modified_at == datetime(2021, 8, 21, 11, 5, tzinfo=timezone(timedelta(hours=-4)))
+    assert seed.language == "en"
+    assert seed.site_name == "PJ Media"
+
+
+def test_seed_body_is_the_story_only(seed):
+    paras = seed.body.split("\n\n")
+    assert paras[0].startswith("As the Taliban begins to form a government in Kabul")
+    assert paras[-1].endswith("fly them into American skyscrapers.")
+    assert len(paras) == 15 and paras[3] == "Washington Post:"
+    for leak in ("AP Photo", "Zabi Karimi", "Advertisement", "Share on", "newsletter", "Subscribe", "Related",
+                 "patriot1776", "Great article", "Copyright", "Privacy Policy", "News & Politics"):
+        assert leak not in seed.body, leak
+
+
+def test_seed_images_and_credits(seed):
+    assert len(seed.images) == 1
+    img = seed.images[0]
+    assert img.url == "https://media.pjmedia.com/img/2021/08/panjshir.jpg"
+    assert img.credit == "AP Photo/Zabi Karimi"
+    photo = [c for c in seed.credits if c.role == CreditRole.PHOTO]
+    assert [(c.name, c.agency, c.text) for c in photo] == [("Zabi Karimi", "AP", "AP Photo/Zabi Karimi")]
+    assert credits_of(seed, CreditRole.SOURCE) == {("Washington Post", None), ("Fox News", None)}
+    assert credits_of(seed, CreditRole.AUTHOR) == {("Rick Moran", None)}
+    assert credits_of(seed, CreditRole.WIRE) == set()
+
+
+def test_seed_quotes(seed):
+    direct = [q for q in seed.quotes if q.kind == QuoteKind.DIRECT]
+    assert len(direct) == 1
+    assert direct[0].text.startswith("I write from the Panjshir Valley today")
+    assert direct[0].text.endswith("plots against democracies will be hatched here once again.")
+    assert direct[0].speaker == "Ahmad Massoud"
+    assert direct[0].paragraph == 9
+    excerpts = [q for q in seed.quotes if q.kind == QuoteKind.EXCERPT]
+    assert [q.paragraph for q in excerpts] == [4, 5, 6]
+    assert {q.speaker for q in excerpts} == {"Washington Post"}
+    assert excerpts[0].text.startswith("Friday\u2019s assault to retake the three districts")
+    indirect = [(q.speaker, q.text) for q in seed.quotes if q.kind == QuoteKind.INDIRECT]
+    assert [s for s, _ in indirect] == ["Shuja", "Zahir Aghbar", "Zahir Aghbar"]
+    assert indirect[0][1].startswith("the local residents had told the Taliban fighters")
+    assert indirect[1][1].startswith("the Taliban must refrain from violence against innocent civilians")
+    assert indirect[2][1] == "there will be a risk of a renewed civil war"
+
+
+def test_wire_story():
+    a = extract_article(load("apnews_wire_senate_vote.html"), url="https://apnews.com/x")
+    assert a.title == "Senate passes stopgap bill to avert shutdown"
+    assert a.canonical_url == "https://apnews.com/article/congress-shutdown-senate-vote-4f2a9c"
+    assert a.section == "Politics"
+    assert a.tags == ["Congress", "Government shutdown"]
+    assert a.authors == ["Mary Clare Jalonick", "Lisa Mascaro"]
+    assert a.published_at == datetime(2023, 9, 30, 21, 14, tzinfo=timezone.utc)
+    assert a.modified_at is None
+    assert (a.language, a.site_name) == ("en", "AP News")
+    assert a.body.startswith("WASHINGTON (AP) \u2014 The Senate passed")
+    assert a.body.endswith("the White House said.")
+    assert "Copy link" not in a.body and "Applewhite" not in a.body and "Copyright" not in a.body
+    assert [(i.url, i.credit) for i in a.images] == [("https://apnews.com/images/capitol-night.jpg",
+                                                     "AP Photo/J. Scott Applewhite")]
+    assert a.images[0].caption.startswith("The U.S. Capitol is seen at dusk")
+    assert credits_of(a, CreditRole.WIRE) == {("AP", "AP")}
+    assert credits_of(a, CreditRole.PHOTO) == {("J. Scott Applewhite", "AP")}
+    assert credits_of(a, CreditRole.AUTHOR) == {("Mary Clare Jalonick", None), ("Lisa Mascaro", None)}
+    direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
+    assert direct[0] == ("Chuck Schumer",
+                         "Americans can breathe a sigh of relief There will be no government shutdown tonight.")
+    assert direct[1][0] == "Sen. Rand Paul" and "does nothing to rein in the deficit" in direct[1][1]
+
+
+def test_newspaper_photos_and_multi_paragraph_quotes():
+    a = extract_article(load("citytimes_harbor_photos_quotes.html"))  # windows-1252, declared in <meta>
+    assert a.title == "Harbor cleanup divides the waterfront"
+    assert a.url == a.canonical_url == "https://citytimes.example/local/2024/05/harbor-cleanup"
+    assert (a.section, a.site_name, a.language) == ("Local", "The City Times", "en")
+    assert a.authors == ["Ana Duarte", "Tom Reyes"]
+    assert a.published_at.isoformat() == "2024-05-12T06:00:00+02:00"
+    assert [(i.caption, i.credit) for i in a.images] == [
+        ("Dredging barges near Pier 9 on Friday.", "Photo: Marta Klein/Reuters"),
+        ("Fishermen unload their catch at dawn.", "Getty Images"),
+    ]
+    assert credits_of(a, CreditRole.PHOTO) == {("Marta Klein", "Reuters"), ("Getty Images", "Getty Images")}
+    for leak in ("Marta Klein", "Getty", "Dredging barges", "Ferry fares", "\u00a9"):
+        assert leak not in a.body, leak
+    assert "\u201cThe mayor told us" in a.body  # curly quotes decoded from windows-1252
+    direct = [q for q in a.quotes if q.kind == QuoteKind.DIRECT]
+    assert direct[0].speaker == "Elena Vogt"  # straight quotes, "said X"
+    assert direct[0].text.startswith("We have waited twenty years for this")
+    assert direct[0].text.endswith("clean itself.")
+    # nested single quotes stay inside; the open quote runs on into the next paragraph
+    assert direct[1].speaker == "Pablo Serrano"
+    assert "\u2018This will take six weeks,\u2019" in direct[1].text
+    assert direct[1].text.endswith("Not the city, that is for sure.")
+    indirect = {(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.INDIRECT}
+    assert ("Elena Vogt", "the delays were caused by contaminated sediment") in indirect
+
+
+def test_parse_page_uses_headers_and_final_url():
+    html = load("citytimes_harbor_photos_quotes.html").replace(b'<link rel="canonical" href="https://citytimes.example/local/2024/05/harbor-cleanup">', b"")
+    page = FetchedPage(url="https://t.co/abc", final_url="https://citytimes.example/h", status=200,
+                       headers={"Content-Type": "text/html; charset=windows-1252"},
+                       fetched_at=datetime(2024, 5, 12, tzinfo=timezone.utc), source="citytimes", body=html)
+    a = parse_page(page)
+    assert a.url == a.canonical_url == "https://citytimes.example/h"
+    assert a.source == "citytimes" and a.fetched_at == page.fetched_at
+    assert "\u201cThe mayor told us" in a.body
+
+
+def test_no_url_no_canonical_gives_stable_urn():
+    html = b"<html><body><article><p>" + b"A plain paragraph of news text that is long enough. " * 5 + b"</p></article></body></html>"
+    a, b = extract_article(html), extract_article(html)
+    assert a.canonical_url.startswith("urn:sha1:") and a.canonical_url == b.canonical_url == a.url
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("payload, message", [
+    (b"", "empty"),
+    ("   \n ", "empty"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20, "binary"),
+    (b"just some words, no markup at all, not a web page", "not HTML"),
+    (b'{"json": true, "items": [1, 2, 3]}', "not HTML"),
+    (b"<html><head><title>Nothing</title></head><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
+])
+def test_bad_input_is_not_an_article(payload, message):
+    with pytest.raises(NotAnArticle, match=message) as err:
+        extract_article(payload)
+    assert isinstance(err.value, PermanentError)
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.timeout(60)
+def test_content_type_refused():
+    with pytest.raises(NotAnArticle, match="content type application/pdf"):
+        extract_article(b"%PDF-1.4 <html>", headers={"content-type": "application/pdf"})
+
+
+@pytest.mark.timeout(60)
+def test_truncated_page_gives_a_result():
+    html = load("pjmedia_panjshir_resistance.html")
+    cut = html[: html.index(b"Is Massoud just trying")]
+    a = extract_article(cut)
+    assert a.body.startswith("As the Taliban begins")
+    assert "Panjshir Valley today" in a.body
+
+
+@pytest.mark.timeout(60)
+def test_wrong_or_missing_charset():
+    html = load("citytimes_harbor_photos_quotes.html").replace(b"charset=windows-1252", b"charset=utf-8")
+    a = extract_article(html)  # invalid UTF-8 bytes are replaced, never raised
+    assert a.title == "Harbor cleanup divides the waterfront"
+    b = extract_article(load("citytimes_harbor_photos_quotes.html").replace(b"; charset=windows-1252", b""))
+    assert "Pier 9" not in b.body and b.title == "Harbor cleanup divides the waterfront"
+
+
+@pytest.mark.timeout(60)
+def test_deeply_nested_markup():
+    html = b"<html><body>" + b"<div>" * 100_000 + b"<p>" + b"Deep text in a news story. " * 10 + b"</p>" + b"</div>" * 100_000 + b"</body></html>"
+    try:
+        a = extract_article(html)
+    except NotAnArticle as e:
+        assert str(e)
+    else:
+        assert isinstance(a.body, str)
+
+
+@pytest.mark.timeout(60)
+def test_fifty_megabyte_page():
+    para = b"<p>" + b"Council members debated the harbor budget for hours on Tuesday. " * 20 + b"</p>\n"
+    html = b"<html><head><title>Big</title></head><body><article>" + para * (50_000_000 // len(para)) + b"</article></body></html>"
+    assert len(html) >= 49_000_000
+    try:
+        a = extract_article(html)
+    except NotAnArticle as e:
+        assert str(e)
+    else:
+        assert a.body
+
+
+@pytest.mark.timeout(60)
+def test_unexpected_types_are_refused():
+    with pytest.raises(NotAnArticle):
+        extract_article(12345)  # type: ignore[arg-type]
