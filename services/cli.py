@@ -15,9 +15,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from newsdesk.errors import NewsdeskError
 from newsdesk.runs import Tally
 from newsdesk.settings import get_settings
+from services.commands import index as index_commands
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="newsdesk: news ingestion and search.")
 err = Console(stderr=True)
+app.add_typer(index_commands.app, name="index")
 
 
 def fail(message: str, code: int = 1) -> None:

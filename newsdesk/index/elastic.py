@@ -1,26 +1,68 @@
-"""Elasticsearch index: a versioned index behind a read alias and a write alias, bulk writes."""
+"""Elasticsearch index: versioned indices behind a read alias and a write alias, bulk writes, migration.
+
+Every write carries an external version (the document's `indexed_at` in milliseconds, version_type
+external_gte), so the newest write of an article wins whichever order writes arrive in. That is what
+lets `migrate` copy documents into a new index while live writes land there too: a copied document
+that is older than a live write is refused by Elasticsearch with a version conflict, which we ignore.
+"""
 
 from __future__ import annotations
 
 import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from importlib import resources
 from typing import Any, Iterable
 
-from elasticsearch import Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch import TransportError as ESTransportError
 
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.models import Article
-from newsdesk.search import SearchRequest, SearchResponse, build_es_query, response_from_es
+from newsdesk.search import (
+    QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse, build_es_query,
+    build_quotes_query, build_sources_query, quotes_from_es, response_from_es, sources_from_es,
+)
 
-TEMPLATE_VERSION = 1
+TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
+CATCH_UP_MARGIN = timedelta(minutes=5)  # how far back the migration's second pass looks for in-flight writes
 
 
 def load_template(prefix: str) -> dict[str, Any]:
     text = resources.files("newsdesk.index").joinpath("articles_template.json").read_text()
     return json.loads(text.replace("{prefix}", prefix))
+
+
+def mapping_version(template: dict[str, Any]) -> int:
+    return int(template["template"]["mappings"].get("_meta", {}).get("version", 1))
+
+
+def doc_version(doc: dict[str, Any]) -> int:
+    """External version of a document: when it was indexed, in milliseconds."""
+    stamp = doc.get("indexed_at")
+    if not stamp:
+        return 1
+    return int(datetime.fromisoformat(stamp).timestamp() * 1000)
+
+
+def _is_conflict(error: dict[str, Any]) -> bool:
+    item = next(iter(error.values()), {}) if error else {}
+    return item.get("status") == 409
+
+
+@dataclass
+class MigrationReport:
+    old_index: str
+    new_index: str
+    copied: int
+    skipped_newer: int
+    caught_up: int
+    deleted_old: bool
 
 
 class ElasticIndex:
@@ -34,36 +76,50 @@ class ElasticIndex:
     def versioned_name(self, version: int) -> str:
         return f"{self.prefix}-articles-v{version}"
 
+    def _install_template(self) -> dict[str, Any]:
+        template = load_template(self.prefix)
+        self.client.indices.put_index_template(name=f"{self.prefix}-articles", **template)
+        return template
+
     def ensure(self) -> None:
         """Install the template and create the first versioned index with both aliases."""
         if self._ensured:
             return
-        template = load_template(self.prefix)
-        self.client.indices.put_index_template(name=f"{self.prefix}-articles", **template)
+        self._install_template()
         if not self.client.indices.exists_alias(name=self.write_alias):
             try:
                 self.client.indices.create(
                     index=self.versioned_name(TEMPLATE_VERSION),
                     aliases={self.read_alias: {}, self.write_alias: {"is_write_index": True}},
                 )
-            except ESTransportError as exc:  # another worker created it first
-                if "resource_already_exists_exception" not in str(exc):
+            except ApiError as exc:  # another worker created it first
+                if exc.error != "resource_already_exists_exception":
                     raise
         self._ensured = True
 
     def _actions(self, articles: Iterable[Article]) -> Iterable[dict[str, Any]]:
         for article in articles:
-            yield {"_op_type": "index", "_index": self.write_alias, "_id": article.id, "_source": to_document(article)}
+            doc = to_document(article)
+            yield {"_op_type": "index", "_index": self.write_alias, "_id": article.id, "_source": doc,
+                   "version": doc_version(doc), "version_type": "external_gte"}
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
-        """Bulk index; the id is derived from the canonical URL, so a retry overwrites, never duplicates."""
+        """Bulk index; the id is derived from the canonical URL, so a retry overwrites, never duplicates.
+
+        A version conflict means a newer write of the same article is already there: that is success.
+        """
         self.ensure()
         try:
             ok, errors = helpers.bulk(self.client, self._actions(articles), raise_on_error=False, refresh=False)
         except ESTransportError as exc:
             raise TransientError(f"Elasticsearch bulk request failed: {exc}") from None
-        messages = [json.dumps(err)[:500] for err in errors] if isinstance(errors, list) else []
-        return IndexResult(indexed=ok, errors=messages)
+        except ApiError as exc:  # the whole request refused: overload is worth a retry, the rest is not
+            if exc.status_code in (429, 502, 503, 504):
+                raise TransientError(f"Elasticsearch is overloaded: {exc}") from None
+            raise
+        errors = errors if isinstance(errors, list) else []
+        real = [err for err in errors if not _is_conflict(err)]
+        return IndexResult(indexed=ok + len(errors) - len(real), errors=[json.dumps(e)[:500] for e in real])
 
     def get(self, article_id: str) -> Article | None:
         self.ensure()
@@ -77,6 +133,15 @@ class ElasticIndex:
         self.ensure()
         raw = self.client.search(index=self.read_alias, **build_es_query(request))
         return response_from_es(raw.body, request)
+
+    def quotes(self, request: QuoteRequest) -> QuoteResponse:
+        self.ensure()
+        raw = self.client.search(index=self.read_alias, **build_quotes_query(request))
+        return quotes_from_es(raw.body, request)
+
+    def sources(self) -> SourcesResponse:
+        self.ensure()
+        return sources_from_es(self.client.search(index=self.read_alias, **build_sources_query()).body)
 
     def count(self) -> int:
         self.ensure()
@@ -95,3 +160,94 @@ class ElasticIndex:
 
     def close(self) -> None:
         self.client.close()
+
+    # --- migration -------------------------------------------------------------------------------
+
+    def alias_targets(self) -> dict[str, list[str]]:
+        """{alias: [index, ...]} for the read and the write alias."""
+        targets: dict[str, list[str]] = {self.read_alias: [], self.write_alias: []}
+        for alias in targets:
+            if self.client.indices.exists_alias(name=alias):
+                targets[alias] = sorted(self.client.indices.get_alias(name=alias).body)
+        return targets
+
+    def status(self) -> dict[str, Any]:
+        """Indices, aliases, document counts and mapping versions, for `newsdesk index status`."""
+        template_version = mapping_version(load_template(self.prefix))
+        indices = []
+        if self.client.indices.exists(index=f"{self.prefix}-articles-v*", allow_no_indices=False):
+            mappings = self.client.indices.get_mapping(index=f"{self.prefix}-articles-v*").body
+            for name in sorted(mappings, key=_generation):
+                meta = mappings[name]["mappings"].get("_meta", {})
+                count = self.client.count(index=name)["count"]
+                indices.append({"index": name, "docs": count, "mapping_version": meta.get("version", 1)})
+        return {"template_version": template_version, "aliases": self.alias_targets(), "indices": indices}
+
+    def migrate(self, batch_size: int = 1000, delete_old: bool = False,
+                on_progress: Callable[[str], None] | None = None) -> MigrationReport:
+        """New index from the current template, client-side reindex, atomic alias swaps.
+
+        1. install the template; create <prefix>-articles-v<N+1> (no aliases yet);
+        2. move the write alias to the new index (one atomic alias action): new writes land there;
+        3. refresh the old index and copy every document into the new one, keeping its version,
+           so a copy never overwrites a newer live write;
+        4. second pass: copy what in-flight writes put into the old index during step 2;
+        5. refresh the new index and move the read alias to it atomically; readers never see
+           an empty or a half-filled index;
+        6. optionally delete the old index.
+        """
+        say = on_progress or (lambda message: None)
+        self.ensure()
+        self._install_template()
+        old = self.alias_targets()[self.write_alias][0]
+        new = self.versioned_name(_generation(old) + 1)
+        self.client.indices.create(index=new)
+        say(f"created {new}")
+        started = datetime.now(timezone.utc)
+        self.client.indices.update_aliases(actions=[
+            {"remove": {"index": old, "alias": self.write_alias}},
+            {"add": {"index": new, "alias": self.write_alias, "is_write_index": True}},
+        ])
+        say(f"write alias {self.write_alias} -> {new}")
+        self.client.indices.refresh(index=old)
+        copied, skipped = self._copy(old, new, {"match_all": {}}, batch_size)
+        say(f"copied {copied} documents from {old} ({skipped} already newer in {new})")
+        time.sleep(1.0)  # let bulk requests that resolved the write alias before the swap finish
+        self.client.indices.refresh(index=old)
+        since = (started - CATCH_UP_MARGIN).isoformat()
+        caught_up, more_skipped = self._copy(old, new, {"range": {"indexed_at": {"gte": since}}}, batch_size)
+        say(f"second pass: {caught_up} recent documents")
+        self.client.indices.refresh(index=new)
+        self.client.indices.update_aliases(actions=[
+            {"remove": {"index": old, "alias": self.read_alias}},
+            {"add": {"index": new, "alias": self.read_alias}},
+        ])
+        say(f"read alias {self.read_alias} -> {new}")
+        if delete_old:
+            self.client.indices.delete(index=old)
+            say(f"deleted {old}")
+        return MigrationReport(old_index=old, new_index=new, copied=copied, skipped_newer=skipped + more_skipped,
+                               caught_up=caught_up, deleted_old=delete_old)
+
+    def _copy(self, source: str, target: str, query: dict[str, Any], batch_size: int) -> tuple[int, int]:
+        def actions() -> Iterable[dict[str, Any]]:
+            for hit in helpers.scan(self.client, index=source, query={"query": query}, size=batch_size,
+                                    preserve_order=False):
+                yield {"_op_type": "index", "_index": target, "_id": hit["_id"], "_source": hit["_source"],
+                       "version": doc_version(hit["_source"]), "version_type": "external_gte"}
+
+        copied = skipped = 0
+        for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=batch_size,
+                                               raise_on_error=False):
+            if ok:
+                copied += 1
+            elif _is_conflict(item):
+                skipped += 1
+            else:
+                raise TransientError(f"copy into {target} failed: {json.dumps(item)[:500]}")
+        return copied, skipped
+
+
+def _generation(index_name: str) -> int:
+    match = re.search(r"-v(\d+)$", index_name)
+    return int(match.group(1)) if match else 0

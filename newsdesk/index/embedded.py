@@ -18,7 +18,8 @@ from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.models import Article
 from newsdesk.search import (
-    FACET_SIZE, FacetBucket, SearchHit, SearchRequest, SearchResponse, Sort, decode_cursor, encode_cursor,
+    FACET_SIZE, MAX_QUOTES_PER_ARTICLE, ArticleRef, FacetBucket, QuoteHit, QuoteRequest, QuoteResponse,
+    SearchHit, SearchRequest, SearchResponse, SourceCount, SourcesResponse, Sort, decode_cursor, encode_cursor,
 )
 
 _SCHEMA = """
@@ -31,6 +32,15 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(
     title, body, authors, quotes, tokenize = 'porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE IF NOT EXISTS quotes (
+    rowid INTEGER PRIMARY KEY,
+    article_rowid INTEGER NOT NULL,
+    speaker TEXT, kind TEXT NOT NULL, text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quotes_by_article ON quotes (article_rowid);
+CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
+    text, speaker, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
@@ -85,6 +95,19 @@ class EmbeddedIndex:
     def ensure(self) -> None:
         with self._lock:
             self._db.executescript(_SCHEMA)
+            if self._db.execute("SELECT NOT EXISTS (SELECT 1 FROM quotes)").fetchone()[0]:
+                with self._db:  # an index written before the quotes table existed: fill it once
+                    for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
+                        self._insert_quotes(rowid, json.loads(doc_json).get("quotes", []))
+
+    def _insert_quotes(self, article_rowid: int, quotes: list[dict]) -> None:
+        for quote in quotes:
+            cursor = self._db.execute(
+                "INSERT INTO quotes (article_rowid, speaker, kind, text) VALUES (?, ?, ?, ?)",
+                (article_rowid, quote.get("speaker"), quote.get("kind", "direct"), quote["text"]),
+            )
+            self._db.execute("INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
+                             (cursor.lastrowid, quote["text"], quote.get("speaker") or ""))
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         with self._lock, self._db:
@@ -94,6 +117,10 @@ class EmbeddedIndex:
                 if row:
                     self._db.execute("DELETE FROM articles_fts WHERE rowid = ?", row)
                     self._db.execute("DELETE FROM articles WHERE rowid = ?", row)
+                    self._db.execute(
+                        "DELETE FROM quotes_fts WHERE rowid IN (SELECT rowid FROM quotes WHERE article_rowid = ?)", row
+                    )
+                    self._db.execute("DELETE FROM quotes WHERE article_rowid = ?", row)
                 cursor = self._db.execute(
                     "INSERT INTO articles (id, published_at, source, section, language, authors, doc)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -105,6 +132,7 @@ class EmbeddedIndex:
                     (cursor.lastrowid, article.title or "", article.body, " ".join(article.authors),
                      "\n".join(doc["quotes_text"])),
                 )
+                self._insert_quotes(cursor.lastrowid, doc["quotes"])
         return IndexResult(indexed=len(articles))
 
     def get(self, article_id: str) -> Article | None:
@@ -138,12 +166,15 @@ class EmbeddedIndex:
         clause = " AND ".join(where) or "1"
         base = f"FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause}"
         # Offset paging is fine at embedded scale; the cursor keeps the API shape of the ES backend.
-        offset = int(decode_cursor(request.cursor)[0]) if request.cursor else 0
+        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else 0
+        if offset < 0:
+            raise ValueError("invalid cursor")
         relevance = fts and request.sort is Sort.RELEVANCE
         order = "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
         snippet = (
-            f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30)"
-            if fts else "substr(articles_fts.body, 1, 180)"
+            f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30),"
+            f" highlight(articles_fts, 0, '{_MARK_OPEN}', '{_MARK_CLOSE}')"
+            if fts else "substr(articles_fts.body, 1, 180), NULL"
         )
         with self._lock:
             total = self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
@@ -151,15 +182,20 @@ class EmbeddedIndex:
                 f"SELECT a.id, a.doc, {snippet} {base} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
                 [*params, request.size, offset],
             ).fetchall()
-            facet_rows = self._db.execute(f"SELECT a.source, a.section, a.authors {base}", params).fetchall()
+            facet_rows = self._db.execute(
+                f"SELECT a.source, a.section, a.authors, substr(a.published_at, 1, 7) {base}", params
+            ).fetchall()
         hits = []
-        for article_id, doc_json, snip in rows:
+        for article_id, doc_json, snip, title_marked in rows:
             doc = json.loads(doc_json)
+            title_html = _marked_to_html(title_marked) if title_marked and _MARK_OPEN in title_marked else None
             hits.append(
                 SearchHit(
                     id=article_id, title=doc.get("title"), url=doc["url"], source=doc.get("source"),
                     section=doc.get("section"), authors=doc.get("authors", []),
-                    published_at=doc.get("published_at"), highlight=[_marked_to_html(snip)] if snip else [],
+                    published_at=doc.get("published_at"),
+                    highlight=([title_html] if title_html else []) + ([_marked_to_html(snip)] if snip else []),
+                    title_highlight=title_html,
                 )
             )
         facets = {
@@ -167,16 +203,80 @@ class EmbeddedIndex:
             "section": Counter(r[1] for r in facet_rows if r[1]),
             "author": Counter(a for r in facet_rows for a in json.loads(r[2] or "[]")),
         }
+        months = Counter(r[3] for r in facet_rows if r[3])
         next_offset = offset + len(hits)
         return SearchResponse(
             total=total,
             hits=hits,
             facets={
-                name: [FacetBucket(value=v, count=c) for v, c in counts.most_common(FACET_SIZE)]
-                for name, counts in facets.items()
+                **{
+                    name: [FacetBucket(value=v, count=c) for v, c in counts.most_common(FACET_SIZE)]
+                    for name, counts in facets.items()
+                },
+                "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())],
             },
             next_cursor=encode_cursor([next_offset]) if next_offset < total else None,
         )
+
+    def quotes(self, request: QuoteRequest) -> QuoteResponse:
+        """Quotes whose text matches `q` (FTS5) and whose speaker holds every word of `speaker`."""
+        where: list[str] = []
+        params: list[object] = []
+        if request.q:
+            fts = to_fts_query(request.q)
+            if fts is None:
+                return QuoteResponse(total_articles=0, hits=[])
+            where.append("quotes_fts MATCH ?")
+            params.append("text : (" + fts + ")")
+        for word in re.findall(r"\w+", request.speaker or ""):
+            where.append("lower(q.speaker) LIKE ? ESCAPE '\\'")
+            params.append("%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if request.speaker and not re.search(r"\w", request.speaker):
+            return QuoteResponse(total_articles=0, hits=[])
+        if request.source:
+            where.append("a.source = ?")
+            params.append(request.source)
+        base = (
+            "FROM quotes q JOIN quotes_fts ON quotes_fts.rowid = q.rowid JOIN articles a ON a.rowid = q.article_rowid"
+            f" WHERE {' AND '.join(where) or '1'}"
+        )
+        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else 0
+        if offset < 0:
+            raise ValueError("invalid cursor")
+        rank = "bm25(quotes_fts)" if request.q and request.relevance_sorted else "0"
+        marked = f"highlight(quotes_fts, 0, '{_MARK_OPEN}', '{_MARK_CLOSE}')" if request.q else "q.text"
+        with self._lock:
+            total = self._db.execute(f"SELECT count(DISTINCT a.rowid) {base}", params).fetchone()[0]
+            articles = self._db.execute(
+                f"WITH m AS MATERIALIZED (SELECT a.rowid AS arow, {rank} AS rank {base})"
+                " SELECT a.rowid, a.id, a.doc, min(m.rank) AS best FROM m JOIN articles a ON a.rowid = m.arow"
+                " GROUP BY a.rowid ORDER BY best, a.published_at IS NULL, a.published_at DESC, a.id LIMIT ? OFFSET ?",
+                [*params, request.size, offset],
+            ).fetchall()
+            hits: list[QuoteHit] = []
+            for article_rowid, article_id, doc_json, _ in articles:
+                doc = json.loads(doc_json)
+                ref = ArticleRef(id=article_id, title=doc.get("title"), url=doc["url"], source=doc.get("source"),
+                                 published_at=doc.get("published_at"))
+                quotes = self._db.execute(
+                    f"SELECT q.text, q.speaker, q.kind, {marked} {base} AND a.rowid = ? ORDER BY q.rowid LIMIT ?",
+                    [*params, article_rowid, MAX_QUOTES_PER_ARTICLE],
+                ).fetchall()
+                hits.extend(
+                    QuoteHit(text=text, speaker=speaker, kind=kind, highlight=_marked_to_html(mark), article=ref)
+                    for text, speaker, kind, mark in quotes
+                )
+        next_offset = offset + len(articles)
+        return QuoteResponse(total_articles=total, hits=hits,
+                             next_cursor=encode_cursor([next_offset]) if next_offset < total else None)
+
+    def sources(self) -> SourcesResponse:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT source, count(*), max(published_at) FROM articles WHERE source IS NOT NULL"
+                " GROUP BY source ORDER BY count(*) DESC, source"
+            ).fetchall()
+        return SourcesResponse(sources=[SourceCount(name=n, articles=c, latest=latest) for n, c, latest in rows])
 
     def count(self) -> int:
         with self._lock:

@@ -1,12 +1,13 @@
-"""Dependencies shared by the routes: settings, the article index, Redis."""
+"""Dependencies shared by the routes: settings, the article index, Redis, strict query parameters."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated
 
 import redis
-from fastapi import Depends
+from fastapi import Depends, HTTPException, Request
 
 from newsdesk.index import ArticleIndex, open_index
 from newsdesk.settings import Settings, get_settings
@@ -21,6 +22,24 @@ def _index() -> ArticleIndex:
 def _redis() -> redis.Redis | None:
     url = get_settings().redis_url
     return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
+
+
+def only_params(*allowed: str) -> Callable[[Request], None]:
+    """A dependency that refuses unknown or repeated query parameters (a typo is an error, not ignored)."""
+
+    def check(request: Request) -> None:
+        names = list(request.query_params.keys())
+        unknown = sorted({name for name in names if name not in allowed})
+        if unknown:
+            raise HTTPException(
+                status_code=400,
+                detail=f"unknown parameter(s): {', '.join(n[:40] for n in unknown[:5])}; allowed: {', '.join(allowed)}",
+            )
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise HTTPException(status_code=400, detail=f"parameter(s) given more than once: {', '.join(repeated)}")
+
+    return check
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

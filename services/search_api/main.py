@@ -2,9 +2,18 @@
 
 from fastapi import FastAPI
 
-from services.search_api.routes import articles, health, search
+from services.search_api import errors
+from services.search_api.routes import articles, health, quotes, search, sources
+from services.web import pages
 
 app = FastAPI(title="newsdesk search API", version="0.1.0")
+errors.install(app)
 app.include_router(search.router)
+app.include_router(quotes.router)
 app.include_router(articles.router)
+app.include_router(sources.router)
 app.include_router(health.router)
+app.include_router(pages.router)
+app.mount("/static", pages.static, name="static")
+app.include_router(ops.router)
+app.include_router(metrics.router)

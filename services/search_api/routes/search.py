@@ -5,34 +5,54 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
-from pydantic import ValidationError
+from fastapi import APIRouter, Depends, HTTPException, Query
 
+from newsdesk.index import ArticleIndex
 from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, SearchResponse, Sort
-from services.search_api.deps import IndexDep
+from services.search_api.deps import IndexDep, only_params
 
 router = APIRouter(tags=["search"])
 
+SEARCH_PARAMS = ("q", "source", "section", "author", "language", "from", "to", "sort", "size", "cursor")
 
-@router.get("/search", response_model=SearchResponse, summary="Search articles")
-def search(
-    index: IndexDep,
-    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description="words, \"phrases\", -exclusions, OR")] = "",
+
+def search_request(
+    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='words, "phrases", -exclusions, OR')] = "",
     source: Annotated[str | None, Query(max_length=200)] = None,
     section: Annotated[str | None, Query(max_length=200)] = None,
     author: Annotated[str | None, Query(max_length=200)] = None,
     language: Annotated[str | None, Query(max_length=20)] = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    date_from: Annotated[date | None, Query(alias="from", description="published on or after (YYYY-MM-DD)")] = None,
+    date_to: Annotated[date | None, Query(alias="to", description="published on or before (YYYY-MM-DD)")] = None,
     sort: Sort = Sort.RELEVANCE,
-    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 10,
-    cursor: Annotated[str | None, Query(max_length=1000)] = None,
-) -> SearchResponse:
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page, at most {MAX_PAGE_SIZE}")] = 10,
+    cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
+) -> SearchRequest:
+    """The query parameters as one validated request (shared by the API and the search page)."""
     try:
-        request = SearchRequest(
-            q=q, source=source, section=section, author=author, language=language,
-            date_from=date_from, date_to=date_to, sort=sort, size=size, cursor=cursor,
+        return SearchRequest(
+            q=q, source=source or None, section=section or None, author=author or None, language=language or None,
+            date_from=date_from, date_to=date_to, sort=sort, size=size, cursor=cursor or None,
         )
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise HTTPException(status_code=422, detail=_first_message(exc)) from None
+
+
+def run_search(index: ArticleIndex, request: SearchRequest) -> SearchResponse:
+    try:
         return index.search(request)
-    except (ValidationError, ValueError) as exc:
-        raise HTTPException(status_code=422, detail=str(exc).splitlines()[0]) from None
+    except ValueError as exc:  # a bad cursor
+        raise HTTPException(status_code=400, detail=_first_message(exc)) from None
+
+
+def _first_message(exc: ValueError) -> str:
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        return str(errors()[0]["msg"]).removeprefix("Value error, ")
+    return str(exc).splitlines()[0][:300]
+
+
+@router.get("/search", response_model=SearchResponse, summary="Search articles",
+            dependencies=[Depends(only_params(*SEARCH_PARAMS))])
+def search(index: IndexDep, request: Annotated[SearchRequest, Depends(search_request)]) -> SearchResponse:
+    return run_search(index, request)

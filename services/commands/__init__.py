@@ -1,0 +1,1 @@
+"""Sub-commands of `newsdesk`, one module per group."""

@@ -1,0 +1,65 @@
+"""`newsdesk index`: status of the versioned Elasticsearch index, and migration to a new version."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from newsdesk.settings import get_settings
+
+app = typer.Typer(no_args_is_help=True, help="Manage the Elasticsearch article index (versions and aliases).")
+err = Console(stderr=True)
+
+
+def _elastic_index():
+    settings = get_settings()
+    if not settings.elasticsearch_url:
+        err.print("[red]error:[/red] NEWSDESK_ELASTICSEARCH_URL is not set; the embedded index has no versions")
+        raise typer.Exit(2)
+    from newsdesk.index.elastic import ElasticIndex
+
+    return ElasticIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+
+
+@app.command()
+def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False) -> None:
+    """Show the versioned indices, where the read and write aliases point, and mapping versions."""
+    index = _elastic_index()
+    try:
+        index.ensure()
+        info = index.status()
+    finally:
+        index.close()
+    if as_json:
+        typer.echo(json.dumps(info))
+        return
+    typer.echo(f"template mapping version {info['template_version']}")
+    for alias, targets in info["aliases"].items():
+        typer.echo(f"alias {alias} -> {', '.join(targets) or '(none)'}")
+    for row in info["indices"]:
+        typer.echo(f"index {row['index']}: {row['docs']} docs, mapping version {row['mapping_version']}")
+
+
+@app.command()
+def migrate(
+    batch_size: Annotated[int, typer.Option(min=10, max=10000, help="documents per scroll page and bulk")] = 1000,
+    delete_old: Annotated[bool, typer.Option("--delete-old/--keep-old", help="delete the old index after the swap")] = False,
+) -> None:
+    """Create the next index version from the current template, copy every article, swap both aliases.
+
+    Writes keep flowing during the copy: the write alias moves first, and copies never overwrite
+    a newer write. Readers see the old index until the new one is complete.
+    """
+    index = _elastic_index()
+    try:
+        report = index.migrate(batch_size=batch_size, delete_old=delete_old, on_progress=lambda m: err.print(m))
+    except Exception as exc:  # one clear line: what failed; the aliases are only swapped on success
+        err.print(f"[red]error:[/red] migration failed: {type(exc).__name__}: {exc}", highlight=False)
+        raise typer.Exit(1)
+    finally:
+        index.close()
+    typer.echo(f"migrated {report.old_index} -> {report.new_index}: copied {report.copied}, "
+               f"{report.skipped_newer} already newer" + (", old index deleted" if report.deleted_old else ""))

@@ -1,0 +1,44 @@
+"""Quotes: who said what, with the article each quote comes from."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+
+from newsdesk.index import ArticleIndex
+from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, QuoteRequest, QuoteResponse, Sort
+from services.search_api.deps import IndexDep, only_params
+from services.search_api.routes.search import _first_message
+
+router = APIRouter(prefix="/quotes", tags=["quotes"])
+
+QUOTE_PARAMS = ("speaker", "q", "source", "sort", "size", "cursor")
+
+
+def quote_request(
+    speaker: Annotated[str | None, Query(max_length=200, description="every word must appear in the speaker")] = None,
+    q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='words in the quote: "phrases", -x, OR')] = "",
+    source: Annotated[str | None, Query(max_length=200)] = None,
+    sort: Sort = Sort.RELEVANCE,
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="articles per page")] = 10,
+    cursor: Annotated[str | None, Query(max_length=1000)] = None,
+) -> QuoteRequest:
+    try:
+        return QuoteRequest(speaker=speaker or None, q=q, source=source or None, sort=sort, size=size,
+                            cursor=cursor or None)
+    except ValueError as exc:
+        raise HTTPException(status_code=422, detail=_first_message(exc)) from None
+
+
+def run_quotes(index: ArticleIndex, request: QuoteRequest) -> QuoteResponse:
+    try:
+        return index.quotes(request)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=_first_message(exc)) from None
+
+
+@router.get("", response_model=QuoteResponse, summary="Quotes by a speaker and/or containing words",
+            dependencies=[Depends(only_params(*QUOTE_PARAMS))])
+def quotes(index: IndexDep, request: Annotated[QuoteRequest, Depends(quote_request)]) -> QuoteResponse:
+    return run_quotes(index, request)
