@@ -1,0 +1,41 @@
+"""Extraction quality gate: the shared benchmarks must not fall below the floors in tests/eval_baseline.json."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_BENCH = Path(os.environ.get("NEWSDESK_SHARED_BENCH", REPO.parent / "shared" / "bench"))
+FLOORS = json.loads((REPO / "tests" / "eval_baseline.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def figures() -> dict:
+    if not (SHARED_BENCH / "extraction" / "score.py").exists():
+        message = f"shared benchmarks not found at {SHARED_BENCH}"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    run = subprocess.run([sys.executable, str(REPO / "bench" / "extraction.py"), "--shared", str(SHARED_BENCH), "--json"],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+@pytest.mark.timeout(600)
+def test_body_extraction_stays_above_its_floor(figures):
+    ours = figures["body"]["newsdesk"]
+    assert ours["f1"] >= FLOORS["body_f1"], ours
+    assert ours["precision"] >= FLOORS["body_precision"], ours
+    assert ours["f1"] > figures["body"]["trafilatura"]["f1"], "newsdesk must beat plain trafilatura on body F1"
+
+
+@pytest.mark.timeout(600)
+def test_quote_attribution_stays_above_its_floor(figures):
+    quotes = figures["quotes"]
+    assert quotes["direct+mixed"]["e2e"]["f1"] >= FLOORS["quotes_direct_mixed_e2e_f1"], quotes["direct+mixed"]["e2e"]
+    assert quotes["direct"]["e2e"]["f1"] >= FLOORS["quotes_direct_e2e_f1"], quotes["direct"]["e2e"]
