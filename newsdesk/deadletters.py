@@ -6,7 +6,7 @@ import json
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Callable, Iterable
 
 DEAD_LETTERS_KEY = "newsdesk:deadletters"
 MAX_DEAD_LETTERS = 10_000
@@ -66,3 +66,29 @@ class DeadLetterStore:
             pipe.zrem(f"{DEAD_LETTERS_KEY}:by_time", letter_id)
             removed, _ = pipe.execute()
         return bool(removed)
+
+    def ids(self) -> list[str]:
+        return [i.decode() if isinstance(i, bytes) else i for i in self.redis.zrange(f"{DEAD_LETTERS_KEY}:by_time", 0, -1)]
+
+    def discard(self, letter_ids: Iterable[str]) -> list[str]:
+        """Drop letters for good; returns the ids that were there."""
+        return [letter_id for letter_id in letter_ids if self.remove(letter_id)]
+
+    def retry(self, letter_ids: Iterable[str], publish: Callable[[DeadLetter], None]) -> list[str]:
+        """Hand each letter back to `publish` (which re-sends its task with the same arguments).
+
+        A letter is claimed by removing it first, so two operators pressing Retry at once send it once;
+        if publishing fails it is put back and the error propagates. Returns the ids that were re-sent.
+        """
+        retried = []
+        for letter_id in letter_ids:
+            letter = self.get(letter_id)
+            if letter is None or not self.remove(letter_id):
+                continue
+            try:
+                publish(letter)
+            except BaseException:
+                self.add(letter)
+                raise
+            retried.append(letter_id)
+        return retried

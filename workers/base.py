@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import random
 import traceback
 from contextlib import contextmanager
@@ -14,10 +15,14 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from newsdesk.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.errors import NewsdeskError, TransientError
+from newsdesk.monitoring import is_source_paused
 from newsdesk.pipeline import Pipeline
 from newsdesk.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
+from workers.queues import POLL_TASK
+
+logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
@@ -54,6 +59,13 @@ class StageTask(Task):
         if tracker:
             tracker.add(stage, error)
 
+    def __call__(self, *args, **kwargs):
+        # A paused source's scheduled polls are dropped here until the source registry owns pausing.
+        if self.name == POLL_TASK and is_source_paused(kwargs.get("source") or (args[1:2] or [None])[0], self.redis):
+            logger.info("source paused: skipping poll of %s", args[0] if args else "?")
+            return None
+        return self.run(*args, **kwargs)  # the tracer has pushed the request already (Celery's documented form)
+
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:
         """Retry transient errors with backoff; record anything else as a dead letter, never re-raise it."""
@@ -70,6 +82,8 @@ class StageTask(Task):
 
     def _dead_letter(self, run_id: str | None, subject: str, exc: BaseException, message: str) -> None:
         request = self.request
+        # Read by workers/signals.py: this run counts as failed although the task returned.
+        request.dead_letter_reason, request.dead_letter_kind = message, getattr(exc, "reason", type(exc).__name__)
         DeadLetterStore(self.redis).add(
             DeadLetter(
                 task=self.name, args=list(request.args or []), kwargs=dict(request.kwargs or {}),

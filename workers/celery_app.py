@@ -32,4 +32,10 @@ app.conf.update(
     worker_send_task_events=True,
     task_send_sent_event=True,
     beat_schedule={},
+    # Sources are RedBeat entries in Redis, so they can change while beat runs (workers/sources.py).
+    beat_scheduler="redbeat.RedBeatScheduler",
+    redbeat_redis_url=settings.redis_url or DEFAULT_REDIS_URL,
+    beat_max_loop_interval=5,  # how soon beat notices a source added, changed or resumed
+    # workers/signals.py puts the running task's id on every log record.
+    worker_log_format="[%(asctime)s: %(levelname)s/%(processName)s] [%(task_id)s] %(message)s",
 )

@@ -2,6 +2,7 @@
 
 from fastapi import FastAPI
 
+from services.dashboard.routes import metrics, ops
 from services.search_api import errors
 from services.search_api.routes import articles, health, quotes, search, sources
 from services.web import pages

@@ -1,0 +1,299 @@
+"""Operational figures kept in Redis: task outcomes per minute, stage latency, lag, errors, workers, sources.
+
+Writers are the worker signal handlers (workers/signals.py); readers are the dashboard and /metrics
+(services/dashboard/). Keys are named hierarchically under `newsdesk:stats:` and bounded: per-minute
+counters expire after two hours, per-hour source counters after a day, recent samples are capped lists.
+No Celery here: stage names and task details come in as plain strings.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Iterable
+
+import redis
+
+PREFIX = "newsdesk:stats"
+TOTALS_KEY = f"{PREFIX}:tasks"  # hash "<stage>/<outcome>" -> count since the stats were last cleared
+ERRORS_KEY = f"{PREFIX}:errors"  # list of recent failures, newest first
+WORKERS_KEY = "newsdesk:workers"  # hash worker name -> WorkerBeat JSON
+SOURCES_KNOWN_KEY = "newsdesk:sources:known"
+SOURCES_PAUSED_KEY = "newsdesk:sources:paused"
+
+OUTCOMES = ("succeeded", "failed", "retried")
+LAG_KINDS = ("published", "fetched")  # published -> indexed, fetched -> indexed
+
+MINUTE_TTL_SECONDS = 2 * 3600
+HOUR_TTL_SECONDS = 25 * 3600
+RECENT_SAMPLES = 1000  # durations kept per stage for p50/p95
+RECENT_ERRORS = 200
+ERROR_RATE_WINDOW_MINUTES = 5
+WORKER_STALE_SECONDS = 30.0
+
+# Histogram bucket upper bounds (seconds), shared by the dashboard and /metrics.
+LATENCY_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0)
+LAG_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0, 6 * 3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0)
+
+
+def _s(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _minute(now: float) -> int:
+    return int(now // 60) * 60
+
+
+def _hour(now: float) -> int:
+    return int(now // 3600) * 3600
+
+
+def percentile(samples: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of the samples, None when there are none."""
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
+    return ordered[rank - 1]
+
+
+@dataclass
+class Histogram:
+    """Cumulative bucket counts in the Prometheus sense: buckets[i] counts samples <= bounds[i]."""
+
+    bounds: tuple[float, ...]
+    buckets: list[int]
+    count: int
+    sum: float
+
+
+@dataclass
+class WorkerBeat:
+    name: str
+    queues: list[str]
+    active: int = 0
+    pid: int = 0
+    last_heartbeat: float = field(default_factory=time.time)
+    started_at: float = field(default_factory=time.time)
+
+
+@dataclass
+class ErrorRecord:
+    at: float
+    stage: str
+    task: str
+    reason: str
+    subject: str = ""
+
+
+@dataclass
+class SourceHealth:
+    name: str
+    paused: bool = False
+    last_poll_ok: float | None = None
+    last_fetch_ok: float | None = None
+    last_failure: float | None = None
+    last_error: str | None = None
+    articles_24h: int = 0
+    failures_24h: int = 0
+    robots_24h: int = 0
+    failures_total: int = 0
+    robots_total: int = 0
+
+
+class Monitor:
+    """Reads and writes every operational figure; one per process, around one Redis client."""
+
+    def __init__(self, client: redis.Redis):
+        self.redis = client
+
+    # ---------- writing (worker signal handlers) ----------
+
+    def record_task(self, stage: str, outcome: str, duration: float | None = None, now: float | None = None) -> None:
+        """One finished task run: its outcome (succeeded, failed, retried) and how long it ran."""
+        now = time.time() if now is None else now
+        minute_key = f"{PREFIX}:minute:{_minute(now)}"
+        with self.redis.pipeline() as pipe:
+            pipe.hincrby(TOTALS_KEY, f"{stage}/{outcome}", 1)
+            pipe.hincrby(minute_key, f"{stage}/{outcome}", 1)
+            pipe.expire(minute_key, MINUTE_TTL_SECONDS)
+            if duration is not None:
+                self._sample(pipe, f"{PREFIX}:latency:{stage}", LATENCY_BUCKETS, duration)
+            pipe.execute()
+
+    def record_lag(self, kind: str, seconds: float) -> None:
+        """Seconds from an article's publication (or its fetch) until it was indexed."""
+        with self.redis.pipeline() as pipe:
+            self._sample(pipe, f"{PREFIX}:lag:{kind}", LAG_BUCKETS, max(0.0, seconds))
+            pipe.execute()
+
+    @staticmethod
+    def _sample(pipe, key: str, bounds: tuple[float, ...], value: float) -> None:
+        pipe.lpush(f"{key}:recent", value)
+        pipe.ltrim(f"{key}:recent", 0, RECENT_SAMPLES - 1)
+        bucket = next((str(b) for b in bounds if value <= b), "+Inf")
+        pipe.hincrby(f"{key}:hist", bucket, 1)
+        pipe.hincrby(f"{key}:hist", "count", 1)
+        pipe.hincrbyfloat(f"{key}:hist", "sum", value)
+
+    def record_error(self, error: ErrorRecord) -> None:
+        with self.redis.pipeline() as pipe:
+            pipe.lpush(ERRORS_KEY, json.dumps(asdict(error)))
+            pipe.ltrim(ERRORS_KEY, 0, RECENT_ERRORS - 1)
+            pipe.execute()
+
+    def record_source(self, source: str, event: str, now: float | None = None, error: str | None = None) -> None:
+        """A per-source event: poll_ok, fetch_ok, indexed (an article), failed, robots (a robots.txt refusal)."""
+        now = time.time() if now is None else now
+        stats_key = f"newsdesk:sources:stats:{source}"
+        hour_key = f"newsdesk:sources:hourly:{_hour(now)}"
+        with self.redis.pipeline() as pipe:
+            pipe.sadd(SOURCES_KNOWN_KEY, source)
+            if event in ("poll_ok", "fetch_ok"):
+                pipe.hset(stats_key, f"last_{event}", now)
+            if event in ("indexed", "failed", "robots"):
+                pipe.hincrby(hour_key, f"{source}/{event}", 1)
+                pipe.expire(hour_key, HOUR_TTL_SECONDS)
+            if event in ("failed", "robots"):
+                pipe.hincrby(stats_key, f"{event}_total", 1)
+                pipe.hset(stats_key, "last_failure", now)
+                if error:
+                    pipe.hset(stats_key, "last_error", error[:500])
+            pipe.execute()
+
+    def beat(self, worker: WorkerBeat) -> None:
+        self.redis.hset(WORKERS_KEY, worker.name, json.dumps(asdict(worker)))
+
+    def worker_gone(self, name: str) -> None:
+        self.redis.hdel(WORKERS_KEY, name)
+
+    # ---------- reading (dashboard, /metrics) ----------
+
+    def totals(self) -> dict[str, dict[str, int]]:
+        """{stage: {outcome: count}} since the stats were last cleared."""
+        result: dict[str, dict[str, int]] = {}
+        for name, value in self.redis.hgetall(TOTALS_KEY).items():
+            stage, _, outcome = _s(name).partition("/")
+            result.setdefault(stage, {})[outcome] = int(value)
+        return result
+
+    def per_minute(self, minutes: int = 60, now: float | None = None) -> list[tuple[int, dict[str, dict[str, int]]]]:
+        """[(minute start, {stage: {outcome: count}})] for the last `minutes` minutes, oldest first."""
+        now = time.time() if now is None else now
+        starts = [_minute(now) - 60 * n for n in range(minutes - 1, -1, -1)]
+        with self.redis.pipeline() as pipe:
+            for start in starts:
+                pipe.hgetall(f"{PREFIX}:minute:{start}")
+            raws = pipe.execute()
+        series = []
+        for start, raw in zip(starts, raws):
+            counts: dict[str, dict[str, int]] = {}
+            for name, value in raw.items():
+                stage, _, outcome = _s(name).partition("/")
+                counts.setdefault(stage, {})[outcome] = int(value)
+            series.append((start, counts))
+        return series
+
+    def error_rate(self, stage: str, now: float | None = None) -> float | None:
+        """Failed / (succeeded + failed) over the last few minutes; None when nothing finished."""
+        window = self.per_minute(ERROR_RATE_WINDOW_MINUTES, now)
+        failed = sum(counts.get(stage, {}).get("failed", 0) for _, counts in window)
+        done = failed + sum(counts.get(stage, {}).get("succeeded", 0) for _, counts in window)
+        return failed / done if done else None
+
+    def recent(self, key: str) -> list[float]:
+        return [float(v) for v in self.redis.lrange(f"{key}:recent", 0, -1)]
+
+    def latency_samples(self, stage: str) -> list[float]:
+        return self.recent(f"{PREFIX}:latency:{stage}")
+
+    def lag_samples(self, kind: str) -> list[float]:
+        return self.recent(f"{PREFIX}:lag:{kind}")
+
+    def histogram(self, key: str, bounds: tuple[float, ...]) -> Histogram:
+        raw = {_s(k): v for k, v in self.redis.hgetall(f"{key}:hist").items()}
+        running, buckets = 0, []
+        for bound in bounds:
+            running += int(raw.get(str(bound), 0))
+            buckets.append(running)
+        return Histogram(bounds=bounds, buckets=buckets, count=int(raw.get("count", 0)), sum=float(raw.get("sum", 0.0)))
+
+    def latency_histogram(self, stage: str) -> Histogram:
+        return self.histogram(f"{PREFIX}:latency:{stage}", LATENCY_BUCKETS)
+
+    def lag_histogram(self, kind: str) -> Histogram:
+        return self.histogram(f"{PREFIX}:lag:{kind}", LAG_BUCKETS)
+
+    def recent_errors(self, limit: int = 20, stage: str | None = None) -> list[ErrorRecord]:
+        errors = [ErrorRecord(**json.loads(raw)) for raw in self.redis.lrange(ERRORS_KEY, 0, RECENT_ERRORS - 1)]
+        return [e for e in errors if stage is None or e.stage == stage][:limit]
+
+    def workers(self, now: float | None = None, stale_after: float = WORKER_STALE_SECONDS) -> list[WorkerBeat]:
+        """Workers whose last heartbeat is recent enough to call them online."""
+        now = time.time() if now is None else now
+        beats = [WorkerBeat(**json.loads(raw)) for raw in self.redis.hvals(WORKERS_KEY)]
+        return sorted((b for b in beats if now - b.last_heartbeat <= stale_after), key=lambda b: b.name)
+
+    def sources(self, now: float | None = None) -> list[SourceHealth]:
+        """Health of every source seen in task traffic or paused, with its last-24-hour counts."""
+        now = time.time() if now is None else now
+        paused = {_s(n) for n in self.redis.smembers(SOURCES_PAUSED_KEY)}
+        names = sorted({_s(n) for n in self.redis.smembers(SOURCES_KNOWN_KEY)} | paused)
+        hours = [_hour(now) - 3600 * n for n in range(24)]
+        with self.redis.pipeline() as pipe:
+            for hour in hours:
+                pipe.hgetall(f"newsdesk:sources:hourly:{hour}")
+            for name in names:
+                pipe.hgetall(f"newsdesk:sources:stats:{name}")
+            raws = pipe.execute()
+        hourly: dict[str, int] = {}
+        for raw in raws[: len(hours)]:
+            for key, value in raw.items():
+                hourly[_s(key)] = hourly.get(_s(key), 0) + int(value)
+        result = []
+        for name, raw in zip(names, raws[len(hours):]):
+            stats = {_s(k): _s(v) for k, v in raw.items()}
+            as_time = lambda key: float(stats[key]) if key in stats else None  # noqa: E731
+            result.append(SourceHealth(
+                name=name, paused=name in paused,
+                last_poll_ok=as_time("last_poll_ok"), last_fetch_ok=as_time("last_fetch_ok"),
+                last_failure=as_time("last_failure"), last_error=stats.get("last_error"),
+                articles_24h=hourly.get(f"{name}/indexed", 0), failures_24h=hourly.get(f"{name}/failed", 0),
+                robots_24h=hourly.get(f"{name}/robots", 0),
+                failures_total=int(stats.get("failed_total", 0)), robots_total=int(stats.get("robots_total", 0)),
+            ))
+        return result
+
+    def clear(self, stages: Iterable[str] = ()) -> None:
+        """Forget every figure (tests, or an operator starting over); keeps pauses and dead letters."""
+        keys = list(self.redis.scan_iter(f"{PREFIX}:*")) + list(self.redis.scan_iter("newsdesk:sources:hourly:*"))
+        keys += list(self.redis.scan_iter("newsdesk:sources:stats:*")) + [SOURCES_KNOWN_KEY]
+        if keys:
+            self.redis.delete(*keys)
+
+
+# ---------- source pause: the one switch the scheduler honours ----------
+
+def _client(client: redis.Redis | None) -> redis.Redis:
+    if client is not None:
+        return client
+    from newsdesk.settings import get_settings
+
+    url = get_settings().redis_url
+    if not url:
+        raise RuntimeError("pausing sources needs NEWSDESK_REDIS_URL")
+    return redis.Redis.from_url(url)
+
+
+def set_source_paused(name: str, paused: bool, client: redis.Redis | None = None) -> None:
+    """Stop (or restart) a source's scheduled polling. The source registry may re-point this function."""
+    client = _client(client)
+    if paused:
+        client.sadd(SOURCES_PAUSED_KEY, name)
+    else:
+        client.srem(SOURCES_PAUSED_KEY, name)
+
+
+def is_source_paused(name: str | None, client: redis.Redis | None = None) -> bool:
+    return bool(name) and bool(_client(client).sismember(SOURCES_PAUSED_KEY, name))

@@ -1,0 +1,1 @@
+"""The operator dashboard: /ops (page, JSON overview, dead letters, source pause) and /metrics."""

@@ -1,0 +1,85 @@
+"""What waits in the Celery queues, read straight from kombu's Redis transport.
+
+kombu keeps each queue as a Redis list (LPUSH in, BRPOP out, so the oldest message is at the tail;
+messages sent with a priority go to `<queue>\\x06\\x16<n>` lists), and every message a worker has
+taken but not acknowledged in the `unacked` hash: running tasks and, because of acks_late,
+retries waiting out their countdown (their `eta` header lies in the future).
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import redis
+
+from workers.signals import ENQUEUED_AT_HEADER
+
+UNACKED_KEY = "unacked"
+PRIORITY_SEP = "\x06\x16"
+PRIORITY_STEPS = (3, 6, 9)
+
+
+@dataclass
+class QueueState:
+    name: str
+    ready: int = 0  # waiting in the list for a worker
+    reserved: int = 0  # taken by a worker: running or prefetched
+    delayed: int = 0  # taken by a worker but held until a future eta (retry countdowns)
+    oldest_age_seconds: float | None = None  # of the oldest message still waiting in the list
+
+    @property
+    def depth(self) -> int:
+        return self.ready + self.reserved + self.delayed
+
+
+def _eta(headers: dict) -> float | None:
+    value = headers.get("eta")
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(str(value)).timestamp()
+    except ValueError:
+        return None
+
+
+def inspect_queues(client: redis.Redis, queues: tuple[str, ...] | list[str], now: float | None = None) -> list[QueueState]:
+    now = time.time() if now is None else now
+    lists = {q: [q, *(f"{q}{PRIORITY_SEP}{p}" for p in PRIORITY_STEPS)] for q in queues}
+    with client.pipeline() as pipe:
+        for q in queues:
+            for key in lists[q]:
+                pipe.llen(key)
+            pipe.lindex(q, -1)
+        pipe.hvals(UNACKED_KEY)
+        results = pipe.execute()
+    states, i = {}, 0
+    for q in queues:
+        ready = sum(int(n) for n in results[i:i + len(lists[q])])
+        oldest = results[i + len(lists[q])]
+        i += len(lists[q]) + 1
+        state = QueueState(name=q, ready=ready)
+        if oldest:
+            try:
+                enqueued = json.loads(oldest).get("headers", {}).get(ENQUEUED_AT_HEADER)
+            except ValueError:
+                enqueued = None
+            if enqueued:
+                state.oldest_age_seconds = max(0.0, now - float(enqueued))
+        states[q] = state
+    for raw in results[-1]:
+        try:
+            message, _exchange, routing_key = json.loads(raw)
+        except ValueError:
+            continue
+        state = states.get(routing_key)
+        if state is None:
+            continue
+        eta = _eta(message.get("headers") or {})
+        if eta is not None and eta > now:
+            state.delayed += 1
+        else:
+            state.reserved += 1
+    return [states[q] for q in queues]

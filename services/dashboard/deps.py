@@ -1,0 +1,71 @@
+"""Dashboard dependencies: Redis (required), the monitor, dead letters, the admin key, the task publisher."""
+
+from __future__ import annotations
+
+import hmac
+from functools import lru_cache
+from typing import Annotated, Callable
+
+import redis
+from fastapi import Depends, Header, HTTPException, status
+
+from newsdesk.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.monitoring import Monitor
+from newsdesk.settings import Settings, get_settings
+
+
+@lru_cache(maxsize=1)
+def _client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+
+
+def get_redis(settings: Annotated[Settings, Depends(get_settings)]) -> redis.Redis:
+    if not settings.redis_url:
+        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
+                            "the dashboard watches the Celery queues: set NEWSDESK_REDIS_URL")
+    return _client(settings.redis_url)
+
+
+def require_admin(
+    settings: Annotated[Settings, Depends(get_settings)],
+    x_admin_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> None:
+    """The admin key, as `X-Admin-Key: <key>` or `Authorization: Bearer <key>`; no configured key, no admin."""
+    if not settings.admin_key:
+        raise HTTPException(status.HTTP_403_FORBIDDEN, "admin actions are disabled: set NEWSDESK_ADMIN_KEY")
+    given = x_admin_key
+    if not given and authorization and authorization.lower().startswith("bearer "):
+        given = authorization[7:].strip()
+    if not given or not hmac.compare_digest(given.encode(), settings.admin_key.encode()):
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid admin key is required",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+def publish_task(letter: DeadLetter) -> None:
+    """Send a dead letter's task again, with its original arguments, through the one Celery app."""
+    from workers.celery_app import app
+
+    app.send_task(letter.task, args=letter.args, kwargs=letter.kwargs)
+
+
+def get_publisher() -> Callable[[DeadLetter], None]:
+    return publish_task
+
+
+RedisDep = Annotated[redis.Redis, Depends(get_redis)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+AdminDep = Depends(require_admin)
+PublisherDep = Annotated[Callable[[DeadLetter], None], Depends(get_publisher)]
+
+
+def monitor(client: RedisDep) -> Monitor:
+    return Monitor(client)
+
+
+def dead_letters(client: RedisDep) -> DeadLetterStore:
+    return DeadLetterStore(client)
+
+
+MonitorDep = Annotated[Monitor, Depends(monitor)]
+DeadLettersDep = Annotated[DeadLetterStore, Depends(dead_letters)]

@@ -1,0 +1,1 @@
+"""Dashboard routers: ops (page, JSON, admin actions) and metrics (Prometheus)."""
