@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
@@ -192,10 +193,19 @@ def _date_range(date_from: date | datetime | None, date_to: date | datetime | No
     return {"range": {"published_at": bounds}}
 
 
+_PHRASE_OR_WORD = re.compile(r'"[^"]*"?|[^"\s]+|\s+')
+
+
+def to_sqs_syntax(q: str) -> str:
+    """The words people type for operators (OR, AND outside quotes) in simple_query_string's syntax (|, +)."""
+    operators = {"OR": "|", "AND": "+"}
+    return "".join(operators.get(part, part) for part in _PHRASE_OR_WORD.findall(q))
+
+
 def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     return {
         "simple_query_string": {
-            "query": q, "fields": fields, "default_operator": "and", "flags": SQS_FLAGS, "lenient": True,
+            "query": to_sqs_syntax(q), "fields": fields, "default_operator": "and", "flags": SQS_FLAGS, "lenient": True,
         }
     }
 

@@ -28,7 +28,7 @@ def only_params(*allowed: str) -> Callable[[Request], None]:
     """A dependency that refuses unknown or repeated query parameters (a typo is an error, not ignored)."""
 
     def check(request: Request) -> None:
-        names = list(request.query_params.keys())
+        names = [name for name, _ in request.query_params.multi_items()]
         unknown = sorted({name for name in names if name not in allowed})
         if unknown:
             raise HTTPException(
