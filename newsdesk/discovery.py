@@ -1,11 +1,17 @@
-"""Article discovery: turn a fetched feed into canonical article URLs."""
+"""Article discovery: feeds, sitemaps (indexes, news sitemaps) and section pages -> canonical article URLs."""
 
 from __future__ import annotations
 
+import gzip
+import re
+import zlib
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import feedparser
+import lxml.etree
+import lxml.html
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 from newsdesk.errors import NotAnArticle
@@ -61,3 +67,103 @@ def links_from_feed(page: FetchedPage) -> list[DiscoveredLink]:
         seen.add(url)
         links.append(DiscoveredLink(url=url, updated=_entry_time(entry), title=entry.get("title")))
     return links
+
+
+# --- sitemaps -------------------------------------------------------------------------------------
+# lxml without entity resolution or network access: a sitemap is untrusted XML.
+_XML_PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, recover=True)
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024  # the sitemaps.org limit for one (uncompressed) file
+
+
+@dataclass(frozen=True)
+class SitemapLinks:
+    articles: list[DiscoveredLink]
+    sitemaps: list[DiscoveredLink]  # children of a sitemap index
+
+
+def _w3c_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _sitemap_bytes(page: FetchedPage) -> bytes:
+    body = page.body
+    if body[:2] == b"\x1f\x8b":  # sitemap.xml.gz served as a file, not as Content-Encoding
+        decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        body = decoder.decompress(body, MAX_SITEMAP_BYTES + 1)
+        if len(body) > MAX_SITEMAP_BYTES:
+            raise NotAnArticle(f"{page.final_url} decompresses to more than {MAX_SITEMAP_BYTES} bytes")
+    return body
+
+
+def links_from_sitemap(page: FetchedPage) -> SitemapLinks:
+    """<urlset> entries (with <lastmod> or a news sitemap's <news:publication_date>) and <sitemapindex> children."""
+    try:
+        root = lxml.etree.fromstring(_sitemap_bytes(page), parser=_XML_PARSER)
+    except (lxml.etree.XMLSyntaxError, ValueError, zlib.error, gzip.BadGzipFile) as exc:
+        raise NotAnArticle(f"{page.final_url} is not a readable sitemap: {exc}") from None
+    if root is None or _local(root.tag) not in ("urlset", "sitemapindex"):
+        raise NotAnArticle(f"{page.final_url} is not a sitemap")
+    found: dict[str, DiscoveredLink] = {}
+    for entry in root:
+        fields: dict[str, str] = {}
+        for child in entry.iter():
+            name = _local(child.tag)
+            if name and child.text and name not in fields:
+                fields[name] = child.text.strip()
+        loc = fields.get("loc")
+        if not loc:
+            continue
+        try:
+            validate_url(loc)
+        except Exception:
+            continue
+        url = canonical_url(urljoin(page.final_url, loc))
+        updated = _w3c_date(fields.get("lastmod")) or _w3c_date(fields.get("publication_date"))
+        found.setdefault(url, DiscoveredLink(url=url, updated=updated, title=fields.get("title")))
+    links = list(found.values())
+    if _local(root.tag) == "sitemapindex":
+        return SitemapLinks(articles=[], sitemaps=links)
+    return SitemapLinks(articles=links, sitemaps=[])
+
+
+# --- section pages --------------------------------------------------------------------------------
+
+def links_from_section(page: FetchedPage, article_pattern: str | None) -> list[DiscoveredLink]:
+    """Links on a section (front) page whose absolute URL matches the source's article pattern.
+
+    Without a pattern, links on the same host whose path has at least two segments are taken."""
+    try:
+        tree = lxml.html.fromstring(page.body, base_url=page.final_url)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise NotAnArticle(f"{page.final_url} is not a readable HTML page: {exc}") from None
+    pattern = re.compile(article_pattern) if article_pattern else None
+    own_host = canonical_url(page.final_url).split("/")[2]
+    found: dict[str, DiscoveredLink] = {}
+    for anchor in tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if not href or href.startswith(("#", "mailto:", "javascript:", "tel:")):
+            continue
+        absolute = urljoin(page.final_url, href)
+        try:
+            validate_url(absolute)
+        except Exception:
+            continue
+        url = canonical_url(absolute)
+        if pattern is not None:
+            if not pattern.search(url):
+                continue
+        elif url.split("/")[2] != own_host or len([p for p in url.split("/")[3:] if p]) < 2:
+            continue
+        title = " ".join(anchor.text_content().split()) or None
+        found.setdefault(url, DiscoveredLink(url=url, title=title))
+    return list(found.values())

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import email.utils
 import time
+import zlib
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 
@@ -12,7 +14,9 @@ import httpx
 
 from newsdesk.errors import FetchRefused, PermanentError, TransientError
 from newsdesk.models import FetchedPage
-from newsdesk.safety import check_destination
+from newsdesk.politeness import Politeness
+from newsdesk.robots import is_robots_url
+from newsdesk.safety import check_destination, pinned_url
 from newsdesk.settings import Settings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -27,6 +31,9 @@ FEED_TYPES = (
     "text/html",  # some servers label feeds as html; feedparser decides
     "text/plain",
 )
+ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
+SITEMAP_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip", "application/octet-stream",
+                 "text/plain")
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRYABLE_CODES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -46,9 +53,13 @@ def parse_retry_after(value: str | None) -> float | None:
 
 
 class Fetcher:
-    """One HTTP client per process; fetch() is safe to call from several threads."""
+    """One HTTP client per process; fetch() is safe to call from several threads.
 
-    def __init__(self, settings: Settings):
+    Every hop: SSRF check (and connect to the checked address), robots.txt, the host's rate and
+    concurrency limits; then caps on redirects, total time, bytes on the wire and decoded bytes.
+    """
+
+    def __init__(self, settings: Settings, redis_client=None):
         self.settings = settings
         self._client = httpx.Client(
             follow_redirects=False,
@@ -56,6 +67,7 @@ class Fetcher:
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             trust_env=False,
         )
+        self.politeness = Politeness(settings, self._fetch_robots, redis_client)
 
     def close(self) -> None:
         self._client.close()
@@ -65,6 +77,10 @@ class Fetcher:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+    def _fetch_robots(self, url: str) -> str:
+        page = self.fetch(url, accept=ROBOTS_TYPES)
+        return page.body.decode("utf-8", "replace")
 
     def fetch(
         self,
@@ -76,17 +92,23 @@ class Fetcher:
     ) -> FetchedPage:
         """Download url. Raises TransientError (retry), PermanentError / FetchRefused (record)."""
         accept = tuple(accept)
-        deadline = time.monotonic() + self.settings.fetch_timeout * 2
+        deadline: float | None = None
         current = url
         for _hop in range(self.settings.max_redirects + 1):
-            check_destination(current, self.settings.allow_private_hosts)
-            headers = dict(conditional or {}) if current == url else {}
+            address = check_destination(current, self.settings.allow_private_hosts)
+            robots_file = is_robots_url(current)
+            if not robots_file:
+                self.politeness.check_robots(current)
+            target, host_header, extensions = pinned_url(current, address)
+            headers = {**host_header, **(dict(conditional or {}) if current == url else {})}
             try:
-                with self._client.stream("GET", current, headers=headers) as response:
-                    if response.status_code in REDIRECT_CODES and "location" in response.headers:
-                        current = urljoin(current, response.headers["location"])
-                        continue
-                    return self._read(url, current, response, accept, source, deadline)
+                with self.politeness.slot(current, use_robots=not robots_file):
+                    deadline = deadline or time.monotonic() + self.settings.fetch_total_timeout
+                    with self._client.stream("GET", target, headers=headers, extensions=extensions) as response:
+                        if response.status_code in REDIRECT_CODES and "location" in response.headers:
+                            current = urljoin(current, response.headers["location"])
+                            continue
+                        return self._read(url, current, response, accept, source, deadline)
             except httpx.TimeoutException as exc:
                 raise TransientError(f"timeout fetching {current}: {type(exc).__name__}") from None
             except httpx.TransportError as exc:
@@ -120,20 +142,51 @@ class Fetcher:
             raise FetchRefused(f"content type {content_type!r} is not accepted for {final_url}", reason="content_type")
         limit = self.settings.max_body_bytes
         declared = headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit and "content-encoding" not in headers:
+        if declared.isdigit() and int(declared) > limit:
             raise FetchRefused(f"{final_url} declares {declared} bytes, over the {limit}-byte cap", reason="too_large")
-        chunks: list[bytes] = []
-        size = 0
-        # iter_bytes yields decompressed data, so the cap also stops gzip bombs.
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchRefused(f"{final_url} is larger than the {limit}-byte cap", reason="too_large")
-            if time.monotonic() > deadline:
-                raise TransientError(f"reading {final_url} took longer than allowed")
-            chunks.append(chunk)
-        headers.pop("content-encoding", None)
+        body = self._read_body(response, headers, final_url, deadline)
+        for name in ("content-encoding", "content-length", "transfer-encoding"):
+            headers.pop(name, None)
         return FetchedPage(
             url=url, final_url=final_url, status=status, headers=headers,
-            fetched_at=datetime.now(timezone.utc), source=source, body=b"".join(chunks),
+            fetched_at=datetime.now(timezone.utc), source=source, body=body,
         )
+
+    def _read_body(self, response: httpx.Response, headers: dict[str, str], final_url: str, deadline: float) -> bytes:
+        """Stream the raw body and decode it ourselves: httpx cannot bound what one compressed chunk
+        inflates to, zlib's max_length can, so a gzip bomb is cut without ever being held in memory."""
+        encoding = headers.get("content-encoding", "identity").strip().lower()
+        if encoding in ("gzip", "x-gzip"):
+            decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        elif encoding == "deflate":
+            decoder = zlib.decompressobj()
+        elif encoding in ("identity", ""):
+            decoder = None
+        else:
+            raise FetchRefused(f"{final_url} uses unsupported content encoding {encoding!r}", reason="encoding")
+        wire_limit, decoded_limit = self.settings.max_body_bytes, self.settings.max_decompressed_bytes
+        wire = 0
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_raw():
+            wire += len(chunk)
+            if wire > wire_limit:
+                raise FetchRefused(f"{final_url} is larger than the {wire_limit}-byte cap", reason="too_large")
+            if time.monotonic() > deadline:
+                raise TransientError(f"reading {final_url} took longer than {self.settings.fetch_total_timeout:.0f}s")
+            while chunk:
+                if decoder is None:
+                    data, chunk = chunk, b""
+                else:
+                    try:
+                        data = decoder.decompress(chunk, decoded_limit - size + 1)
+                    except zlib.error as exc:
+                        raise PermanentError(f"corrupt {encoding} body from {final_url}: {exc}") from None
+                    chunk = decoder.unconsumed_tail
+                size += len(data)
+                if size > decoded_limit:
+                    raise FetchRefused(
+                        f"{final_url} decodes to more than the {decoded_limit}-byte cap", reason="too_large"
+                    )
+                chunks.append(data)
+        return b"".join(chunks)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import datetime
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
 class _Model(BaseModel):
@@ -97,6 +98,7 @@ class Outcome(str, Enum):
     SKIPPED_ROBOTS = "skipped_robots"
     REFUSED = "refused"
     FAILED = "failed"
+    RETRYING = "retrying"  # a transient failure; another attempt is scheduled
 
 
 class Source(_Model):
@@ -110,6 +112,17 @@ class Source(_Model):
     interval: int = Field(default=900, ge=10, description="seconds between polls")
     cron: str | None = None
     paused: bool = False
+    # Per-host limits for the hosts this source's URLs live on (None: the NEWSDESK_PER_HOST_* defaults).
+    host_rate: float | None = Field(default=None, gt=0, description="requests per second per host")
+    host_concurrency: int | None = Field(default=None, ge=1, description="requests in flight per host")
+
+    @field_validator("cron")
+    @classmethod
+    def _five_cron_fields(cls, value: str | None) -> str | None:
+        """minute hour day-of-month month day-of-week, as crontab(5) writes them."""
+        if value is not None and not re.fullmatch(r"\s*([0-9A-Za-z*/,\-]+\s+){4}[0-9A-Za-z*/,\-]+\s*", value):
+            raise ValueError(f"cron schedule {value!r} needs five fields: minute hour day month weekday")
+        return value.strip() if value else value
 
 
 def article_id(canonical_url: str) -> str:

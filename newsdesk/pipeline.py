@@ -8,15 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
-from newsdesk.discovery import DiscoveredLink, links_from_feed
+from newsdesk.archive import Archive, latest_pages
+from newsdesk.crawllog import CrawlEntry, CrawlLog, classify
+from newsdesk.discovery import DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap
 from newsdesk.errors import NewsdeskError, PermanentError
-from newsdesk.fetch import FEED_TYPES, Fetcher
+from newsdesk.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.index import ArticleIndex, IndexResult, open_index
-from newsdesk.models import Article
+from newsdesk.models import Article, FetchedPage, Outcome, Source
 from newsdesk.pagestore import PageStore
+from newsdesk.retries import will_retry
 from newsdesk.runs import MemoryRun, RunTracker, Tally
+from newsdesk.seen import ValidatorStore
 from newsdesk.settings import Settings
+
+MAX_SITEMAPS_PER_POLL = 50
 
 
 @dataclass
@@ -28,17 +35,51 @@ class FetchOutcome:
 class Pipeline:
     """Holds one fetcher, page store and index per process; stage methods are what tasks call."""
 
-    def __init__(self, settings: Settings, index: ArticleIndex | None = None):
+    def __init__(self, settings: Settings, index: ArticleIndex | None = None, redis_client=None):
         self.settings = settings
         self.store = PageStore(settings.pages_dir)
+        self.archive = Archive(settings.warc_dir) if settings.archive_enabled else None
         self._fetcher: Fetcher | None = None
         self._index = index
+        self._redis = redis_client
+
+    @property
+    def redis(self):
+        """Crawl state (politeness, validators, crawl log) is shared through Redis when it is configured."""
+        if self._redis is None and self.settings.redis_url:
+            import redis
+
+            self._redis = redis.Redis.from_url(self.settings.redis_url)
+        return self._redis
 
     @property
     def fetcher(self) -> Fetcher:
         if self._fetcher is None:
-            self._fetcher = Fetcher(self.settings)
+            self._fetcher = Fetcher(self.settings, self.redis)
         return self._fetcher
+
+    @property
+    def crawl_log(self) -> CrawlLog | None:
+        return CrawlLog(self.redis) if self.redis is not None else None
+
+    def _log(self, url: str, source: str | None, status: Outcome, reason: str = "", retries: int = 0,
+             http_status: int | None = None) -> None:
+        if self.crawl_log is not None:
+            self.crawl_log.record(CrawlEntry(url=url, status=status.value, source=source, reason=reason,
+                                             retries=retries, http_status=http_status))
+
+    def _get(self, url: str, source: str | None, kind: str, accept, attempt: int = 0,
+             conditional: dict[str, str] | None = None) -> FetchedPage:
+        """Fetch, archive the response, and log any failure as this URL's outcome."""
+        try:
+            page = self.fetcher.fetch(url, accept=accept, source=source, conditional=conditional)
+        except Exception as exc:
+            status, reason = classify(exc, will_retry(exc, attempt, self.settings.max_retries))
+            self._log(url, source, status, reason, retries=attempt)
+            raise
+        if self.archive is not None:
+            self.archive.write(page, kind)
+        return page
 
     @property
     def index(self) -> ArticleIndex:
@@ -47,14 +88,67 @@ class Pipeline:
         return self._index
 
     def discover(self, feed_url: str, source: str | None = None) -> list[DiscoveredLink]:
-        page = self.fetcher.fetch(feed_url, accept=FEED_TYPES, source=source)
+        page = self._get(feed_url, source, "feed", FEED_TYPES)
+        self._log(feed_url, source, Outcome.FETCHED, http_status=page.status)
         return links_from_feed(page)
 
-    def fetch(self, url: str, source: str | None = None) -> FetchOutcome:
-        page = self.fetcher.fetch(url, source=source)
+    def discover_source(self, source: Source) -> list[DiscoveredLink]:
+        """Every article link of a source: its feeds, sitemaps (indexes followed) and section pages.
+
+        One broken feed or sitemap is logged and skipped; the rest of the source is still polled."""
+        found: dict[str, DiscoveredLink] = {}
+
+        def collect(links: list[DiscoveredLink] | None) -> None:
+            for link in links or []:
+                known = found.get(link.url)
+                if known is None or (link.updated and (known.updated is None or link.updated > known.updated)):
+                    found[link.url] = link
+
+        for url in source.feeds:
+            collect(self._read_discovery(url, source.name, "feed", FEED_TYPES, links_from_feed))
+        pending, visited = [(url, 0) for url in source.sitemaps], set()
+        while pending and len(visited) < MAX_SITEMAPS_PER_POLL:
+            url, depth = pending.pop(0)
+            if url in visited:
+                continue
+            visited.add(url)
+            links = self._read_discovery(url, source.name, "sitemap", SITEMAP_TYPES, links_from_sitemap)
+            if links is not None:
+                collect(links.articles)
+                if depth < self.settings.sitemap_max_depth:
+                    pending.extend((child.url, depth + 1) for child in links.sitemaps)
+        for url in source.sections:
+            collect(self._read_discovery(url, source.name, "section", HTML_TYPES,
+                                         lambda page: links_from_section(page, source.article_pattern)))
+        return list(found.values())
+
+    def _read_discovery(self, url: str, source: str, kind: str, accept, extract: Callable):
+        """extract(fetched page), or None when fetching or reading failed (the crawl log says why)."""
+        try:
+            page = self._get(url, source, kind, accept)
+        except NewsdeskError:
+            return None
+        try:
+            result = extract(page)
+        except NewsdeskError as exc:
+            self._log(url, source, Outcome.FAILED, str(exc), http_status=page.status)
+            return None
+        self._log(url, source, Outcome.FETCHED, http_status=page.status)
+        return result
+
+    def fetch(self, url: str, source: str | None = None, attempt: int = 0) -> FetchOutcome:
+        """Conditional GET with the URL's stored ETag / Last-Modified; a 304 is not stored or re-parsed."""
+        validators = ValidatorStore(self.redis) if self.redis is not None else None
+        conditional = validators.conditional_headers(url) if validators else None
+        page = self._get(url, source, "article", HTML_TYPES, attempt, conditional)
         if page.status == 304:
+            self._log(url, source, Outcome.NOT_MODIFIED, retries=attempt, http_status=304)
             return FetchOutcome(page_key=None, status=304)
-        return FetchOutcome(page_key=self.store.put(page), status=page.status)
+        key = self.store.put(page)
+        if validators:
+            validators.remember(url, page.headers)
+        self._log(url, source, Outcome.FETCHED, retries=attempt, http_status=page.status)
+        return FetchOutcome(page_key=key, status=page.status)
 
     def parse(self, page_key: str) -> Article:
         # Imported here so fetch- and index-only processes never load the extractor.
@@ -73,6 +167,35 @@ class Pipeline:
             self._fetcher.close()
         if self._index is not None:
             self._index.close()
+
+
+def reparse_archive(pipeline: Pipeline, source: str | None = None, since: datetime | None = None,
+                    batch: int = 100) -> Tally:
+    """Parse the newest archived response of every article URL again and re-index it; nothing is fetched."""
+    from newsdesk.parse import parse_page
+
+    if pipeline.archive is None:
+        raise PermanentError("the raw archive is switched off (NEWSDESK_ARCHIVE_ENABLED=false)")
+    pages = latest_pages(pipeline.archive.pages(source=source, since=since))
+    run = MemoryRun(total=len(pages))
+    articles: list[Article] = []
+    for page in pages:
+        try:
+            articles.append(parse_page(page))
+            run.add("parsed")
+        except NewsdeskError as exc:
+            run.add("failed", error=f"{page.url}: {exc}")
+        if len(articles) >= batch or (articles and page is pages[-1]):
+            pipeline.index_articles(articles)
+            for _ in articles:
+                run.add("indexed")
+            articles = []
+    if articles:
+        pipeline.index_articles(articles)
+        for _ in articles:
+            run.add("indexed")
+    pipeline.index.refresh()
+    return run.tally
 
 
 def run_article(pipeline: Pipeline, url: str, source: str | None, run: RunTracker) -> None:

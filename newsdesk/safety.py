@@ -51,24 +51,45 @@ def validate_url(url: str) -> tuple[str, str, int]:
     return parts.scheme.lower(), host, port or (443 if parts.scheme.lower() == "https" else 80)
 
 
-def check_destination(url: str, allow_list: Iterable[str]) -> None:
-    """Resolve the URL's host and refuse non-public addresses unless allow-listed."""
+def check_destination(url: str, allow_list: Iterable[str]) -> str | None:
+    """Resolve the URL's host and refuse non-public addresses unless allow-listed.
+
+    Returns the checked IP address the fetcher must connect to (so a second DNS answer cannot
+    swap in a private address: DNS rebinding), or None for a host allow-listed by name.
+    """
     _, host, port = validate_url(url)
     names, networks = _allowed_networks(allow_list)
     if host in names:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except socket.gaierror as exc:
         if exc.errno in (socket.EAI_AGAIN,):
             raise TransientError(f"DNS lookup for {host} failed temporarily: {exc}") from None
         raise FetchRefused(f"cannot resolve host {host}", reason="unresolvable") from None
+    addresses = []
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
         if is_public_address(address) or any(address in net for net in networks):
+            addresses.append(address)
             continue
         raise FetchRefused(
             f"refusing {host}: it resolves to non-public address {address} "
             "(allow it with NEWSDESK_ALLOW_PRIVATE_HOSTS)",
             reason="private_address",
         )
+    if not addresses:
+        raise FetchRefused(f"cannot resolve host {host}", reason="unresolvable")
+    return str(addresses[0])
+
+
+def pinned_url(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(url with the host replaced by the checked address, Host header, httpx extensions for TLS SNI)."""
+    if address is None:
+        return url, {}, {}
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    literal = f"[{address}]" if ":" in address else address
+    netloc = literal + (f":{parts.port}" if parts.port else "")
+    extensions = {"sni_hostname": host} if parts.scheme.lower() == "https" else {}
+    return parts._replace(netloc=netloc).geturl(), {"Host": parts.netloc.rsplit("@", 1)[-1]}, extensions

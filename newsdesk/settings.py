@@ -34,6 +34,16 @@ class Settings(BaseSettings):
     per_host_concurrency: int = 2
     obey_robots: bool = True
 
+    # --- crawling (issue 4): politeness, retries, safety caps, archive; see docs/crawling.md ---
+    robots_cache_seconds: int = Field(default=3600, ge=0, description="how long a host's robots.txt is trusted")
+    politeness_max_wait: float = Field(default=30.0, ge=0, description="longest in-process wait for a host slot")
+    fetch_total_timeout: float = Field(default=60.0, gt=0, description="wall-time cap for one fetch, all hops")
+    max_decompressed_bytes: int = Field(default=20 * 1024 * 1024, description="cap after gzip/deflate decoding")
+    retry_backoff_base: float = Field(default=2.0, ge=0, description="seconds; doubled per retry, full jitter")
+    retry_backoff_cap: float = Field(default=600.0, ge=0)
+    archive_enabled: bool = Field(default=True, description="keep every response in WARC files under data_dir/warc")
+    sitemap_max_depth: int = Field(default=2, ge=0, description="how deep sitemap indexes are followed")
+
     # --- workers ---
     task_time_limit: int = 120
     max_retries: int = 5
@@ -61,6 +71,10 @@ class Settings(BaseSettings):
     @property
     def pages_dir(self) -> Path:
         return self.data_dir / "pages"
+
+    @property
+    def warc_dir(self) -> Path:
+        return self.data_dir / "warc"
 
     @property
     def embedded_index_path(self) -> Path:

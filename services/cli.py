@@ -16,10 +16,14 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.runs import Tally
 from newsdesk.settings import get_settings
 from services.commands import index as index_commands
+from services.commands.crawling import reparse, sources_app, urls
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="newsdesk: news ingestion and search.")
 err = Console(stderr=True)
 app.add_typer(index_commands.app, name="index")
+app.add_typer(sources_app, name="sources")
+app.command()(urls)
+app.command()(reparse)
 
 
 def fail(message: str, code: int = 1) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import random
 import traceback
 from contextlib import contextmanager
 from functools import cached_property
@@ -14,9 +13,10 @@ from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from newsdesk.deadletters import DeadLetter, DeadLetterStore
-from newsdesk.errors import NewsdeskError, TransientError
+from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.monitoring import is_source_paused
 from newsdesk.pipeline import Pipeline
+from newsdesk.retries import retry_delay
 from newsdesk.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
@@ -29,9 +29,9 @@ BACKOFF_CAP_SECONDS = 600.0
 
 
 def retry_countdown(retries: int, retry_after: float | None) -> float:
-    """Exponential backoff with full jitter; a server's Retry-After wins when it asks for longer."""
-    backoff = random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**retries))
-    return max(backoff, min(retry_after or 0.0, BACKOFF_CAP_SECONDS))
+    """Exponential backoff with full jitter (newsdesk.retries.retry_delay holds the policy)."""
+    return retry_delay(TransientError("", retry_after), retries, retries + 1,
+                       base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS) or 0.0
 
 
 class StageTask(Task):
@@ -72,9 +72,13 @@ class StageTask(Task):
         try:
             yield
         except TransientError as exc:
-            if self.request.retries < self.settings.max_retries:
-                raise self.retry(exc=exc, countdown=retry_countdown(self.request.retries, exc.retry_after))
+            delay = retry_delay(exc, self.request.retries, self.settings.max_retries,
+                                base=self.settings.retry_backoff_base, cap=self.settings.retry_backoff_cap)
+            if delay is not None:
+                raise self.retry(exc=exc, countdown=delay)
             self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
+        except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
+            self.count(run_id, "failed", error=f"{subject}: {exc}")
         except NewsdeskError as exc:
             self._dead_letter(run_id, subject, exc, str(exc))
         except (Exception, SoftTimeLimitExceeded) as exc:  # a bug or a hang must not lose the work

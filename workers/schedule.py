@@ -1,29 +1,24 @@
-"""Beat schedule: one periodic feed poll per source listed in the sources file (YAML)."""
+"""Beat schedule: sources are RedBeat entries (workers/sources.py), seeded from the sources file at beat start."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
-import yaml
+from celery.signals import beat_init
 
 from newsdesk.models import Source
-from workers.celery_app import app, settings
+from newsdesk.sources import load_sources
+from workers.celery_app import settings
 from workers.queues import POLL_TASK
 
+__all__ = ["beat_schedule", "load_sources", "seed_from_file"]
 
-def load_sources(path: Path) -> list[Source]:
-    """The YAML file holds `sources: [{name, feeds | feed, interval}, ...]`."""
-    data = yaml.safe_load(Path(path).read_text()) or {}
-    sources = []
-    for entry in data.get("sources", []):
-        entry = dict(entry)
-        if "feed" in entry:
-            entry.setdefault("feeds", []).append(entry.pop("feed"))
-        sources.append(Source(**entry))
-    return sources
+log = logging.getLogger(__name__)
 
 
 def beat_schedule(sources: list[Source]) -> dict[str, dict]:
+    """A static beat_schedule with one feed poll per feed, for running beat without RedBeat."""
     return {
         f"poll:{source.name}:{n}": {
             "task": POLL_TASK,
@@ -36,5 +31,14 @@ def beat_schedule(sources: list[Source]) -> dict[str, dict]:
     }
 
 
-if settings.sources_file and Path(settings.sources_file).exists():
-    app.conf.beat_schedule = beat_schedule(load_sources(settings.sources_file))
+def seed_from_file(path: Path) -> tuple[list[str], list[str]]:
+    from workers.sources import seed_sources
+
+    return seed_sources(load_sources(path))
+
+
+@beat_init.connect
+def _seed_on_beat_start(sender=None, **_kwargs) -> None:
+    if settings.sources_file and Path(settings.sources_file).exists():
+        added, kept = seed_from_file(settings.sources_file)
+        log.info("sources seeded from %s: added %s, kept %s", settings.sources_file, added, kept)
