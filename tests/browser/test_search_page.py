@@ -1,0 +1,109 @@
+"""The search page in Debian's chromium (Playwright, no browser download): query, facet, article.
+
+Runs against a real `newsdesk serve` process, over the embedded index and over Elasticsearch.
+Screenshots go to test-artifacts/ at the repository root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import IN_CI
+from tests.processes import REPO, api_server
+from tests.search.corpus import fixture_articles
+
+CHROMIUM = os.environ.get("NEWSDESK_TEST_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = REPO / "test-artifacts"
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
+        message = f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
+        if IN_CI:
+            pytest.fail(f"CI=true and {message}", pytrace=False)
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(params=["embedded", "elasticsearch"])
+def server(request, base_env, tmp_path):
+    env = dict(base_env)
+    if request.param == "elasticsearch":
+        from newsdesk.index.elastic import ElasticIndex
+
+        es_url, prefix = request.getfixturevalue("es_url"), request.getfixturevalue("es_prefix")
+        env.update(NEWSDESK_ELASTICSEARCH_URL=es_url, NEWSDESK_INDEX_PREFIX=prefix)
+        index = ElasticIndex(es_url, prefix=prefix)
+    else:
+        from newsdesk.index.embedded import EmbeddedIndex
+
+        index = EmbeddedIndex(Path(env["NEWSDESK_DATA_DIR"]) / "index.sqlite3")
+    index.index_articles(fixture_articles())
+    index.refresh()
+    index.close()
+    with api_server(env, tmp_path / "api.log") as base:
+        yield request.param, base
+
+
+def test_type_query_apply_facet_open_article(browser, server):
+    backend, base = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{base}/")
+        page.fill("input[name=q]", "council")
+        page.press("input[name=q]", "Enter")
+        page.wait_for_selector("li.hit")
+        assert page.locator(".total").inner_text() == "2 results"
+        assert page.locator("li.hit mark").count() >= 2
+        assert page.locator(".quote-card .speaker").first.inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"search-{backend}-1-query.png"), full_page=True)
+
+        page.click('[data-facet="section"] a:text-is("Local")')
+        page.wait_for_selector(".chip")
+        assert page.locator(".total").inner_text() == "1 result"
+        assert "section: Local" in page.locator(".chip").inner_text()
+        assert "section=Local" in page.url
+        page.screenshot(path=str(ARTIFACTS / f"search-{backend}-2-facet.png"), full_page=True)
+
+        page.click("a:text-is('newest')")
+        page.wait_for_selector(".sort strong:text-is('newest')")
+
+        page.click("li.hit a.hit-title")
+        page.wait_for_selector("article.article h1")
+        assert page.locator("h1").inner_text() == "City Council Approves $2.1 Billion Harbor Bridge Replacement"
+        assert page.locator(".body p").count() >= 3
+        assert "Mayor Elena Park" in page.locator(".quotes").inner_text()
+        assert "Marco Ruiz" in page.locator(".credits").inner_text()
+        page.screenshot(path=str(ARTIFACTS / f"search-{backend}-3-article.png"), full_page=True)
+    finally:
+        page.close()
+
+
+def test_hostile_title_is_text_not_markup(browser, server):
+    backend, base = server
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"{base}/?section=Opinion")
+        page.wait_for_selector("li.hit")
+        assert page.locator("li.hit a.hit-title").inner_text() == 'Council <script>alert("x")</script> & "quotes"'
+        assert page.locator("li.hit script, li.hit img").count() == 0
+        assert dialogs == []
+    finally:
+        page.close()
