@@ -20,7 +20,7 @@ from newsdesk.retries import retry_delay
 from newsdesk.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
-from workers.queues import POLL_TASK
+from workers.signals import POLL_TASKS, source_of
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class StageTask(Task):
 
     def __call__(self, *args, **kwargs):
         # A paused source's scheduled polls are dropped here until the source registry owns pausing.
-        if self.name == POLL_TASK and is_source_paused(kwargs.get("source") or (args[1:2] or [None])[0], self.redis):
+        if self.name in POLL_TASKS and is_source_paused(source_of(self.name, args, kwargs), self.redis):
             logger.info("source paused: skipping poll of %s", args[0] if args else "?")
             return None
         return self.run(*args, **kwargs)  # the tracer has pushed the request already (Celery's documented form)

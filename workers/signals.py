@@ -30,6 +30,7 @@ from celery.worker import state as worker_state
 from newsdesk.monitoring import ErrorRecord, Monitor, WorkerBeat
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
+from workers import queues
 from workers.queues import FETCH_TASK, INDEX_TASK, POLL_TASK, TASK_ROUTES
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,14 @@ def stage_of(task_name: str) -> str:
     return TASK_ROUTES.get(task_name, {}).get("queue", "other")
 
 
-def _source_of(args: tuple | list, kwargs: dict[str, Any]) -> str | None:
-    """Poll and fetch tasks take (url, source, ...)."""
+POLL_SOURCE_TASK = getattr(queues, "POLL_SOURCE_TASK", "newsdesk.poll_source")  # the source registry's poll
+POLL_TASKS = (POLL_TASK, POLL_SOURCE_TASK)
+
+
+def source_of(task_name: str, args: tuple | list, kwargs: dict[str, Any]) -> str | None:
+    """The source a poll or fetch task works for: poll_source(name), poll_feed/fetch_article(url, source)."""
+    if task_name == POLL_SOURCE_TASK:
+        return args[0] if args else kwargs.get("name")
     if kwargs.get("source"):
         return kwargs["source"]
     return args[1] if len(args) > 1 and isinstance(args[1], str) else None
@@ -128,8 +135,8 @@ def on_success(sender=None, **_: Any) -> None:
     if reason:
         _record_failure(sender, reason, getattr(request, "dead_letter_kind", ""), args, kwargs)
         return
-    if sender.name in (POLL_TASK, FETCH_TASK) and (source := _source_of(args, kwargs)):
-        monitor().record_source(source, "poll_ok" if sender.name == POLL_TASK else "fetch_ok")
+    if sender.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(sender.name, args, kwargs)):
+        monitor().record_source(source, "poll_ok" if sender.name in POLL_TASKS else "fetch_ok")
     elif sender.name == INDEX_TASK and args and isinstance(args[0], dict):
         _record_indexed(args[0])
 
@@ -152,7 +159,7 @@ def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> N
     subject = str(args[0])[:300] if args and not isinstance(args[0], dict) else str((args or [{}])[0].get("url", ""))
     monitor().record_error(ErrorRecord(at=time.time(), stage=stage_of(task.name), task=task.name,
                                        reason=reason[:1000], subject=subject))
-    if task.name in (POLL_TASK, FETCH_TASK) and (source := _source_of(args, kwargs)):
+    if task.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(task.name, args, kwargs)):
         monitor().record_source(source, "robots" if "robots" in (kind or "") else "failed", error=reason)
 
 
