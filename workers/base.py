@@ -78,6 +78,7 @@ class StageTask(Task):
                 raise self.retry(exc=exc, countdown=delay)
             self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
         except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
+            self.request.refusal = (exc.reason, str(exc))  # per-source refusal counts (workers/signals.py)
             self.count(run_id, "failed", error=f"{subject}: {exc}")
         except NewsdeskError as exc:
             self._dead_letter(run_id, subject, exc, str(exc))

@@ -135,7 +135,10 @@ def on_success(sender=None, **_: Any) -> None:
     if reason:
         _record_failure(sender, reason, getattr(request, "dead_letter_kind", ""), args, kwargs)
         return
-    if sender.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(sender.name, args, kwargs)):
+    refusal = getattr(request, "refusal", None)  # a deliberate refusal (robots.txt, size...): not an error
+    if refusal and (source := source_of(sender.name, args, kwargs)):
+        monitor().record_source(source, "robots" if refusal[0] == "robots" else "failed", error=refusal[1])
+    elif sender.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(sender.name, args, kwargs)):
         monitor().record_source(source, "poll_ok" if sender.name in POLL_TASKS else "fetch_ok")
     elif sender.name == INDEX_TASK and args and isinstance(args[0], dict):
         _record_indexed(args[0])
