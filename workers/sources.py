@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from celery.schedules import crontab, schedule
 from redbeat import RedBeatSchedulerEntry
-from redbeat.schedulers import get_redis
+from redbeat.schedulers import ensure_conf, get_redis
 
 from newsdesk.models import Source
 from newsdesk.politeness import HostLimits
@@ -30,6 +30,7 @@ def _schedule(source: Source):
 
 
 def _key(name: str) -> str:
+    ensure_conf(app)
     return RedBeatSchedulerEntry.generate_key(app, ENTRY_PREFIX + name)
 
 
