@@ -15,9 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
+from elasticsearch.serializer import OrjsonSerializer
 from elasticsearch import TransportError as ESTransportError
 
 from newsdesk.errors import TransientError
@@ -30,18 +31,9 @@ from newsdesk.search import (
 )
 
 TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
-BULK_CHUNK = 1000  # articles per _bulk request
+BULK_CHUNK = 250  # articles per _bulk request
+BULK_THREADS = 2  # requests in flight: the next chunk is serialized while Elasticsearch works on the last
 CATCH_UP_MARGIN = timedelta(minutes=5)  # how far back the migration's second pass looks for in-flight writes
-
-
-try:  # orjson when present: serializing documents is most of the indexer's own time
-    import orjson
-
-    def _dumps(value: Any) -> bytes:
-        return orjson.dumps(value)
-except ImportError:  # pragma: no cover - depends on the environment
-    def _dumps(value: Any) -> bytes:
-        return json.dumps(value, separators=(",", ":")).encode()
 
 
 def load_template(prefix: str) -> dict[str, Any]:
@@ -78,7 +70,9 @@ class MigrationReport:
 
 class ElasticIndex:
     def __init__(self, url: str, prefix: str = "newsdesk", client: Elasticsearch | None = None):
-        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3)
+        # orjson: serializing documents is most of the indexer's own time.
+        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3,
+                                              serializer=OrjsonSerializer())
         self.prefix = prefix
         self.read_alias = f"{prefix}-articles"
         self.write_alias = f"{prefix}-articles-write"
@@ -108,40 +102,39 @@ class ElasticIndex:
                     raise
         self._ensured = True
 
-    def _bulk_body(self, articles: Iterable[Article]) -> bytes:
-        """One `_bulk` body: an index action carrying the external version, then the document."""
-        lines: list[bytes] = []
+    def _actions(self, articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
+        """Index actions carrying the external version, so the newest write of an article wins."""
         for article in articles:
             doc = to_document(article)
-            lines.append(_dumps({"index": {"_index": self.write_alias, "_id": article.id,
-                                           "version": doc_version(doc), "version_type": "external_gte"}}))
-            lines.append(_dumps(doc))
-        lines.append(b"")
-        return b"\n".join(lines)
+            yield {"_index": self.write_alias, "_id": article.id, "_source": doc,
+                   "version": doc_version(doc), "version_type": "external_gte"}
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
-        """Bulk index; the id is derived from the canonical URL, so a retry overwrites, never duplicates.
-
-        A version conflict means a newer write of the same article is already there: that is success.
-        The body is built here (not by helpers.bulk) and only statuses come back: this is the hot path.
+        """Bulk index through the client's helpers; the id comes from the canonical URL, so a retry
+        overwrites and never duplicates. A version conflict means a newer write of the same article
+        is already there: that counts as done. Large batches go through parallel_bulk, which keeps
+        BULK_THREADS requests in flight; a small batch (one article from a task) is a single request.
         """
         self.ensure()
+        options = {"chunk_size": BULK_CHUNK, "raise_on_error": False,
+                   "filter_path": "errors,items.*.status,items.*.error"}
+        if len(articles) > BULK_CHUNK:
+            outcomes = helpers.parallel_bulk(self.client, self._actions(articles), thread_count=BULK_THREADS, **options)
+        else:
+            outcomes = helpers.streaming_bulk(self.client, self._actions(articles), max_retries=0, **options)
         result = IndexResult()
-        for start in range(0, len(articles), BULK_CHUNK):
-            chunk = articles[start:start + BULK_CHUNK]
-            try:
-                response = self.client.bulk(operations=self._bulk_body(chunk),
-                                            filter_path="errors,items.*.status,items.*.error")
-            except ESTransportError as exc:
-                raise TransientError(f"Elasticsearch bulk request failed: {exc}") from None
-            if not response.get("errors"):
-                result.indexed += len(chunk)
-                continue
-            for item in response["items"]:
-                if _is_conflict(item) or next(iter(item.values())).get("status", 500) < 300:
+        try:
+            for ok, item in outcomes:
+                if ok or _is_conflict(item):
                     result.indexed += 1
                 else:
-                    result.errors.append(json.dumps(item)[:500])
+                    result.errors.append(json.dumps(item, default=str)[:500])
+        except ESTransportError as exc:
+            raise TransientError(f"Elasticsearch bulk request failed: {exc}") from None
+        except ApiError as exc:  # the whole request refused: overload is worth a retry, the rest is not
+            if exc.status_code in (429, 502, 503, 504):
+                raise TransientError(f"Elasticsearch is overloaded: {exc}") from None
+            raise
         return result
 
     def get(self, article_id: str) -> Article | None:
