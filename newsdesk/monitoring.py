@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import asdict, dataclass, field
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import redis
 
@@ -20,7 +20,6 @@ TOTALS_KEY = f"{PREFIX}:tasks"  # hash "<stage>/<outcome>" -> count since the st
 ERRORS_KEY = f"{PREFIX}:errors"  # list of recent failures, newest first
 WORKERS_KEY = "newsdesk:workers"  # hash worker name -> WorkerBeat JSON
 SOURCES_KNOWN_KEY = "newsdesk:sources:known"
-SOURCES_PAUSED_KEY = "newsdesk:sources:paused"
 
 OUTCOMES = ("succeeded", "failed", "retried")
 LAG_KINDS = ("published", "fetched")  # published -> indexed, fetched -> indexed
@@ -235,11 +234,14 @@ class Monitor:
         beats = [WorkerBeat(**json.loads(raw)) for raw in self.redis.hvals(WORKERS_KEY)]
         return sorted((b for b in beats if now - b.last_heartbeat <= stale_after), key=lambda b: b.name)
 
-    def sources(self, now: float | None = None) -> list[SourceHealth]:
-        """Health of every source seen in task traffic or paused, with its last-24-hour counts."""
+    def sources(self, now: float | None = None, configured: Mapping[str, bool] | None = None) -> list[SourceHealth]:
+        """Health of every source seen in task traffic or configured, with its last-24-hour counts.
+
+        `configured` maps each source of the registry to whether it is paused; the registry owns pausing.
+        """
         now = time.time() if now is None else now
-        paused = {_s(n) for n in self.redis.smembers(SOURCES_PAUSED_KEY)}
-        names = sorted({_s(n) for n in self.redis.smembers(SOURCES_KNOWN_KEY)} | paused)
+        configured = configured or {}
+        names = sorted({_s(n) for n in self.redis.smembers(SOURCES_KNOWN_KEY)} | set(configured))
         hours = [_hour(now) - 3600 * n for n in range(24)]
         with self.redis.pipeline() as pipe:
             for hour in hours:
@@ -256,7 +258,7 @@ class Monitor:
             stats = {_s(k): _s(v) for k, v in raw.items()}
             as_time = lambda key: float(stats[key]) if key in stats else None  # noqa: E731
             result.append(SourceHealth(
-                name=name, paused=name in paused,
+                name=name, paused=configured.get(name, False),
                 last_poll_ok=as_time("last_poll_ok"), last_fetch_ok=as_time("last_fetch_ok"),
                 last_failure=as_time("last_failure"), last_error=stats.get("last_error"),
                 articles_24h=hourly.get(f"{name}/indexed", 0), failures_24h=hourly.get(f"{name}/failed", 0),
@@ -266,34 +268,8 @@ class Monitor:
         return result
 
     def clear(self, stages: Iterable[str] = ()) -> None:
-        """Forget every figure (tests, or an operator starting over); keeps pauses and dead letters."""
+        """Forget every figure (tests, or an operator starting over); keeps dead letters."""
         keys = list(self.redis.scan_iter(f"{PREFIX}:*")) + list(self.redis.scan_iter("newsdesk:sources:hourly:*"))
         keys += list(self.redis.scan_iter("newsdesk:sources:stats:*")) + [SOURCES_KNOWN_KEY]
         if keys:
             self.redis.delete(*keys)
-
-
-# ---------- source pause: the one switch the scheduler honours ----------
-
-def _client(client: redis.Redis | None) -> redis.Redis:
-    if client is not None:
-        return client
-    from newsdesk.settings import get_settings
-
-    url = get_settings().redis_url
-    if not url:
-        raise RuntimeError("pausing sources needs NEWSDESK_REDIS_URL")
-    return redis.Redis.from_url(url)
-
-
-def set_source_paused(name: str, paused: bool, client: redis.Redis | None = None) -> None:
-    """Stop (or restart) a source's scheduled polling. The source registry may re-point this function."""
-    client = _client(client)
-    if paused:
-        client.sadd(SOURCES_PAUSED_KEY, name)
-    else:
-        client.srem(SOURCES_PAUSED_KEY, name)
-
-
-def is_source_paused(name: str | None, client: redis.Redis | None = None) -> bool:
-    return bool(name) and bool(_client(client).sismember(SOURCES_PAUSED_KEY, name))

@@ -90,3 +90,21 @@ def base_env(tmp_path, monkeypatch) -> dict[str, str]:
     get_settings.cache_clear()
     yield env
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def source_registry(redis_url, clean_redis):
+    """The RedBeat source registry of this process, pointed at the test Redis database."""
+    from workers import sources
+    from workers.celery_app import app
+
+    saved = app.conf.redbeat_redis_url
+    app.conf.redbeat_redis_url = redis_url
+    for attribute in ("redbeat_conf", "redbeat_redis"):
+        if hasattr(app, attribute):
+            delattr(app, attribute)
+    yield sources
+    app.conf.redbeat_redis_url = saved
+    for attribute in ("redbeat_conf", "redbeat_redis"):
+        if hasattr(app, attribute):
+            delattr(app, attribute)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import traceback
 from contextlib import contextmanager
 from functools import cached_property
@@ -14,15 +13,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 
 from newsdesk.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
-from newsdesk.monitoring import is_source_paused
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
 from newsdesk.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
-from workers.signals import POLL_TASKS, source_of
 
-logger = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 2.0
 BACKOFF_CAP_SECONDS = 600.0
@@ -58,13 +54,6 @@ class StageTask(Task):
         tracker = self.run_tracker(run_id)
         if tracker:
             tracker.add(stage, error)
-
-    def __call__(self, *args, **kwargs):
-        # A paused source's scheduled polls are dropped here until the source registry owns pausing.
-        if self.name in POLL_TASKS and is_source_paused(source_of(self.name, args, kwargs), self.redis):
-            logger.info("source paused: skipping poll of %s", args[0] if args else "?")
-            return None
-        return self.run(*args, **kwargs)  # the tracer has pushed the request already (Celery's documented form)
 
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:

@@ -11,6 +11,7 @@ from newsdesk.deadletters import DeadLetterStore
 from newsdesk.monitoring import LAG_KINDS, OUTCOMES, Histogram, Monitor
 from services.dashboard.broker import inspect_queues
 from workers.queues import PROCESSING_QUEUES
+from services.dashboard.sources import configured_sources
 
 
 def _buckets(hist: Histogram) -> list[tuple[str, float]]:
@@ -72,7 +73,7 @@ class NewsdeskCollector(Collector):
         failures = GaugeMetricFamily("newsdesk_source_failures_24h", "Failed fetches or polls in the last 24 h",
                                      labels=["source"])
         paused = GaugeMetricFamily("newsdesk_source_paused", "1 when the source's polling is paused", labels=["source"])
-        for source in monitor.sources(now):
+        for source in monitor.sources(now, configured_sources()):
             articles.add_metric([source.name], source.articles_24h)
             failures.add_metric([source.name], source.failures_24h + source.robots_24h)
             paused.add_metric([source.name], 1 if source.paused else 0)

@@ -12,6 +12,7 @@ from services.dashboard.schemas import (
     ErrorOut, LagOut, Overview, QueueOut, SourceOut, StageOut, Throughput, WorkerOut,
 )
 from workers.queues import PROCESSING_QUEUES
+from services.dashboard.sources import configured_sources
 
 
 def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = None) -> Overview:
@@ -47,6 +48,6 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
         lag=lag,
         dead_letters=DeadLetterStore(monitor.redis).count(),
         sources=[SourceOut(**{k: v for k, v in asdict(s).items() if k in SourceOut.model_fields})
-                 for s in monitor.sources(now)],
+                 for s in monitor.sources(now, configured_sources())],
         admin_enabled=admin_enabled,
     )

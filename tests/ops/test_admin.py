@@ -4,7 +4,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.deadletters import DeadLetter, DeadLetterStore
-from newsdesk.monitoring import SOURCES_PAUSED_KEY, is_source_paused
+from newsdesk.models import Source
 from newsdesk.settings import get_settings
 from services.dashboard.deps import get_publisher
 from services.dashboard.main import app
@@ -14,7 +14,7 @@ KEY = "s3cret-admin-key"
 
 
 @pytest.fixture
-def client(clean_redis, redis_url, monkeypatch):
+def client(clean_redis, redis_url, source_registry, monkeypatch):
     monkeypatch.setenv("NEWSDESK_REDIS_URL", redis_url)
     monkeypatch.setenv("NEWSDESK_ADMIN_KEY", KEY)
     get_settings.cache_clear()
@@ -22,6 +22,7 @@ def client(clean_redis, redis_url, monkeypatch):
     app.dependency_overrides[get_publisher] = lambda: sent.append
     with TestClient(app) as test_client:
         test_client.sent = sent
+        test_client.registry = source_registry
         yield test_client
     app.dependency_overrides.clear()
     get_settings.cache_clear()
@@ -46,13 +47,14 @@ def _admin_requests(letter_id):
                                      {"Authorization": KEY}, {"X-Admin-Key": ""}])
 def test_without_the_key_every_admin_action_is_401_and_changes_nothing(client, clean_redis, headers):
     store, ids = _letters(clean_redis)
-    clean_redis.sadd(SOURCES_PAUSED_KEY, "wire")
+    registry = client.registry
+    registry.save_source(Source(name="wire", feeds=["https://wire.test/feed.xml"], paused=True))
     for path, body in _admin_requests(ids[0]):
         response = client.post(path, json=body, headers=headers)
         assert response.status_code == 401, (path, response.text)
         assert response.headers["www-authenticate"] == "Bearer"
     assert sorted(store.ids()) == sorted(ids) and client.sent == []
-    assert clean_redis.smembers(SOURCES_PAUSED_KEY) == {b"wire"}
+    assert registry.get_source("wire").paused
 
 
 def test_with_no_configured_key_admin_is_refused_even_with_a_key(client, clean_redis, monkeypatch):
@@ -78,11 +80,14 @@ def test_with_the_key_retry_discard_and_pause_work(client, clean_redis):
     assert client.post("/ops/api/deadletters/retry", json={"all": True}, headers=bearer).json()["count"] == 2
     assert store.count() == 0 and len(client.sent) == 3
 
+    assert client.post("/ops/api/sources/wire/pause", headers=bearer).status_code == 404  # not configured
+    client.registry.save_source(Source(name="wire", feeds=["https://wire.test/feed.xml"]))
     assert client.post("/ops/api/sources/wire/pause", headers=bearer).status_code == 200
-    assert is_source_paused("wire", clean_redis)
+    assert client.registry.get_source("wire").paused
     assert [s["paused"] for s in client.get("/ops/api/overview").json()["sources"]] == [True]
     assert client.post("/ops/api/sources/wire/resume", headers=bearer).status_code == 200
-    assert not is_source_paused("wire", clean_redis)
+    assert not client.registry.get_source("wire").paused
+    assert [s["paused"] for s in client.get("/ops/api/overview").json()["sources"]] == [False]
 
 
 def test_dead_letters_listed_with_arguments_error_and_traceback(client, clean_redis):

@@ -8,7 +8,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from newsdesk.monitoring import set_source_paused
+from services.dashboard.sources import set_source_paused
 from services.dashboard.deps import AdminDep, DeadLettersDep, MonitorDep, PublisherDep, SettingsDep
 from services.dashboard.overview import build_overview
 from services.dashboard.schemas import ActionResult, DeadLetterOut, DeadLetterPage, Overview, Selection
@@ -82,13 +82,15 @@ def discard_one(letter_id: str, store: DeadLettersDep) -> ActionResult:
 
 @router.post("/api/sources/{name}/pause", response_model=ActionResult, dependencies=[AdminDep],
              summary="Stop a source's scheduled polling (admin key)")
-def pause_source(name: str, monitor: MonitorDep) -> ActionResult:
-    set_source_paused(name, True, monitor.redis)
+def pause_source(name: str) -> ActionResult:
+    if not set_source_paused(name, True):
+        raise HTTPException(404, f"no configured source {name}")
     return ActionResult(action="pause", done=[name], count=1)
 
 
 @router.post("/api/sources/{name}/resume", response_model=ActionResult, dependencies=[AdminDep],
              summary="Restart a source's scheduled polling (admin key)")
-def resume_source(name: str, monitor: MonitorDep) -> ActionResult:
-    set_source_paused(name, False, monitor.redis)
+def resume_source(name: str) -> ActionResult:
+    if not set_source_paused(name, False):
+        raise HTTPException(404, f"no configured source {name}")
     return ActionResult(action="resume", done=[name], count=1)
