@@ -10,7 +10,8 @@ from newsdesk.models import Quote, QuoteKind
 
 _VERB = rf"(?:{rules.SPEECH_VERB_RE})"
 _TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
-_NW = r"(?:[A-Z][\w'\u2019-]*\.?|[A-Z]\.)"  # a capitalized name word ("O'Reilly", "J.")
+# a capitalized name word ("O'Reilly", "J.", "Jr."); a full stop only after an initial, so "God. He" is no name
+_NW = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
 _NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,4}}"
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
@@ -19,15 +20,25 @@ _SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
 _ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 
 # speaker and verb right after the closing mark: ', Trump said.' / ', said Soe Min, a ...'
-AFTER_SPK_VERB = re.compile(rf"^[\s,\u2014\u2013-]*{_SPK}(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
+# around the name: 'Trump lawyer Marc Kasowitz', 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
+_ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:[a-z][\w-]*\s+){{1,3}}(?=[A-Z])"
+_AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{_NAME}){{0,2}}(?:\s*\([^()]{{1,40}}\))?"
+AFTER_SPK_VERB = re.compile(
+    rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
 AFTER_VERB_SPK = re.compile(rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?P<spk>(?:[a-z][\w-]*\s+){{0,2}}{_NAME}|{_DESC})")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
+# '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
+NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
 # speaker and verb before the opening mark: 'Sanders tells reporters that "' / 'Israel said: "'
 BEFORE_VERB = re.compile(rf"\b(?P<verb>{_VERB})\b(?P<rest>[^\u201c\u201d\"]*)$")
 _APPOS = r"(?:,[^,]{1,80},)?"
-END_NAME = re.compile(rf"(?P<spk>{_NAME}){_APPOS}{_ADV}\s*$")
+END_NAME = re.compile(rf"(?P<spk>{_NAME}){_AFFILIATION}{_APPOS}{_ADV}\s*$")
 END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
+# a name in apposition after a description: 'The agency's chief executive, Philip Duffy, told'
+END_APPOS_NAME = re.compile(rf",\s*(?P<spk>{_NAME})\s*,{_ADV}\s*$")
+# an organisation or role owned by a name: "Saudi Arabia's energy ministry said"
+END_POSS = re.compile(rf"(?P<spk>{_NAME}['\u2019]s(?:\s+[a-z][\w-]*){{1,3}}){_APPOS}{_ADV}\s*$")
 END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
 BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
 # names next to a speech verb anywhere (speaker history, for pronouns)
@@ -42,6 +53,7 @@ SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
 WORD = re.compile(r"\w+")
+_ROLE_ABBREVIATION = re.compile(r"^[A-Z]{2,5}$")  # MP, CEO, GOP
 _MARK = re.compile("[\u201c\"\u00ab]|''")
 
 
@@ -119,7 +131,20 @@ def _clean_speaker(spk: str) -> str:
         words = words[1:]
     while len(words) > 1 and words[-1].lower() in {"also", "then", "later", "has", "had", "have", "was", "is"}:
         words = words[:-1]
+    # "Local MP Simon Clarke" -> "Simon Clarke": a role abbreviation before a full name ends the description
+    for i, word in enumerate(words[:-2]):
+        if _ROLE_ABBREVIATION.match(word):
+            words = words[i + 1:]
+            break
     return " ".join(words)
+
+
+def _join_pieces(first: str, second: str, between: str) -> str:
+    """'"A," he said. "B."' as one statement, punctuated as the cue between them was."""
+    first = first.rstrip().rstrip(",")
+    if first[-1:] in (".", "!", "?", "\u2026"):
+        return f"{first} {second}"
+    return f"{first}{'.' if re.search(r'[.!?]', between) else ','} {second}"
 
 
 def _is_pronoun(spk: str) -> bool:
@@ -156,8 +181,11 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     """(speaker, unquoted content before the quote) from the quote's own sentence."""
     post = para[seg.end:right]
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
-    if m:
-        return _clean_speaker(m.group("spk")), None
+    if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
+        spk = _clean_speaker(m.group("spk"))
+        if not _is_name(spk) and m.groupdict().get("full"):
+            spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
+        return spk, None
     pre = para[left:seg.start]
     m = BEFORE_ACCORDING.search(pre)
     if m:
@@ -171,7 +199,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
 
 def speaker_before(text: str) -> str | None:
     """The name, pronoun or short description that ends text (the subject of a following verb)."""
-    for rx in (END_NAME, END_PRON, END_DESC):
+    for rx in (END_NAME, END_APPOS_NAME, END_PRON, END_POSS, END_DESC):
         m = rx.search(text[-160:])
         if m:
             spk = _clean_speaker(m.group("spk"))
@@ -197,9 +225,11 @@ def _history(paragraphs: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
-def _last_named(history, pi: int, pos: int) -> str | None:
+def _last_named(history, pi: int, pos: int, same_paragraph: bool = False) -> str | None:
     best = None
     for hp, ho, name in history:
+        if same_paragraph and hp != pi:
+            continue
         if (hp, ho) < (pi, pos):
             best = name
         else:
@@ -223,6 +253,8 @@ def _paragraph_subject(text: str) -> str | None:
     if not m:
         return None
     spk = _clean_speaker(m.group("spk"))
+    if spk.endswith(("'s", "\u2019s")):
+        return None  # "Boca West Country Club's investment ...": an owner, not the subject
     return spk if _is_name(spk) and len(spk.split()) <= 4 else None
 
 
@@ -259,8 +291,6 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
         speaker, rest = _find_speaker(para, seg, left, right)
         text = seg.text
         lead = para[left:seg.start].strip()
-        if speaker is None and rest is None and lead and not lead.endswith((":", ",")) and _words(lead) >= 3:
-            pass
         if rest is not None and _words(rest) >= 2:
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
         elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
@@ -269,7 +299,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
         if speaker is None:
             if same_para and prev[0].speaker:
                 if _words(para[prev[1].end:seg.start]) <= 12:
-                    prev[0].text = prev[0].text.rstrip(",") + " " + seg.text  # '"A," he said. "B."' is one statement
+                    prev[0].text = _join_pieces(prev[0].text, seg.text, para[prev[1].end:seg.start])
                     prev = (prev[0], seg)
                     open_quote = prev[0] if not seg.closed else None
                     continue
@@ -281,7 +311,8 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Qu
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
         if speaker is not None and _is_pronoun(speaker):
-            speaker = _paragraph_subject(para[:seg.start]) or _last_named(history(), seg.para, seg.start) or speaker
+            speaker = (_last_named(history(), seg.para, seg.start, same_paragraph=True)
+                       or _paragraph_subject(para[:seg.start]) or _last_named(history(), seg.para, seg.start) or speaker)
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
         q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)

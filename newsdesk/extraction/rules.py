@@ -114,6 +114,10 @@ SPEECH_VERBS = (
     "slammed", "accused", "accuses", "praised", "praises", "criticized", "criticizes", "mocked",
     "mocks", "coached", "read", "reads", "saying", "telling", "adding", "asking", "noting",
     "writing", "arguing", "calling", "explaining", "according",
+    "interjected", "retorted", "snapped", "scoffed", "quipped", "bragged", "griped", "fumed", "gushed",
+    "marveled", "marvelled", "exclaimed", "protested", "objected", "reasoned", "recounted", "elaborated",
+    "confided", "conceded", "assured", "reminded", "cautioned", "hinted", "offered", "opined", "sighed",
+    "laughed", "cried", "pressed", "recalls", "tells", "texted", "emailed", "wrote", "advised", "cheered",
 )
 SPEECH_VERB_RE = "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
 # verbs that introduce reported speech ("X said that ...") for indirect quotes

@@ -101,7 +101,7 @@ def test_wire_story():
     assert credits_of(a, CreditRole.AUTHOR) == {("Mary Clare Jalonick", None), ("Lisa Mascaro", None)}
     direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
     assert direct[0] == ("Chuck Schumer",
-                         "Americans can breathe a sigh of relief There will be no government shutdown tonight.")
+                         "Americans can breathe a sigh of relief. There will be no government shutdown tonight.")
     assert direct[1][0] == "Sen. Rand Paul" and "does nothing to rein in the deficit" in direct[1][1]
 
 
