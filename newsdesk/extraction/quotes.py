@@ -12,26 +12,31 @@ _VERB = rf"(?:{rules.SPEECH_VERB_RE})"
 _TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
 # a capitalized name word ("O'Reilly", "J.", "Jr."); a full stop only after an initial, so "God. He" is no name
 _NW = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
-_NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,4}}"
+_NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,5}}"
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
 _DESC = rf"{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
 _SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
 _ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 
-# speaker and verb right after the closing mark: ', Trump said.' / ', said Soe Min, a ...'
-# around the name: 'Trump lawyer Marc Kasowitz', 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
-_ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:[a-z][\w-]*\s+){{1,3}}(?=[A-Z])"
+# words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
+_ROLE_WORD = (r"(?!(?:on|in|at|of|to|for|with|by|during|after|before|when|while|and|but|or|that|as|from|about|"
+              r"last|this|next|the|a|an|his|her|their|its)\b)[a-z][\w-]*")
+_ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:{_ROLE_WORD}\s+){{1,3}}(?=[A-Z])"
+# after a name: 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
 _AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{_NAME}){{0,2}}(?:\s*\([^()]{{1,40}}\))?"
+# speaker and verb right after the closing mark: ', Trump said.' / ', Trump lawyer Marc Kasowitz said.'
 AFTER_SPK_VERB = re.compile(
     rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
-AFTER_VERB_SPK = re.compile(rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?P<spk>(?:[a-z][\w-]*\s+){{0,2}}{_NAME}|{_DESC})")
-# the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
+# verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
+AFTER_VERB_SPK = re.compile(
+    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?:{_ROLE_BEFORE})?(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))")
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
+# the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
 LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
 # speaker and verb before the opening mark: 'Sanders tells reporters that "' / 'Israel said: "'
-BEFORE_VERB = re.compile(rf"\b(?P<verb>{_VERB})\b(?P<rest>[^\u201c\u201d\"]*)$")
+BEFORE_VERB = re.compile(rf"(?<![\w-])(?P<verb>{_VERB})\b(?P<rest>[^\u201c\u201d\"]*)$")
 _APPOS = r"(?:,[^,]{1,80},)?"
 END_NAME = re.compile(rf"(?P<spk>{_NAME}){_AFFILIATION}{_APPOS}{_ADV}\s*$")
 END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
@@ -42,7 +47,7 @@ END_POSS = re.compile(rf"(?P<spk>{_NAME}['\u2019]s(?:\s+[a-z][\w-]*){{1,3}}){_AP
 END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
 BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
 # names next to a speech verb anywhere (speaker history, for pronouns)
-_VERB_ONLY = re.compile(rf"\b{_VERB}\b")
+_VERB_ONLY = re.compile(rf"(?<![\w-]){_VERB}\b")  # not 'self-proclaimed'
 _NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
 _NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{_NAME})")
 # reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
@@ -182,8 +187,8 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     post = para[seg.end:right]
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
     if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
-        spk = _clean_speaker(m.group("spk"))
-        if not _is_name(spk) and m.groupdict().get("full"):
+        spk = _clean_speaker(m.group("spk") or m.group("full"))
+        if not _is_name(spk) and m.group("full"):
             spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
         return spk, None
     pre = para[left:seg.start]
