@@ -133,7 +133,7 @@ def _cascade(text: str, url: str | None) -> Article:
     tree = _parse(text)
     md = extract_metadata(tree, url)  # 3
     canonical = _canonical(md.canonical_url, url, text)
-    images, photo_credits, caption_lines = extract_images(tree, url or canonical)  # 4
+    images, photo_credits, caption_lines = extract_images(tree, url or canonical, md.lead_image)  # 4
     quoted = _blockquoted(tree)  # 5
     paragraphs = extract_paragraphs(tree, url, drop=caption_lines, title=md.title)  # 6
     body = "\n\n".join(paragraphs)

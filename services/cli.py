@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import time
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -160,12 +160,20 @@ def extract(
     url: Annotated[Optional[str], typer.Option(help="the page's URL (for links and ids)")] = None,
 ) -> None:
     """Print one JSON article per input file."""
+    from newsdesk.extraction.rules import MAX_INPUT_BYTES
     from newsdesk.parse import extract_article
 
+    if url is not None and not re.match(r"^https?://[^\s/]+", url):
+        fail(f"--url must be an absolute http(s) URL, not {url!r}")
     failures = 0
     for name in files:
         try:
-            html = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            # Read one byte past the cap so an oversized input is refused, never loaded whole.
+            if name == "-":
+                html = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+            else:
+                with open(name, "rb") as handle:
+                    html = handle.read(MAX_INPUT_BYTES + 1)
             article = extract_article(html, url=url)
         except (OSError, NewsdeskError) as exc:
             failures += 1

@@ -19,7 +19,6 @@ _CREDIT_EL = etree.XPath(
     "or contains(@class, 'source') or contains(@class, 'attribution')]"
 )
 _CAPTION_EL = etree.XPath(".//figcaption|.//*[contains(@class, 'caption')]")
-_LEAD_IMAGE = etree.XPath("//meta[@property='og:image']/@content")
 
 
 def _text(el) -> str:
@@ -34,8 +33,11 @@ def _img_url(fig: HtmlElement, base: str | None) -> str | None:
     return None
 
 
-def extract_images(tree: HtmlElement, base_url: str | None) -> tuple[list[Image], list[Credit], set[str]]:
-    """(images, photo credits, caption and credit lines that must not reach the body)."""
+def extract_images(tree: HtmlElement, base_url: str | None,
+                   lead_image: str | None = None) -> tuple[list[Image], list[Credit], set[str]]:
+    """(images, photo credits, caption and credit lines that must not reach the body).
+
+    lead_image (og:image or JSON-LD) stands in when the page has no figure."""
     images: list[Image] = []
     credits: list[Credit] = []
     lines: set[str] = set()
@@ -70,8 +72,6 @@ def extract_images(tree: HtmlElement, base_url: str | None) -> tuple[list[Image]
             c = photo_credit(credit_text)
             if c is not None:
                 credits.append(c)
-    if not images:
-        og = _LEAD_IMAGE(tree)
-        if og:
-            images.append(Image(url=urljoin(base_url, og[0]) if base_url else og[0]))
+    if not images and lead_image:
+        images.append(Image(url=urljoin(base_url, lead_image) if base_url else lead_image))
     return images, credits, lines

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -22,6 +22,10 @@ _SECTION_XPATHS = [
     etree.XPath('//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
                 'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'),
 ]
+AUTHOR_META_KEYS = ("author", "byl", "article:author", "parsely-author", "sailthru.author", "dc.creator",
+                    "dcterms.creator")
+# a bare person name: two to four capitalized words ("Helen Pidd", "Mary-Kate O'Neil", "Juan de la Cruz")
+_PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]*|de|la|van|von|der|da|del|bin|al)){1,3}$")
 _BYLINE = etree.XPath('//*[@rel="author" or contains(@class, "byline") or contains(@class, "author-name") '
                       'or @itemprop="author"]')
 
@@ -39,6 +43,7 @@ class Metadata:
     site_name: str | None = None
     canonical_url: str | None = None
     description: str | None = None
+    lead_image: str | None = None  # og:image, else JSON-LD image
 
 
 def _clean(text: str | None) -> str | None:
@@ -55,19 +60,23 @@ def split_authors(text: str) -> list[str]:
 
 
 def parse_date(value: str | None) -> datetime | None:
-    if not value:
+    """An ISO 8601 date from metadata; one without an offset is taken as UTC, so every date carries one."""
+    if not value or not isinstance(value, str):
         return None
     value = value.strip().replace("Z", "+00:00")
+    parsed = None
     try:
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except ValueError:
-        pass
-    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(value, fmt)
-        except ValueError:
-            continue
-    return None
+        for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"):
+            try:
+                parsed = datetime.strptime(value, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is not None and parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed
 
 
 def _jsonld_objects(tree: HtmlElement) -> list[dict]:
@@ -103,6 +112,26 @@ def _names(value) -> list[str]:
     if isinstance(value, list):
         return [n for v in value for n in _names(v)]
     return []
+
+
+def _meta_authors(meta: dict[str, str]) -> list[str]:
+    """Names from the first author meta tag that holds names (article:author is often a profile URL)."""
+    for key in AUTHOR_META_KEYS:
+        value = meta.get(key, "")
+        if value and not value.startswith(("http://", "https://", "/")):
+            names = split_authors(value)
+            if names:
+                return names
+    return []
+
+
+def _image_url(value) -> str | None:
+    """JSON-LD image: a URL, an ImageObject, or a list of either."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    if isinstance(value, dict):
+        value = value.get("url") or value.get("contentUrl")
+    return _clean(value) if isinstance(value, str) else None
 
 
 def _keywords(value) -> list[str]:
@@ -145,16 +174,17 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
                 md.section = _clean(found[0].text_content())
                 break
     md.tags = list(dict.fromkeys(_keywords(ld.get("keywords")) + tags))
-    md.authors = list(dict.fromkeys(_names(ld.get("author")) or split_authors(meta.get("author", ""))
-                                    or split_authors(meta.get("article:author", "")
-                                                     if not meta.get("article:author", "").startswith("http") else "")))
+    md.authors = list(dict.fromkeys(_names(ld.get("author")) or _meta_authors(meta)))
     if not md.authors:
-        md.bylines = [b for b in (_clean(e.text_content()) for e in _BYLINE(tree)[:5]) if b and len(b) < 120]
+        byline_elements = _BYLINE(tree)[:8]
+        md.bylines = [b for b in (_clean(e.text_content()) for e in byline_elements) if b and len(b) < 120]
         for b in md.bylines:
             names = split_authors(b)
             if names and _BY.match(b):
                 md.authors = names
                 break
+        if not md.authors:  # <a rel="author">Helen Pidd</a>: an author link that holds a bare name
+            md.authors = list(dict.fromkeys(b for b in md.bylines if _PERSON_NAME.match(b)))
     md.published_at = parse_date(ld.get("datePublished")) or parse_date(meta.get("article:published_time"))
     md.modified_at = parse_date(ld.get("dateModified")) or parse_date(meta.get("article:modified_time"))
     md.language = (_clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
@@ -166,6 +196,7 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     canon = tree.find('.//link[@rel="canonical"]')
     md.canonical_url = _clean(canon.get("href") if canon is not None else None) or _clean(meta.get("og:url"))
     md.description = _clean(meta.get("og:description") or meta.get("description"))
+    md.lead_image = _clean(meta.get("og:image")) or _image_url(ld.get("image"))
     if md.published_at is None:
         md.published_at = _htmldate(tree, url)
     return md

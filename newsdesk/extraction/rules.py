@@ -69,7 +69,7 @@ CREDIT_LINE = re.compile(
 # --- wire credits ---------------------------------------------------------------------------
 # "WASHINGTON (AP) —", "KABUL, Afghanistan (Reuters) -"
 DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'\u2019-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
+    rf"^(?P<place>[A-Z][A-Z .'\u2019/-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
 )
 WIRE_BYLINE = re.compile(rf"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse)$", re.I)
 
@@ -79,7 +79,8 @@ SOURCE_PATTERNS = (
     re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})(?=[,.;:]|\s+(?:report|reported|which|that|on|in)\b|$)"),
     re.compile(rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial) (?:for|with|in|published by) (?P<name>{OUTLET})(?=[,.;:]|\s)"),
     re.compile(rf"(?P<name>{OUTLET}) (?:reported|first reported|reports|has reported)\b"),
-    re.compile(rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})(?=[,.;:]|$)"),
+    re.compile(rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})"
+               rf"(?=[,.;:]|\s+(?:that|on|in|last|this|earlier|about|when|after)\b|$)"),
 )
 # words that look like outlet names but are people or pronouns in these positions
 NOT_OUTLETS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Police", "Local"}
