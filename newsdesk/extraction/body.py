@@ -15,6 +15,7 @@ _TOKEN_RE = re.compile("|".join(re.escape(t) for t in rules.DISCARD_CLASS_TOKENS
 _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 _TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
 _LIST_XPATH = etree.XPath("//ul|//ol")
+_PARAGRAPH_XPATH = etree.XPath("//p")
 _WS = re.compile(r"\s+")
 FAST = True
 
@@ -97,9 +98,58 @@ def extract_paragraphs(
     if not text:
         return []
     lines = clean_lines(text.split("\n"), drop or set())
+    lines = clean_lines(add_split_body_parts(tree, lines), drop or set())
     if title and lines and _norm(lines[0]) == _norm(title):
         lines = lines[1:]
     return lines
+
+
+def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
+    """Paragraphs of body containers that ads split off the one the extractor chose.
+
+    Some sites cut the story into several containers with the same class between ad rows;
+    the extractor keeps the first. Containers in the same slot (tag, class, depth, parent) are
+    read in page order and their paragraphs put before or after the extracted ones."""
+    known = {_norm(line) for line in lines}
+    parents: dict[HtmlElement, int] = {}
+    for p in _PARAGRAPH_XPATH(tree):
+        if _norm(p.text_content()) in known and p.getparent() is not None:
+            parents[p.getparent()] = parents.get(p.getparent(), 0) + 1
+    if not parents:
+        return lines
+    main = max(parents, key=parents.get)
+    if parents[main] < rules.SPLIT_BODY_MIN_PARAGRAPHS or not main.get("class"):
+        return lines
+    before: list[str] = []
+    after: list[str] = []
+    seen_main = False
+    for el in tree.iter(main.tag):
+        if el is main:
+            seen_main = True
+            continue
+        if not _same_slot(el, main) or _related(el, main):
+            continue
+        for p in el.iter("p"):
+            text = _WS.sub(" ", p.text_content()).strip()
+            if len(text) < rules.SPLIT_BODY_MIN_CHARS or _norm(text) in known or p.find(".//p") is not None:
+                continue
+            if sum(_text_len(a) for a in p.iter("a")) >= rules.LINK_LIST_DENSITY * len(text):
+                continue  # "DON'T MISS" link boxes
+            (after if seen_main else before).append(text)
+            known.add(_norm(text))
+    return before + lines + after
+
+
+def _same_slot(a: HtmlElement, b: HtmlElement) -> bool:
+    """Same tag and class, at the same depth, under parents of the same tag and class (not a comment body)."""
+    pa, pb = a.getparent(), b.getparent()
+    return (a.get("class") == b.get("class") and pa is not None and pb is not None and pa.tag == pb.tag
+            and pa.get("class") == pb.get("class") and sum(1 for _ in a.iterancestors()) == sum(1 for _ in b.iterancestors()))
+
+
+def _related(a: HtmlElement, b: HtmlElement) -> bool:
+    """True when one element contains the other."""
+    return any(x is b for x in a.iterancestors()) or any(x is a for x in b.iterancestors())
 
 
 def _norm(text: str) -> str:

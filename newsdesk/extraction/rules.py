@@ -34,6 +34,11 @@ BOILERPLATE_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# a story split into containers of one class between ad rows: the main one must hold this many paragraphs,
+# and only paragraphs this long are taken from the others
+SPLIT_BODY_MIN_PARAGRAPHS = 3
+SPLIT_BODY_MIN_CHARS = 40
+
 LINK_LIST_DENSITY = 0.8  # a list whose text is mostly link text is navigation or "related" links
 LINK_LIST_MIN_ITEMS = 2
 
