@@ -17,16 +17,17 @@ DISCARD_CLASS_TOKENS = (
     "newsletter", "subscribe", "signup", "sign-up", "share", "social", "related", "recommended",
     "comments", "comment-", "disqus", "advert", "ad-slot", "sponsor", "promo", "outbrain", "taboola",
     "breadcrumb", "byline", "caption", "credit", "cookie",
-    "most-popular", "trending", "read-more", "readmore", "author-bio", "tags",
+    "most-popular", "trending", "read-more", "readmore", "author-bio", "tags", "contributor", "discussion",
 )
-DISCARD_TAGS = ("nav", "aside", "footer", "form", "figcaption", "button", "noscript", "iframe", "svg")
+# <address> holds the author's contact line, never story text
+DISCARD_TAGS = ("nav", "aside", "footer", "form", "figcaption", "button", "noscript", "iframe", "svg", "address")
 
 # --- body line filters: lines that leak from widgets even after the tree pass -----------------
 BOILERPLATE_LINE = re.compile(
     r"^(?:advertisement|sponsored|share(?: this| on \w+)?|tweet|email|print|"
     r"sign up(?: for| to)?\b.*newsletter.*|subscribe(?: now| today)?\b.{0,60}|"
     r"(?:related|recommended|more|read more)(?: stories| articles| from \w+)?:?|"
-    r"\d+ comments?|leave a comment|click here to .{0,60}|follow us on .{0,40}|"
+    r"\d+ comments?|(?:reader )?comments? \(\d+\)|leave a comment|click here to .{0,60}|follow us on .{0,40}|"
     r"(?:- )?(?:order reprints|print article|print this (?:page|article)|thank you|"
     r"an error has occurred.{0,40}|this article has been sent to.{0,40})|"
     r"(?:copyright|\u00a9|\(c\)) ?.{0,120}|all rights reserved.{0,40}|"

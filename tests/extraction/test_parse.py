@@ -217,3 +217,34 @@ def test_fifty_megabyte_page():
 def test_unexpected_types_are_refused():
     with pytest.raises(NotAnArticle):
         extract_article(12345)  # type: ignore[arg-type]
+
+
+def test_broadsheet_bylines_appositions_and_comments():
+    a = extract_article(load("broadsheet_flood_split_body.html"))
+    assert a.authors == ["Helen Pidd"]  # an author link holding a bare name; article:author is a profile URL
+    assert a.published_at == datetime(2024, 2, 11, 7, 15, 2, tzinfo=timezone.utc)  # no offset given: UTC
+    assert a.body.split("\n\n")[-1].startswith("Clarke said the government had promised")
+    for leak in ("North of England editor", "Reader comments", "disgrace", "Advertisement", "Photograph", "\u00a9"):
+        assert leak not in a.body, leak
+    direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
+    assert direct[2] == ("Philip Duffy",  # "The agency's chief executive, Philip Duffy, told ..." then "he said"
+                         "What we saw last night was beyond that design standard. We will look at every metre of those walls.")
+    assert direct[3] == ("Simon Clarke", "Nothing has happened since")
+    indirect = {(q.speaker, q.text[:30]) for q in a.quotes if q.kind == QuoteKind.INDIRECT}
+    assert ("Simon Clarke", "the damage would run into mill") in indirect  # "Local MP" is a role, not the name
+
+
+def test_a_story_split_by_ad_rows_is_read_whole():
+    import lxml.html
+
+    from newsdesk.extraction.body import add_split_body_parts
+
+    part = '<div class="grid"><div class="story-body">{}</div><div class="rail"></div></div>'
+    paragraphs = [f"Paragraph number {n} of the story, long enough to count as body text." for n in range(1, 7)]
+    html = ("<html><body>" + part.format("".join(f"<p>{p}</p>" for p in paragraphs[:3]))
+            + '<div class="ad-row">Advertisement</div>' + part.format("".join(f"<p>{p}</p>" for p in paragraphs[3:]))
+            + '<section><div class="grid"><div class="comment"><div class="story-body"><p>A reader comment that '
+              'is long enough to pass the length test.</p></div></div></div></section></body></html>')
+    tree = lxml.html.document_fromstring(html)
+    assert add_split_body_parts(tree, paragraphs[:3]) == paragraphs  # the comment sits deeper: not taken
+    assert add_split_body_parts(tree, paragraphs[:2]) == paragraphs[:2]  # too little to name the container
