@@ -151,7 +151,8 @@ def search(
         when = hit.published_at.date().isoformat() if hit.published_at else "----------"
         typer.echo(f"\n{when}  {hit.title or '(untitled)'}\n  {hit.url}")
         for snippet in hit.highlight[:2]:
-            typer.echo("  … " + snippet.replace("<mark>", "[").replace("</mark>", "]") + " …")
+            text = " ".join(snippet.replace("<mark>", "[").replace("</mark>", "]").split()).strip("… ")
+            typer.echo(f"  … {text} …")
 
 
 @app.command()
