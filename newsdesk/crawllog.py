@@ -1,4 +1,4 @@
-"""Crawl log: each URL's last outcome (fetched, not modified, skipped by robots, refused, failed...) in Redis.
+"""Crawl log: each URL's last outcome (fetched, parsed, indexed, not modified, skipped by robots, refused, failed...).
 
 Layout: one hash `newsdesk:crawllog` of url -> JSON entry, plus sorted sets by time for each
 status, each source, and each (source, status) pair, so `newsdesk urls --source S --status failed`
@@ -41,7 +41,7 @@ def classify(error: BaseException, will_retry: bool) -> tuple[Outcome, str]:
 
 
 def _index_keys(entry: CrawlEntry) -> list[str]:
-    keys = [f"{LOG_KEY}:status:{entry.status}"]
+    keys = [f"{LOG_KEY}:all", f"{LOG_KEY}:status:{entry.status}"]
     if entry.source:
         keys += [f"{LOG_KEY}:source:{entry.source}", f"{LOG_KEY}:source:{entry.source}:status:{entry.status}"]
     return keys
@@ -54,6 +54,9 @@ class CrawlLog:
     def record(self, entry: CrawlEntry) -> None:
         entry.reason = entry.reason[:MAX_REASON]
         previous = self.get(entry.url)
+        if previous is not None:  # parse and index outcomes keep what the fetch learnt
+            entry.retries = entry.retries or previous.retries
+            entry.http_status = entry.http_status or previous.http_status
         with self.redis.pipeline() as pipe:
             if previous is not None:
                 for key in _index_keys(previous):
@@ -76,15 +79,13 @@ class CrawlLog:
         elif status:
             key = f"{LOG_KEY}:status:{status}"
         else:
-            urls = [u for u, _ in zip(self.redis.hkeys(LOG_KEY), range(limit))]
-            return self._entries(urls, sort=True)
+            key = f"{LOG_KEY}:all"
         return self._entries(self.redis.zrevrange(key, 0, limit - 1))
 
-    def _entries(self, urls: list, sort: bool = False) -> list[CrawlEntry]:
+    def _entries(self, urls: list) -> list[CrawlEntry]:
         if not urls:
             return []
-        entries = [CrawlEntry(**json.loads(raw)) for raw in self.redis.hmget(LOG_KEY, urls) if raw]
-        return sorted(entries, key=lambda e: e.at, reverse=True) if sort else entries
+        return [CrawlEntry(**json.loads(raw)) for raw in self.redis.hmget(LOG_KEY, urls) if raw]
 
     def counts(self, source: str | None = None) -> dict[str, int]:
         prefix = f"{LOG_KEY}:source:{source}:status:" if source else f"{LOG_KEY}:status:"

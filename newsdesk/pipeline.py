@@ -154,12 +154,21 @@ class Pipeline:
         # Imported here so fetch- and index-only processes never load the extractor.
         from newsdesk.parse import parse_page
 
-        return parse_page(self.store.get(page_key))
+        page = self.store.get(page_key)
+        try:
+            article = parse_page(page)
+        except NewsdeskError as exc:
+            self._log(page.url, page.source, Outcome.FAILED, f"parse: {exc}", http_status=page.status)
+            raise
+        self._log(page.url, page.source, Outcome.PARSED, http_status=page.status)
+        return article
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         result = self.index.index_articles(articles)
         if result.errors:
             raise PermanentError(f"index rejected {len(result.errors)} article(s): {result.errors[0]}")
+        for article in articles:
+            self._log(article.url, article.source, Outcome.INDEXED)
         return result
 
     def close(self) -> None:

@@ -31,6 +31,13 @@ def fail(message: str, code: int = 1) -> None:
     raise typer.Exit(code)
 
 
+def _source_from_url(url: str) -> str:
+    """A crawl without --source is recorded under the feed's host name ("www.example.org")."""
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "cli").lower()
+
+
 def _summary(tally: Tally) -> str:
     return (
         f"fetched {tally.fetched} / parsed {tally.parsed} / indexed {tally.indexed} / "
@@ -48,7 +55,7 @@ def _progress() -> Progress:
 @app.command()
 def crawl(
     feed_url: Annotated[str, typer.Argument(help="RSS or Atom feed URL")],
-    source: Annotated[Optional[str], typer.Option(help="source name recorded on each article")] = None,
+    source: Annotated[Optional[str], typer.Option(help="source name recorded on each article (default: the feed's host)")] = None,
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="through the queues: wait until indexed")] = True,
     timeout: Annotated[float, typer.Option(help="seconds to wait for the queues")] = 600.0,
 ) -> None:
@@ -56,7 +63,7 @@ def crawl(
     from newsdesk.pipeline import Pipeline
 
     settings = get_settings()
-    source = source or "cli"
+    source = source or _source_from_url(feed_url)
     pipeline = Pipeline(settings)
     try:
         if settings.distributed:

@@ -8,6 +8,7 @@ import pytest
 
 from newsdesk.crawllog import CrawlLog
 from newsdesk.discovery import canonical_url
+from newsdesk.errors import NotAnArticle
 from newsdesk.models import Source
 from newsdesk.pipeline import Pipeline, reparse_archive
 from newsdesk.seen import SeenSet
@@ -82,17 +83,25 @@ def test_every_outcome_lands_in_the_crawl_log(pipeline, clean_redis):
     with sitekit.TestSite() as site:
         add(site, "/robots.txt", b"User-agent: *\nDisallow: /private/\n", "text/plain")
         add(site, "/ok", article("ok"))
-        for path in ("/ok", "/private/x", "/missing"):
+        add(site, "/blank", b"<html><body><nav>Home</nav></body></html>")
+        keys = {}
+        for path in ("/ok", "/blank", "/private/x", "/missing"):
             try:
-                pipeline.fetch(f"{site.base}{path}", "ledger")
+                keys[path] = pipeline.fetch(f"{site.base}{path}", "ledger").page_key
             except Exception:
                 pass
     log = CrawlLog(clean_redis)
     assert log.get(f"{site.base}/ok").status == "fetched"
+    pipeline.index_articles([pipeline.parse(keys["/ok"])])
+    assert log.get(f"{site.base}/ok").status == "indexed" and log.get(f"{site.base}/ok").http_status == 200
+    with pytest.raises(NotAnArticle):
+        pipeline.parse(keys["/blank"])
+    blank = log.get(f"{site.base}/blank")
+    assert blank.status == "failed" and blank.reason.startswith("parse: ")
     assert log.get(f"{site.base}/private/x").status == "skipped_robots"
     missing = log.get(f"{site.base}/missing")
     assert missing.status == "failed" and "HTTP 404" in missing.reason
-    assert [e.url for e in log.query(source="ledger", status="failed")] == [f"{site.base}/missing"]
+    assert [e.url for e in log.query(source="ledger", status="failed")] == [f"{site.base}/blank", f"{site.base}/missing"]
     assert log.counts("ledger")["skipped_robots"] == 1
 
 

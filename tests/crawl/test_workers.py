@@ -86,8 +86,9 @@ def test_retries_refusals_and_robots_are_recorded_per_url(env, tmp_path):
     assert counts == {"/busy": 2, "/flaky": 3, "/gone": 1, "/jump": 1, "/private/memo": 0}  # no retry for a 404
     log = {e["url"].removeprefix(site.base): e for e in map(json.loads, run("urls", "--source", "wire", "--json",
                                                                             env=env).splitlines())}
-    assert log["/busy"]["status"] == "fetched" and log["/busy"]["retries"] == 1
-    assert log["/flaky"]["status"] == "fetched" and log["/flaky"]["retries"] == 2
+    # the last outcome is the last stage reached; the fetch's retries and HTTP status stay with it
+    assert log["/busy"]["status"] == "indexed" and log["/busy"]["retries"] == 1 and log["/busy"]["http_status"] == 200
+    assert log["/flaky"]["status"] == "indexed" and log["/flaky"]["retries"] == 2
     assert log["/gone"]["status"] == "failed" and "HTTP 404" in log["/gone"]["reason"]
     assert log["/jump"]["status"] == "refused" and "private_address" in log["/jump"]["reason"]
     assert log["/private/memo"]["status"] == "skipped_robots"
