@@ -4,8 +4,9 @@
 
 Body: both extractors run on the same pages in one process, alternating page by page so that
 machine load hits both alike; timing covers the call only (HTML string in, result out). Body
-precision/recall/F1 come from the shared scorer (`extraction/score.py`, imported). Peak memory is
-tracemalloc's peak over one extra pass per extractor (run separately, untimed).
+precision/recall/F1 come from the shared scorer (`extraction/score.py`, imported). Memory, over one
+extra untimed pass per extractor: tracemalloc's peak of Python allocations, and the growth of the
+resident set at its peak in a fresh process (which also counts libxml2's trees).
 Quotes: each article of `quotes/dev.jsonl` becomes a plain HTML page (title in <h1>, one <p>
 per paragraph) and goes through `extract_article`; quotes in quotation marks are scored with
 `quotes/score.py` (subprocess) for kinds direct, mixed and direct+mixed.
@@ -54,12 +55,44 @@ def _trafilatura(html: str, url: str) -> str:
 
 
 def _peak_mb(fn, pages: dict[str, str], urls: dict[str, str]) -> float:
+    """Peak of Python allocations (tracemalloc) over one untimed pass."""
     tracemalloc.start()
     for pid, html in pages.items():
         fn(html, urls.get(pid, ""))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak / 1e6
+
+
+def _rss_growth_mb(system: str, split: Path) -> float:
+    """Growth of resident memory at its peak over one pass, in a fresh process per extractor.
+
+    tracemalloc does not see libxml2's C allocations (the trees), so the resident set is
+    measured too: after loading the pages and a warm-up, Linux's high-water mark (VmHWM) is
+    reset through /proc/self/clear_refs, and its value after the pass is compared with VmRSS
+    before it."""
+    probe = (
+        "import gc, gzip, sys\n"
+        f"sys.path.insert(0, {str(REPO)!r}); sys.argv = ['probe']\n"
+        "from pathlib import Path\n"
+        "import bench.extraction as b\n"
+        "def status(field):\n"
+        "    line = next(l for l in open('/proc/self/status') if l.startswith(field + ':'))\n"
+        "    return int(line.split()[1]) / 1024\n"
+        f"fn = {{'newsdesk': b._newsdesk, 'trafilatura': b._trafilatura}}[{system!r}]\n"
+        f"pages = [gzip.decompress(p.read_bytes()).decode('utf-8', 'replace') "
+        f"for p in sorted(Path({str(split / 'html')!r}).glob('*.html.gz'))]\n"
+        "fn(pages[0], ''); gc.collect()\n"
+        "open('/proc/self/clear_refs', 'w').write('5')\n"
+        "before = status('VmRSS')\n"
+        "for html in pages: fn(html, '')\n"
+        "print(status('VmHWM') - before)\n"
+    )
+    try:
+        run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    except subprocess.CalledProcessError:
+        return float("nan")  # not Linux, or /proc/self/clear_refs not writable
+    return float(run.stdout.strip().splitlines()[-1])
 
 
 def run_body(shared: Path, repeat: int) -> dict:
@@ -87,7 +120,7 @@ def run_body(shared: Path, repeat: int) -> dict:
         s = scorer.score(gold, preds[name], n_bootstrap=0)
         out[name] = {"precision": s["precision"], "recall": s["recall"], "f1": s["f1"],
                      "pages_per_s": repeat * len(pages) / seconds[name],
-                     "peak_mb": _peak_mb(fn, pages, urls)}
+                     "peak_mb": _peak_mb(fn, pages, urls), "rss_growth_mb": _rss_growth_mb(name, split)}
     out["pages"] = len(pages)
     return out
 
@@ -146,13 +179,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     nd, tf = body["newsdesk"], body["trafilatura"]
     print(f"body extraction: {body['pages']} pages of {args.shared / 'extraction' / 'dev'}")
-    print(f"{'':14}{'precision':>10}{'recall':>9}{'F1':>8}{'pages/s':>10}{'peak MB':>10}")
+    print(f"{'':14}{'precision':>10}{'recall':>9}{'F1':>8}{'pages/s':>10}{'py peak MB':>12}{'RSS +MB':>9}")
     for name, r in (("newsdesk", nd), ("trafilatura", tf)):
         print(f"{name:14}{r['precision']:>10.3f}{r['recall']:>9.3f}{r['f1']:>8.3f}"
-              f"{r['pages_per_s']:>10.1f}{r['peak_mb']:>10.1f}")
+              f"{r['pages_per_s']:>10.1f}{r['peak_mb']:>12.1f}{r['rss_growth_mb']:>9.1f}")
     print(f"{'ratio':14}{nd['precision'] / tf['precision']:>10.3f}{nd['recall'] / tf['recall']:>9.3f}"
           f"{nd['f1'] / tf['f1']:>8.3f}{nd['pages_per_s'] / tf['pages_per_s']:>10.2f}"
-          f"{nd['peak_mb'] / tf['peak_mb']:>10.2f}")
+          f"{nd['peak_mb'] / tf['peak_mb']:>12.2f}{nd['rss_growth_mb'] / max(tf['rss_growth_mb'], 0.1):>9.2f}")
     if quotes:
         print(f"\nquotes: {quotes['articles']} articles of quotes/dev.jsonl ({quotes['seconds']:.1f} s)")
         print(f"{'kinds':14}{'det P':>8}{'det R':>8}{'det F1':>8}{'attr':>8}{'E2E P':>8}{'E2E R':>8}{'E2E F1':>8}")
