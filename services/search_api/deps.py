@@ -18,6 +18,11 @@ def _index() -> ArticleIndex:
     return open_index(get_settings())
 
 
+async def get_index() -> ArticleIndex:
+    """The process's index. Opening it does no network I/O, so this stays off the threadpool."""
+    return _index()
+
+
 @lru_cache(maxsize=1)
 def _redis() -> redis.Redis | None:
     url = get_settings().redis_url
@@ -27,7 +32,7 @@ def _redis() -> redis.Redis | None:
 def only_params(*allowed: str) -> Callable[[Request], None]:
     """A dependency that refuses unknown or repeated query parameters (a typo is an error, not ignored)."""
 
-    def check(request: Request) -> None:
+    async def check(request: Request) -> None:  # no I/O: async keeps it off the threadpool
         names = [name for name, _ in request.query_params.multi_items()]
         unknown = sorted({name for name in names if name not in allowed})
         if unknown:
@@ -43,5 +48,5 @@ def only_params(*allowed: str) -> Callable[[Request], None]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-IndexDep = Annotated[ArticleIndex, Depends(_index)]
+IndexDep = Annotated[ArticleIndex, Depends(get_index)]
 RedisDep = Annotated["redis.Redis | None", Depends(_redis)]

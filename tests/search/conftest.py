@@ -49,7 +49,7 @@ def client(index) -> Iterator[TestClient]:
     from services.search_api import deps
     from services.search_api.main import app
 
-    app.dependency_overrides[deps._index] = lambda: index
+    app.dependency_overrides[deps.get_index] = lambda: index
     with TestClient(app, raise_server_exceptions=True) as test_client:
         yield test_client
-    app.dependency_overrides.pop(deps._index, None)
+    app.dependency_overrides.pop(deps.get_index, None)

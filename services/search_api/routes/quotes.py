@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from newsdesk.index import ArticleIndex
 from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, QuoteRequest, QuoteResponse, Sort
 from services.search_api.deps import IndexDep, only_params
+from services.search_api.responses import model_response
 from services.search_api.routes.search import _first_message
 
 router = APIRouter(prefix="/quotes", tags=["quotes"])
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/quotes", tags=["quotes"])
 QUOTE_PARAMS = ("speaker", "q", "source", "sort", "size", "cursor")
 
 
-def quote_request(
+async def quote_request(
     speaker: Annotated[str | None, Query(max_length=200, description="every word must appear in the speaker")] = None,
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='words in the quote: "phrases", -x, OR')] = "",
     source: Annotated[str | None, Query(max_length=200)] = None,
@@ -40,5 +41,5 @@ def run_quotes(index: ArticleIndex, request: QuoteRequest) -> QuoteResponse:
 
 @router.get("", response_model=QuoteResponse, summary="Quotes by a speaker and/or containing words",
             dependencies=[Depends(only_params(*QUOTE_PARAMS))])
-def quotes(index: IndexDep, request: Annotated[QuoteRequest, Depends(quote_request)]) -> QuoteResponse:
-    return run_quotes(index, request)
+def quotes(index: IndexDep, request: Annotated[QuoteRequest, Depends(quote_request)]) -> Response:
+    return model_response(run_quotes(index, request))

@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from newsdesk.index import ArticleIndex
 from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, SearchResponse, Sort
 from services.search_api.deps import IndexDep, only_params
+from services.search_api.responses import model_response
 
 router = APIRouter(tags=["search"])
 
 SEARCH_PARAMS = ("q", "source", "section", "author", "language", "from", "to", "sort", "size", "cursor")
 
 
-def search_request(
+async def search_request(
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='words, "phrases", -exclusions, OR')] = "",
     source: Annotated[str | None, Query(max_length=200)] = None,
     section: Annotated[str | None, Query(max_length=200)] = None,
@@ -28,7 +29,7 @@ def search_request(
     size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page, at most {MAX_PAGE_SIZE}")] = 10,
     cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
 ) -> SearchRequest:
-    """The query parameters as one validated request (shared by the API and the search page)."""
+    """The query parameters as one validated request. No I/O: async keeps it off the threadpool."""
     try:
         return SearchRequest(
             q=q, source=source or None, section=section or None, author=author or None, language=language or None,
@@ -54,5 +55,5 @@ def _first_message(exc: ValueError) -> str:
 
 @router.get("/search", response_model=SearchResponse, summary="Search articles",
             dependencies=[Depends(only_params(*SEARCH_PARAMS))])
-def search(index: IndexDep, request: Annotated[SearchRequest, Depends(search_request)]) -> SearchResponse:
-    return run_search(index, request)
+def search(index: IndexDep, request: Annotated[SearchRequest, Depends(search_request)]) -> Response:
+    return model_response(run_search(index, request))
