@@ -65,12 +65,12 @@ def _peak_mb(fn, pages: dict[str, str], urls: dict[str, str]) -> float:
 
 
 def _rss_growth_mb(system: str, split: Path) -> float:
-    """Growth of resident memory at its peak over one pass, in a fresh process per extractor.
+    """Growth of resident memory at its peak over two passes, in a fresh process per extractor.
 
-    tracemalloc does not see libxml2's C allocations (the trees), so the resident set is
-    measured too: after loading the pages and a warm-up, Linux's high-water mark (VmHWM) is
-    reset through /proc/self/clear_refs, and its value after the pass is compared with VmRSS
-    before it."""
+    tracemalloc does not see libxml2's C allocations (the trees) or models loaded on first use,
+    so the resident set is measured too: once the modules are imported and the pages loaded,
+    Linux's high-water mark (VmHWM) is reset through /proc/self/clear_refs and compared with
+    VmRSS before the passes."""
     probe = (
         "import gc, gzip, sys\n"
         f"sys.path.insert(0, {str(REPO)!r}); sys.argv = ['probe']\n"
@@ -82,10 +82,11 @@ def _rss_growth_mb(system: str, split: Path) -> float:
         f"fn = {{'newsdesk': b._newsdesk, 'trafilatura': b._trafilatura}}[{system!r}]\n"
         f"pages = [gzip.decompress(p.read_bytes()).decode('utf-8', 'replace') "
         f"for p in sorted(Path({str(split / 'html')!r}).glob('*.html.gz'))]\n"
-        "fn(pages[0], ''); gc.collect()\n"
+        "gc.collect()\n"
         "open('/proc/self/clear_refs', 'w').write('5')\n"
         "before = status('VmRSS')\n"
-        "for html in pages: fn(html, '')\n"
+        "for _ in range(2):\n"
+        "    for html in pages: fn(html, '')\n"
         "print(status('VmHWM') - before)\n"
     )
     try:
@@ -104,9 +105,9 @@ def run_body(shared: Path, repeat: int) -> dict:
     pages = {p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
              for p in sorted((split / "html").glob("*.html.gz"))}
     systems = {"newsdesk": _newsdesk, "trafilatura": _trafilatura}
-    first = next(iter(pages))
-    for fn in systems.values():  # warm-up (imports, regex compilation)
-        fn(pages[first], urls[first])
+    for fn in systems.values():  # warm-up, one untimed pass: imports, regexes, lazily loaded models
+        for pid, html in pages.items():
+            fn(html, urls[pid])
     preds = {name: {} for name in systems}
     seconds = {name: 0.0 for name in systems}
     for _ in range(repeat):

@@ -6,6 +6,7 @@ The cascade, in order (each step reads the tree the previous ones left):
    non-HTML input; cap the size (rules.MAX_HTML_CHARS) so nothing can hang;
 2. parse: one lxml tree, comments and processing instructions dropped;
 3. metadata: JSON-LD, OpenGraph and meta tags, htmldate as the date fallback (read only);
+   the language, when the page declares none, is guessed from the body (py3langid);
 4. images: figures, captions and photo credits; their lines are kept out of the body (read only);
 5. blockquotes: which paragraph texts stand in a <blockquote> (for excerpts);
 6. body: pre-clean the tree (widgets, captions), trafilatura, line filters;
@@ -28,6 +29,7 @@ from newsdesk.extraction import rules
 from newsdesk.extraction.body import extract_paragraphs
 from newsdesk.extraction.credits import author_credits, source_credits, wire_credits
 from newsdesk.extraction.images import extract_images
+from newsdesk.extraction.language import detect_language
 from newsdesk.extraction.metadata import extract_metadata
 from newsdesk.extraction.quotes import extract_quotes
 from newsdesk.models import Article, Credit, FetchedPage
@@ -147,7 +149,8 @@ def _cascade(text: str, url: str | None) -> Article:
     )
     return Article(
         url=url or canonical, canonical_url=canonical, title=md.title, section=md.section, tags=md.tags,
-        authors=md.authors, published_at=md.published_at, modified_at=md.modified_at, language=md.language,
+        authors=md.authors, published_at=md.published_at, modified_at=md.modified_at,
+        language=md.language or detect_language(body),
         site_name=md.site_name, body=body, images=images, quotes=quotes, credits=credits,
     )
 

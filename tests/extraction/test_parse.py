@@ -248,3 +248,13 @@ def test_a_story_split_by_ad_rows_is_read_whole():
     tree = lxml.html.document_fromstring(html)
     assert add_split_body_parts(tree, paragraphs[:3]) == paragraphs  # the comment sits deeper: not taken
     assert add_split_body_parts(tree, paragraphs[:2]) == paragraphs[:2]  # too little to name the container
+
+
+def test_language_is_read_from_the_text_when_the_page_declares_none():
+    story = ("<p>Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten in den großen "
+             "Städten für fünf Jahre begrenzen soll.</p><p>Die Opposition kündigte an, vor dem "
+             "Bundesverfassungsgericht dagegen zu klagen, weil das Gesetz in die Rechte der Eigentümer eingreife.</p>")
+    german = extract_article(f"<html><head><title>Mietendeckel</title></head><body><article>{story}</article></body></html>")
+    assert german.language == "de"
+    declared = extract_article(f'<html lang="fr"><body><article>{story}</article></body></html>')
+    assert declared.language == "fr"  # what the page declares wins
