@@ -28,7 +28,7 @@ def photo_credit(text: str) -> Credit | None:
         if not m:
             continue
         groups = m.groupdict()
-        agency = groups.get("agency")
+        agency = groups.get("agency") or groups.get("via")
         name = (groups.get("name") or "").strip()
         if agency:
             agency = rules.AGENCIES.get(agency.strip(), agency.strip())

@@ -22,6 +22,10 @@ _SECTION_XPATHS = [
     etree.XPath('//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
                 'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'),
 ]
+_DIGIT = re.compile(r"\d")
+_MC_OR_O = re.compile(r"^(Mc|O['\u2019])(\w)")
+_TITLE_BARS = re.compile(r"\s+[|\u00b7\u2022]\s+")
+_TITLE_DASHES = re.compile(r"\s+[-\u2013\u2014]\s+")
 AUTHOR_META_KEYS = ("author", "byl", "article:author", "parsely-author", "sailthru.author", "dc.creator",
                     "dcterms.creator")
 # a bare person name: two to four capitalized words ("Helen Pidd", "Mary-Kate O'Neil", "Juan de la Cruz")
@@ -56,7 +60,17 @@ def split_authors(text: str) -> list[str]:
     text = _AUTHOR_JUNK.sub("", _BY.sub("", _WS.sub(" ", text or "").strip())).strip(" ,|")
     if not text:
         return []
-    return [n.strip() for n in _SPLIT_AUTHORS.split(text) if n.strip() and len(n.split()) <= 5]
+    names = (n.strip(" ,.;:|") for n in _SPLIT_AUTHORS.split(text))
+    return [_name_case(n) for n in names if n and len(n.split()) <= 5 and not _DIGIT.search(n) and n[0].isalpha()]
+
+
+def _name_case(name: str) -> str:
+    """'JENNIFER SINCO KELLEHER' -> 'Jennifer Sinco Kelleher', 'AUDREY McAVOY' -> 'Audrey McAvoy'."""
+    letters = [c for c in name if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) < 0.7 * len(letters):
+        return name
+    words = ("-".join(part.capitalize() for part in word.split("-")) for word in name.split())
+    return " ".join(_MC_OR_O.sub(lambda m: m.group(1) + m.group(2).upper(), word) for word in words)
 
 
 def parse_date(value: str | None) -> datetime | None:
@@ -114,6 +128,21 @@ def _names(value) -> list[str]:
     return []
 
 
+def _strip_site(title: str | None, site_name: str | None) -> str | None:
+    """'Headline | Section | Site' -> 'Headline'; 'Headline - Site' -> 'Headline' (page titles name the site)."""
+    if not title:
+        return title
+    parts = [p for p in _TITLE_BARS.split(title) if p]
+    if len(parts) > 1:
+        return max(parts, key=len)
+    parts = _TITLE_DASHES.split(title)
+    site = (site_name or "").casefold()
+    if len(parts) > 1 and (site and (site in parts[-1].casefold() or parts[-1].casefold() in site)
+                           or len(parts[-1].split()) <= 2 < len(parts[0].split())):
+        return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
+    return title
+
+
 def _meta_authors(meta: dict[str, str]) -> list[str]:
     """Names from the first author meta tag that holds names (article:author is often a profile URL)."""
     for key in AUTHOR_META_KEYS:
@@ -159,10 +188,12 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     article = article or next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES), {})
     ld = article if isinstance(article, dict) else {}
 
+    publisher = ld.get("publisher")
+    md.site_name = _clean(meta.get("og:site_name")) or _clean(publisher.get("name") if isinstance(publisher, dict) else None)
     h1 = tree.find(".//h1")
-    md.title = _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None) or _clean(
-        meta.get("og:title")) or _clean(h1.text_content() if h1 is not None else None) or _clean(
-        tree.findtext(".//title"))
+    md.title = _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None) or _strip_site(
+        _clean(meta.get("og:title")), md.site_name) or _clean(h1.text_content() if h1 is not None else None) or _strip_site(
+        _clean(tree.findtext(".//title")), md.site_name)
     section = ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
@@ -177,7 +208,8 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     md.authors = list(dict.fromkeys(_names(ld.get("author")) or _meta_authors(meta)))
     if not md.authors:
         byline_elements = _BYLINE(tree)[:8]
-        md.bylines = [b for b in (_clean(e.text_content()) for e in byline_elements) if b and len(b) < 120]
+        # itertext joined with spaces: "McAVOY</a><span>Updated" must not become one word
+        md.bylines = [b for b in (_clean(" ".join(e.itertext())) for e in byline_elements) if b and len(b) < 120]
         for b in md.bylines:
             names = split_authors(b)
             if names and _BY.match(b):
@@ -191,8 +223,6 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
                    or _clean(tree.get("lang")) or _clean(meta.get("og:locale")))
     if md.language:
         md.language = md.language.replace("_", "-").split("-")[0].lower()
-    publisher = ld.get("publisher")
-    md.site_name = _clean(meta.get("og:site_name")) or _clean(publisher.get("name") if isinstance(publisher, dict) else None)
     canon = tree.find('.//link[@rel="canonical"]')
     md.canonical_url = _clean(canon.get("href") if canon is not None else None) or _clean(meta.get("og:url"))
     md.description = _clean(meta.get("og:description") or meta.get("description"))

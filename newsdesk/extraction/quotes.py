@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from newsdesk.extraction import rules
 from newsdesk.models import Quote, QuoteKind
@@ -52,7 +54,17 @@ _NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
 _NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{_NAME})")
 # reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
 _REPORT = "|".join(rules.REPORTING_VERBS)
-INDIRECT = re.compile(rf"(?P<spk>{_NAME})(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
+INDIRECT = re.compile(rf"(?P<spk>{_NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+"
+                      rf"(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
+# 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
+TRAILING = re.compile(rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{_NAME}|[Hh]e|[Ss]he){_APPOS}{_ADV}\s+"
+                      rf"(?:{_REPORT})(?:\s+(?:on|in|at|during|last|this|earlier|later)\b[^,]{{0,60}})?$")
+# 'said in a statement that X': the adjunct before "that" is not what was said
+ADJUNCT_THAT = re.compile(r"^(?:in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|"
+                          r"through|via|over)\b[^,;]{0,80}?\s+that\s+(?P<rest>[a-zA-Z].{15,})$")
+# 'said at a news conference, and ...': no content follows the verb
+ADJUNCT = re.compile(r"^(?:in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|"
+                     r"via|over|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
@@ -230,6 +242,11 @@ def _history(paragraphs: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def lazy_history(paragraphs: list[str]) -> Callable[[], list[tuple[int, int, str]]]:
+    """The speaker history, computed on first use: most articles never need a pronoun resolved."""
+    return cache(lambda: _history(paragraphs))
+
+
 def _last_named(history, pi: int, pos: int, same_paragraph: bool = False) -> str | None:
     best = None
     for hp, ho, name in history:
@@ -267,15 +284,11 @@ def _words(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def direct_quotes(paragraphs: list[str], names: _Names | None = None) -> list[Quote]:
+def direct_quotes(paragraphs: list[str], names: _Names | None = None,
+                  history: Callable[[], list[tuple[int, int, str]]] | None = None) -> list[Quote]:
     """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
     names = names or _Names(paragraphs)
-    history_cache: list = []
-
-    def history():
-        if not history_cache:
-            history_cache.append(_history(paragraphs))
-        return history_cache[0]
+    history = history or lazy_history(paragraphs)
 
     segs = find_quoted(paragraphs)
     spans_by_para: dict[int, list[tuple[int, int]]] = {}
@@ -339,22 +352,36 @@ def _sentences(para: str) -> list[str]:
     return [p for p in parts if p]
 
 
-def indirect_quotes(paragraphs: list[str], names: _Names, skip: set[int] = frozenset()) -> list[Quote]:
-    """Reported speech without quotation marks: 'Shuja said that ...', ', Aghbar warned, ...'."""
+def indirect_quotes(paragraphs: list[str], names: _Names, history: Callable[[], list[tuple[int, int, str]]],
+                    skip: set[int] = frozenset()) -> list[Quote]:
+    """Reported speech without quotation marks: 'Shuja said that ...', ', Aghbar warned, ...', '..., he said'."""
     out: list[Quote] = []
     for pi, para in enumerate(paragraphs):
         if pi in skip:
             continue
+        offset = 0
         for sent in _sentences(para):
+            offset = para.find(sent, offset)
             if any(c in sent for c in '"\u201c\u201d'):
                 continue
-            m = PARENTHETICAL.match(sent) or INDIRECT.search(sent)
+            body = sent.rstrip(".")
+            m = PARENTHETICAL.match(body) or TRAILING.match(body) or INDIRECT.search(body)
             if not m:
                 continue
+            content = m.group("content").strip().rstrip(".")
+            if m.re is INDIRECT:
+                after_adjunct = ADJUNCT_THAT.match(content)
+                if after_adjunct:
+                    content = after_adjunct.group("rest").rstrip(".")
+                elif ADJUNCT.match(content):
+                    continue
             spk = _clean_speaker(m.group("spk"))
+            if _is_pronoun(spk):
+                at = offset + m.start("spk")
+                spk = (_last_named(history(), pi, at, same_paragraph=True) or _paragraph_subject(para[:at])
+                       or _last_named(history(), pi, at) or "")
             if not _is_name(spk) or len(spk.split()) > 5:
                 continue
-            content = m.group("content").strip().rstrip(".")
             out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
     return out
 
@@ -385,8 +412,9 @@ def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -
     """All quotes of an article body, ordered by paragraph."""
     names = _Names(paragraphs)
     exc, used = excerpts(paragraphs, blockquoted or set())
-    direct = [q for q in direct_quotes(paragraphs, names) if q.paragraph not in used or '"' in q.text]
-    indirect = indirect_quotes(paragraphs, names)
+    history = lazy_history(paragraphs)
+    direct = [q for q in direct_quotes(paragraphs, names, history) if q.paragraph not in used or '"' in q.text]
+    indirect = indirect_quotes(paragraphs, names, history)
     quotes = exc + direct + indirect
     quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
     return quotes

@@ -31,7 +31,8 @@ BOILERPLATE_LINE = re.compile(
     r"(?:- )?(?:order reprints|print article|print this (?:page|article)|thank you|"
     r"an error has occurred.{0,40}|this article has been sent to.{0,40})|"
     r"(?:copyright|\u00a9|\(c\)) ?.{0,120}|all rights reserved.{0,40}|"
-    r"https?://\S+|write to .{1,60} at \S+@\S+)$",
+    r"https?://\S+|write to .{1,60} at \S+@\S+|"
+    r"[_*=~\u2022\u00b7\u2014-]{3,})$",  # a rule drawn with characters: "___", "* * *" is kept as a break
     re.IGNORECASE,
 )
 
@@ -55,15 +56,19 @@ _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse
 
 # --- photo credits (matched against captions, credit spans and short lines) ------------------
 NAME = r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|da|al|el|bin)){0,4}"
+# "... via AP": the distributor of a photo, read as part of its credit line
+_VIA = rf"(?:\s+via\s+(?:{_AGENCY_ALT}))?"
 PHOTO_CREDIT_PATTERNS = (
-    # "AP Photo/Zabi Karimi", "Reuters Photo/Jane Doe", "AFP via Getty Images"
+    # "AP Photo/Zabi Karimi", "Reuters Photo/Jane Doe"
     re.compile(rf"\b(?P<agency>{_AGENCY_ALT})\s+Photos?\s*/\s*(?P<name>{NAME})"),
-    # "Photo: Jane Doe/AFP", "Photograph: Jane Doe/Reuters", "Photo by Jane Doe/Getty Images"
-    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?::|by)\s*(?P<name>{NAME})\s*(?:/|for|,)\s*(?P<agency>{_AGENCY_ALT}|{NAME})"),
+    # "Photo: Jane Doe/AFP", "Photograph: Jane Doe/Reuters", "Credit: Matthew Thayer/The Maui News via AP"
+    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?::|by)\s*(?P<name>{NAME})\s*(?:/|for|,)\s*"
+               rf"(?P<agency>{_AGENCY_ALT}|{NAME}){_VIA}"),
     # "Jane Doe/Getty Images", "Jane Doe / AFP via Getty Images"
-    re.compile(rf"(?P<name>{NAME})\s*/\s*(?P<agency>{_AGENCY_ALT})\b"),
-    # "Photo: Jane Doe", "Photo by Jane Doe", "Photograph by Jane Doe for The Times"
-    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"),
+    re.compile(rf"(?P<name>{NAME})\s*/\s*(?P<agency>{_AGENCY_ALT})\b{_VIA}"),
+    # "Photo: Jane Doe", "Photo by Jane Doe", "Photo by Zeke Sandoval via AP"
+    re.compile(rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"
+               rf"(?:\s+via\s+(?P<via>{_AGENCY_ALT}))?"),
     # bare agency credit: "(Reuters)", "Getty Images", "AP Photo"
     re.compile(rf"^\(?(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?\)?\.?$"),
 )

@@ -258,3 +258,19 @@ def test_language_is_read_from_the_text_when_the_page_declares_none():
     assert german.language == "de"
     declared = extract_article(f'<html lang="fr"><body><article>{story}</article></body></html>')
     assert declared.language == "fr"  # what the page declares wins
+
+
+def test_wire_page_title_suffix_caps_byline_via_credits_and_reported_speech():
+    a = extract_article(load("wire_wildfire_caps_byline.html"), url="https://apnews.com/article/maui")
+    assert a.title == "Wildfire forces thousands to flee"  # "| AP News" belongs to the site
+    assert a.authors == ["Jennifer Sinco Kelleher", "Audrey McAvoy"]  # the dateline span is not an author
+    assert [(i.caption, i.credit) for i in a.images] == [
+        ("Smoke rises over Lahaina on Tuesday.", "Photo by Zeke Sandoval via AP"),
+        ("People walk among ashes.", "Credit: Matthew Thayer/The Maui News via AP"),
+    ]
+    assert credits_of(a, CreditRole.PHOTO) == {("Zeke Sandoval", "AP"), ("Matthew Thayer", "The Maui News")}
+    assert credits_of(a, CreditRole.WIRE) == {("AP", "AP")}
+    assert "___" not in a.body and "via AP" not in a.body
+    indirect = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.INDIRECT]
+    # "said in a statement that X" reports X; "said at a news conference, and ..." reports nothing
+    assert indirect == [("Gov. Josh Green", "the state would seek federal help")]
