@@ -47,6 +47,9 @@ END_APPOS_NAME = re.compile(rf",\s*(?P<spk>{_NAME})\s*,{_ADV}\s*$")
 # an organisation or role owned by a name: "Saudi Arabia's energy ministry said"
 END_POSS = re.compile(rf"(?P<spk>{_NAME}['\u2019]s(?:\s+[a-z][\w-]*){{1,3}}){_APPOS}{_ADV}\s*$")
 END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
+# the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
+TRAILING_CUE = re.compile(rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
+                          rf"{_VERB}\b[^\u201c\u201d\"]*$")
 BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
 # names next to a speech verb anywhere (speaker history, for pronouns)
 _VERB_ONLY = re.compile(rf"(?<![\w-]){_VERB}\b")  # not 'self-proclaimed'
@@ -194,24 +197,42 @@ class _Names:
         return spk
 
 
-def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str | None, str | None]:
-    """(speaker, unquoted content before the quote) from the quote's own sentence."""
+def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str | None, str | None, str | None]:
+    """(speaker, unquoted words of the statement before the quote, and after it) from the quote's sentence.
+
+    '"...," Trump said' gives no words around the quote; 'Trump said the plan is "a disaster" for
+    the city' gives 'the plan is' and 'for the city'; 'Leaders grew more "conversant" about it, Ban
+    said' gives the sentence's opening and 'about it'."""
     post = para[seg.end:right]
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
     if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
         spk = _clean_speaker(m.group("spk") or m.group("full"))
         if not _is_name(spk) and m.group("full"):
             spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
-        return spk, None
+        return spk, None, None
     pre = para[left:seg.start]
+    tail = _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
-        return _clean_speaker(m.group("spk")), m.group("rest")
+        return _clean_speaker(m.group("spk")), m.group("rest"), tail
     for v in BEFORE_VERB.finditer(pre):
         spk = speaker_before(pre[:v.start()])
         if spk:
-            return spk, v.group("rest")
-    return None, None
+            return spk, v.group("rest"), tail
+    m = TRAILING_CUE.match(post)
+    if m:
+        spk = _clean_speaker(m.group("spk"))
+        if spk:
+            return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
+    return None, None, None
+
+
+def _statement_tail(post: str) -> str | None:
+    """The unquoted rest of the sentence after a quote, when it carries on the statement."""
+    tail = post.strip().rstrip(".").strip()
+    if not tail or any(c in tail for c in '"\u201c\u201d') or tail.startswith((",", ";", ":")):
+        return None
+    return tail
 
 
 def speaker_before(text: str) -> str | None:
@@ -306,11 +327,13 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
             continue
         open_quote = None
         left, right = _sentence_bounds(para, seg.start, seg.end, spans_by_para[seg.para])
-        speaker, rest = _find_speaker(para, seg, left, right)
+        speaker, rest, tail = _find_speaker(para, seg, left, right)
         text = seg.text
         lead = para[left:seg.start].strip()
         if rest is not None and _words(rest) >= 2:
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
+            if tail:
+                text += " " + tail  # ... and the sentence goes on after the quote
         elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
