@@ -75,6 +75,9 @@ ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Se
 WORD = re.compile(r"\w+")
 _ROLE_ABBREVIATION = re.compile(r"^[A-Z]{2,5}$")  # MP, CEO, GOP
 _MARK = re.compile("[\u201c\"\u00ab]|''")
+_MARKS = re.compile("[\u201c\u201d\"]|''")
+_QUOTED = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]")
+_WS = re.compile(r"\s+")
 
 
 @dataclass
@@ -216,7 +219,10 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     if m:
         return _clean_speaker(m.group("spk")), m.group("rest"), tail
     for v in BEFORE_VERB.finditer(pre):
-        spk = speaker_before(pre[:v.start()])
+        head = pre[:v.start()]
+        # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
+        participle = v.group("verb").endswith("ing") and head.rstrip().endswith(",")
+        spk = (participle and _paragraph_subject(head)) or speaker_before(head)
         if spk:
             return spk, v.group("rest"), tail
     m = TRAILING_CUE.match(post)
@@ -228,11 +234,18 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
 
 
 def _statement_tail(post: str) -> str | None:
-    """The unquoted rest of the sentence after a quote, when it carries on the statement."""
+    """The unquoted rest of the sentence after a quote, when it carries on the statement.
+
+    Later quoted words of the same sentence belong to it ('"judgment" and "honesty" are in question'),
+    unless another speech verb starts a second attribution."""
     tail = post.strip().rstrip(".").strip()
-    if not tail or any(c in tail for c in '"\u201c\u201d') or tail.startswith((",", ";", ":")):
+    if not tail or tail.startswith((",", ";", ":")):
         return None
-    return tail
+    if _MARKS.search(tail):
+        if _VERB_ONLY.search(_QUOTED.sub(" ", tail)):
+            return None
+        tail = _WS.sub(" ", _MARKS.sub("", tail)).strip()
+    return tail or None
 
 
 def speaker_before(text: str) -> str | None:
@@ -318,6 +331,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
     out: list[Quote] = []
     prev: tuple[Quote, _Segment] | None = None
     open_quote: Quote | None = None
+    swallowed: tuple[int, int] | None = None  # (paragraph, end) of a sentence a mixed quote took whole
     for seg in segs:
         para = paragraphs[seg.para]
         if open_quote is not None and seg.start == 0 and seg.para == (prev[1].para + 1 if prev else -1):
@@ -326,6 +340,8 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
             open_quote = open_quote if not seg.closed else None
             continue
         open_quote = None
+        if swallowed is not None and seg.para == swallowed[0] and seg.start < swallowed[1]:
+            continue  # its words went into the mixed quote before it
         left, right = _sentence_bounds(para, seg.start, seg.end, spans_by_para[seg.para])
         speaker, rest, tail = _find_speaker(para, seg, left, right)
         text = seg.text
@@ -334,6 +350,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
+                swallowed = (seg.para, right)
         elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
