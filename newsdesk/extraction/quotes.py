@@ -17,7 +17,8 @@ _NW = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
 _NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,5}}"
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
-_DESC = rf"{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
+_FUNCTION_WORD = r"(?:by|of|in|on|at|to|for|with|from|and|or|but|than|that|as|is|was|also|said|says)\b"
+_DESC = rf"{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
 _SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
 _ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 
@@ -37,8 +38,6 @@ AFTER_VERB_SPK = re.compile(
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
 LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
-# speaker and verb before the opening mark: 'Sanders tells reporters that "' / 'Israel said: "'
-BEFORE_VERB = re.compile(rf"(?<![\w-])(?P<verb>{_VERB})\b(?P<rest>[^\u201c\u201d\"]*)$")
 _APPOS = r"(?:,[^,]{1,80},)?"
 END_NAME = re.compile(rf"(?P<spk>{_NAME}){_AFFILIATION}{_APPOS}{_ADV}\s*$")
 END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
@@ -46,7 +45,11 @@ END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
 END_APPOS_NAME = re.compile(rf",\s*(?P<spk>{_NAME})\s*,{_ADV}\s*$")
 # an organisation or role owned by a name: "Saudi Arabia's energy ministry said"
 END_POSS = re.compile(rf"(?P<spk>{_NAME}['\u2019]s(?:\s+[a-z][\w-]*){{1,3}}){_APPOS}{_ADV}\s*$")
-END_DESC = re.compile(rf"(?P<spk>{_DET}\s+[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
+# 'the senator said', but not 'in a later interview said' (a phrase after a preposition is no subject)
+_NOT_AFTER_PREPOSITION = "".join(rf"(?<!\b{p}\s)" for p in ("in", "on", "at", "of", "to", "by", "for", "with", "from",
+                                                              "during", "after", "before", "about", "into"))
+END_DESC = re.compile(rf"{_NOT_AFTER_PREPOSITION}(?P<spk>{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+"
+                      rf"(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
 TRAILING_CUE = re.compile(rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
                           rf"{_VERB}\b[^\u201c\u201d\"]*$")
@@ -78,6 +81,7 @@ _MARK = re.compile("[\u201c\"\u00ab]|''")
 _MARKS = re.compile("[\u201c\u201d\"]|''")
 _QUOTED = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]")
 _WS = re.compile(r"\s+")
+_POSSESSIVE = re.compile("['\u2019]s$")
 
 
 @dataclass
@@ -174,6 +178,12 @@ def _is_pronoun(spk: str) -> bool:
     return spk.lower() in rules.PRONOUNS
 
 
+def _is_person(spk: str) -> bool:
+    """A name that can be the referent of 'he' or 'she' (not 'Super Tuesday', 'the Senate')."""
+    words = (_POSSESSIVE.sub("", word).strip(".,") for word in spk.split())
+    return _is_name(spk) and not any(word in rules.NOT_PERSON_WORDS for word in words)
+
+
 def _is_name(spk: str) -> bool:
     return bool(spk) and spk[0].isupper() and not _is_pronoun(spk) and not re.match(_DET + r"\s", spk)
 
@@ -218,13 +228,23 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     m = BEFORE_ACCORDING.search(pre)
     if m:
         return _clean_speaker(m.group("spk")), m.group("rest"), tail
-    for v in BEFORE_VERB.finditer(pre):
+    described = None  # 'the senator said': kept unless a name or pronoun stands before an earlier verb
+    for v in reversed(list(_VERB_ONLY.finditer(pre))):  # the verb nearest the quote first
+        rest = pre[v.end():]
+        if _MARKS.search(rest):
+            break  # an earlier quote stands between this verb and ours
         head = pre[:v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
-        participle = v.group("verb").endswith("ing") and head.rstrip().endswith(",")
+        participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
         spk = (participle and _paragraph_subject(head)) or speaker_before(head)
-        if spk:
-            return spk, v.group("rest"), tail
+        if spk and spk.endswith(("'s", "\u2019s")):
+            continue  # "Mr. Obama's remarks": the "verb" is a noun here
+        if spk and (_is_name(spk) or _is_pronoun(spk)):
+            return spk, rest, tail
+        if spk and described is None:
+            described = (spk, rest, tail)
+    if described is not None:
+        return described
     m = TRAILING_CUE.match(post)
     if m:
         spk = _clean_speaker(m.group("spk"))
@@ -281,10 +301,11 @@ def lazy_history(paragraphs: list[str]) -> Callable[[], list[tuple[int, int, str
     return cache(lambda: _history(paragraphs))
 
 
-def _last_named(history, pi: int, pos: int, same_paragraph: bool = False) -> str | None:
+def _last_named(history, pi: int, pos: int, same_paragraph: bool = False, person: bool = False) -> str | None:
+    """The last name next to a speech verb before (pi, pos); person: only names that can be 'he' or 'she'."""
     best = None
     for hp, ho, name in history:
-        if same_paragraph and hp != pi:
+        if (same_paragraph and hp != pi) or (person and not _is_person(name)):
             continue
         if (hp, ho) < (pi, pos):
             best = name
@@ -369,8 +390,10 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
         if speaker is not None and _is_pronoun(speaker):
-            speaker = (_last_named(history(), seg.para, seg.start, same_paragraph=True)
-                       or _paragraph_subject(para[:seg.start]) or _last_named(history(), seg.para, seg.start) or speaker)
+            person = speaker.lower() in rules.PERSON_PRONOUNS
+            speaker = (_last_named(history(), seg.para, seg.start, same_paragraph=True, person=person)
+                       or _paragraph_subject(para[:seg.start])
+                       or _last_named(history(), seg.para, seg.start, person=person) or speaker)
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
         q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
@@ -418,8 +441,8 @@ def indirect_quotes(paragraphs: list[str], names: _Names, history: Callable[[], 
             spk = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = (_last_named(history(), pi, at, same_paragraph=True) or _paragraph_subject(para[:at])
-                       or _last_named(history(), pi, at) or "")
+                spk = (_last_named(history(), pi, at, same_paragraph=True, person=True) or _paragraph_subject(para[:at])
+                       or _last_named(history(), pi, at, person=True) or "")
             if not _is_name(spk) or len(spk.split()) > 5:
                 continue
             out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))

@@ -146,11 +146,21 @@ NOT_NAMES = {
     "Earlier", "Today", "Yesterday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
     "Sunday", "Last", "Next", "Here", "What", "Why", "How", "Who", "Where", "One", "Some", "Many", "Most",
     "Otherwise", "Instead", "Indeed", "Even", "Just", "Only", "Both", "All", "Each", "Such", "Our", "My",
-    "Your", "Mr", "Mrs", "Ms", "Dr",
+    "Your", "Mr", "Mrs", "Ms", "Dr", "Reached", "Contacted", "Pressed", "Speaking", "Writing", "Responding",
+    "According",
+}
+# words that make a capitalized run a date, an event or an institution: never the "he" or "she" of a quote
+NOT_PERSON_WORDS = {
+    "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March",
+    "April", "May", "June", "July", "August", "September", "October", "November", "December", "Day", "Week",
+    "Congress", "Senate", "House", "Court", "Department", "Ministry", "Committee", "Party", "Administration",
+    "Council", "Agency", "Office", "Commission", "Campaign", "Company", "Inc", "Corp", "University", "Times",
+    "Post", "News", "Journal", "Street", "City", "County", "State", "States", "Republicans", "Democrats",
 }
 TITLES = (
     "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sen.", "Rep.", "Gov.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.",
     "Adm.", "Maj.", "Rev.", "Sens.", "Reps.", "Lt. Gov.", "Atty.", "Gov", "Sen", "Rep",
+    "Secretary of State", "Secretary of Defense", "Secretary of the Treasury", "Secretary-General",
     "President", "Senator", "Governor", "Secretary", "Speaker", "Chairman", "Chairwoman", "Mayor",
     "Judge", "Justice", "Ambassador", "Minister", "Prime Minister", "Vice President", "Director",
     "Commissioner", "Representative", "Attorney General", "Chief", "Sheriff", "Pope", "King", "Queen",
