@@ -38,7 +38,13 @@ AFTER_VERB_SPK = re.compile(
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
 LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
-_APPOS = r"(?:,[^,]{1,80},)?"
+# the subject after an opening adverbial: 'On Wednesday, he seemed to ...' / 'In Iowa, Sanders said ...'
+LEAD_AFTER_ADVERBIAL = re.compile(rf"^[A-Z][^,]{{0,60}},\s+(?P<spk>{_NAME}|[Hh]e|[Ss]he|[Tt]hey)(?=[\s,])")
+# a vehicle of speech, not a speaker: 'released a statement saying', 'in an extraordinary statement'
+VEHICLE = re.compile(r"\b(?:statement|interview|release|memo|letter|tweet|post|video|email|e-mail|op-ed|column|"
+                     r"speech|remarks|appearance|conference|call|filing|affidavit)s?$")
+# an apposition between subject and verb: ', the founder of X,' or ' — mentioned by Newsmax as ... —'
+_APPOS = r"(?:,[^,]{1,120},|\s*[\u2014\u2013]\s*[^\u2014\u2013]{1,150}[\u2014\u2013])?"
 END_NAME = re.compile(rf"(?P<spk>{_NAME}){_AFFILIATION}{_APPOS}{_ADV}\s*$")
 END_PRON = re.compile(rf"(?<![\w'])(?P<spk>{_PRON}){_ADV}\s*$")
 # a name in apposition after a description: 'The agency's chief executive, Philip Duffy, told'
@@ -236,7 +242,9 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         head = pre[:v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        spk = (participle and _paragraph_subject(head)) or speaker_before(head)
+        spk = (participle and _sentence_subject(head)) or speaker_before(head)
+        if spk and VEHICLE.search(spk):
+            spk = _sentence_subject(head)  # 'Trump released a statement saying': Trump
         if spk and spk.endswith(("'s", "\u2019s")):
             continue  # "Mr. Obama's remarks": the "verb" is a noun here
         if spk and (_is_name(spk) or _is_pronoun(spk)):
@@ -322,6 +330,18 @@ def _last_person_in(para: str) -> str | None:
         if cands:
             return cands[-1]
     return None
+
+
+def _sentence_subject(text: str) -> str | None:
+    """The subject a sentence opens with, after an adverbial if there is one; pronouns included."""
+    subject = _paragraph_subject(text)
+    if subject:
+        return subject
+    m = LEAD_AFTER_ADVERBIAL.match(text)
+    if not m:
+        return None
+    spk = _clean_speaker(m.group("spk"))
+    return spk if (_is_name(spk) or _is_pronoun(spk)) and not spk.endswith(("'s", "\u2019s")) else None
 
 
 def _paragraph_subject(text: str) -> str | None:

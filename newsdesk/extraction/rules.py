@@ -130,6 +130,9 @@ SPEECH_VERBS = (
     "marveled", "marvelled", "exclaimed", "protested", "objected", "reasoned", "recounted", "elaborated",
     "confided", "conceded", "assured", "reminded", "cautioned", "hinted", "offered", "opined", "sighed",
     "laughed", "cried", "pressed", "recalls", "tells", "texted", "emailed", "wrote", "advised", "cheered",
+    "worried", "worries", "feared", "fears", "hoped", "hopes", "indicated", "signaled", "asserted", "asserts",
+    "estimated", "questioned", "referenced", "cited", "cites", "quoted", "echoed", "warning", "insisting",
+    "suggesting", "claiming", "declaring", "acknowledging", "admitting", "stressing",
 )
 SPEECH_VERB_RE = "|".join(sorted(set(SPEECH_VERBS), key=len, reverse=True))
 # verbs that introduce reported speech ("X said that ...") for indirect quotes
