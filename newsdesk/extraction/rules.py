@@ -150,7 +150,7 @@ NOT_NAMES = {
     "Sunday", "Last", "Next", "Here", "What", "Why", "How", "Who", "Where", "One", "Some", "Many", "Most",
     "Otherwise", "Instead", "Indeed", "Even", "Just", "Only", "Both", "All", "Each", "Such", "Our", "My",
     "Your", "Mr", "Mrs", "Ms", "Dr", "Reached", "Contacted", "Pressed", "Speaking", "Writing", "Responding",
-    "According",
+    "According", "Hours", "Minutes", "Days", "Weeks", "Months", "Years", "Moments", "Soon", "Once",
 }
 # words that make a capitalized run a date, an event or an institution: never the "he" or "she" of a quote
 NOT_PERSON_WORDS = {
