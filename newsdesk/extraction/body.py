@@ -153,4 +153,4 @@ def _related(a: HtmlElement, b: HtmlElement) -> bool:
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip().casefold()
+    return " ".join(text.split()).casefold()

@@ -77,6 +77,8 @@ def source_credits(paragraphs: list[str]) -> list[Credit]:
         if m and len(para.split()) <= 8 and i + 1 < len(paragraphs):
             add(m.group("name"), para.strip())
             continue
+        if not rules.SOURCE_CUE.search(para):
+            continue
         for rx in rules.SOURCE_PATTERNS:
             for m in rx.finditer(para):
                 add(m.group("name"), m.group(0).strip())

@@ -66,6 +66,7 @@ _NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
 _NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{_NAME})")
 # reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
 _REPORT = "|".join(rules.REPORTING_VERBS)
+_REPORT_VERB = re.compile(rf"\b(?:{_REPORT})\b")
 INDIRECT = re.compile(rf"(?P<spk>{_NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+"
                       rf"(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
 # 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
@@ -447,6 +448,8 @@ def indirect_quotes(paragraphs: list[str], names: _Names, history: Callable[[], 
             offset = para.find(sent, offset)
             if any(c in sent for c in '"\u201c\u201d'):
                 continue
+            if not _REPORT_VERB.search(sent):
+                continue  # every pattern below needs a reporting verb: most sentences stop here
             body = sent.rstrip(".")
             m = PARENTHETICAL.match(body) or TRAILING.match(body) or INDIRECT.search(body)
             if not m:

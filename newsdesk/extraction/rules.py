@@ -93,6 +93,9 @@ SOURCE_PATTERNS = (
     re.compile(rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})"
                rf"(?=[,.;:]|\s+(?:that|on|in|last|this|earlier|about|when|after)\b|$)"),
 )
+# every source pattern needs one of these words: paragraphs without them are not scanned
+SOURCE_CUE = re.compile(r"\b(?:according|op-ed|opinion|column|interview|essay|article|editorial|report|reported|"
+                        r"reports|told)\b", re.IGNORECASE)
 # words that look like outlet names but are people or pronouns in these positions
 NOT_OUTLETS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Police", "Local"}
 OUTLET_HINTS = re.compile(
