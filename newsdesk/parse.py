@@ -137,7 +137,7 @@ def _cascade(text: str, url: str | None) -> Article:
     canonical = _canonical(md.canonical_url, url, text)
     images, photo_credits, caption_lines = extract_images(tree, url or canonical, md.lead_image)  # 4
     quoted = _blockquoted(tree)  # 5
-    paragraphs = extract_paragraphs(tree, url, drop=caption_lines, title=md.title)  # 6
+    paragraphs = extract_paragraphs(tree, url, drop=caption_lines, title=md.title, description=md.description)  # 6
     body = "\n\n".join(paragraphs)
     if len(body) < rules.MIN_BODY_CHARS:
         raise NotAnArticle("no article text found")

@@ -16,6 +16,9 @@ _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 _TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
 _LIST_XPATH = etree.XPath("//ul|//ol")
 _PARAGRAPH_XPATH = etree.XPath("//p")
+_STANDFIRST_XPATH = etree.XPath(
+    "//h2|//h3|//h4|//*[contains(@class, 'standfirst') or contains(@class, 'dek') or contains(@class, 'subhead')"
+    " or contains(@class, 'subtitle') or contains(@class, 'summary')]")
 _WS = re.compile(r"\s+")
 FAST = True
 
@@ -84,12 +87,14 @@ def clean_lines(lines: Iterable[str], drop: set[str]) -> list[str]:
 
 
 def extract_paragraphs(
-    tree: HtmlElement, url: str | None, drop: set[str] | None = None, title: str | None = None
+    tree: HtmlElement, url: str | None, drop: set[str] | None = None, title: str | None = None,
+    description: str | None = None,
 ) -> list[str]:
     """The article's paragraphs (tree is modified: pre-cleaned; trafilatura works on its own copy).
 
     drop: exact lines never to keep (image captions and credits found earlier); title: the
-    headline, dropped when trafilatura repeats it as the first line."""
+    headline, dropped when trafilatura repeats it as the first line; description: the page's
+    summary, dropped as a first line when the page sets it as a standfirst heading."""
     preclean(tree)
     text = trafilatura.extract(
         tree, url=url, include_comments=False, include_tables=True, deduplicate=False, fast=FAST,
@@ -101,7 +106,23 @@ def extract_paragraphs(
     lines = clean_lines(add_split_body_parts(tree, lines), drop or set())
     if title and lines and _norm(lines[0]) == _norm(title):
         lines = lines[1:]
+    if description and len(lines) > 1 and _is_standfirst(tree, lines[0], description):
+        lines = lines[1:]
     return lines
+
+
+def _is_standfirst(tree: HtmlElement, line: str, description: str) -> bool:
+    """The summary under the headline ("dek"), as a heading or a standfirst element, not the story's lede.
+
+    Many pages repeat their first paragraph as the meta description; only a summary set apart
+    from the story's paragraphs is dropped."""
+    text = _norm(line)
+    if text != _norm(description):
+        return False
+    for el in _STANDFIRST_XPATH(tree):
+        if _norm(el.text_content()) == text:
+            return True
+    return False
 
 
 def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:

@@ -32,6 +32,7 @@ BOILERPLATE_LINE = re.compile(
     r"an error has occurred.{0,40}|this article has been sent to.{0,40})|"
     r"(?:copyright|\u00a9|\(c\)) ?.{0,120}|all rights reserved.{0,40}|"
     r"https?://\S+|write to .{1,60} at \S+@\S+|"
+    r"this copy is for your personal,? non-commercial use only.{0,300}|"  # Dow Jones reprint notice
     r"[_*=~\u2022\u00b7\u2014-]{3,})$",  # a rule drawn with characters: "___", "* * *" is kept as a break
     re.IGNORECASE,
 )

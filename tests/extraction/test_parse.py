@@ -274,3 +274,20 @@ def test_wire_page_title_suffix_caps_byline_via_credits_and_reported_speech():
     indirect = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.INDIRECT]
     # "said in a statement that X" reports X; "said at a news conference, and ..." reports nothing
     assert indirect == [("Gov. Josh Green", "the state would seek federal help")]
+
+
+def test_a_standfirst_that_repeats_the_description_is_no_body_but_a_lede_that_does_stays():
+    lede = "The city council approved a new toll on the harbor bridge on Tuesday after months of debate."
+    rest = "".join(f"<p>Paragraph {n} of the story goes on with the details of the vote and what it means.</p>"
+                   for n in range(1, 5))
+    dek = "Commuters will pay two dollars a crossing from next spring"
+
+    def page(description: str, header: str) -> str:
+        return (f'<html lang="en"><head><title>Toll</title><meta name="description" content="{description}"></head>'
+                f"<body><article><h1>Bridge toll approved</h1>{header}<div class='body'><p>{lede}</p>{rest}</div>"
+                f"</article></body></html>")
+
+    with_dek = extract_article(page(dek, f"<h2>{dek}</h2>"))
+    assert not with_dek.body.startswith(dek) and with_dek.body.startswith(lede)
+    lede_as_description = extract_article(page(lede, ""))
+    assert lede_as_description.body.startswith(lede)  # the story's own first paragraph is kept
