@@ -16,6 +16,7 @@ _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 _TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
 _LIST_XPATH = etree.XPath("//ul|//ol")
 _PARAGRAPH_XPATH = etree.XPath("//p")
+_HEADLINE_XPATH = etree.XPath(".//h2|.//h3|.//h4|.//h5")
 _STANDFIRST_XPATH = etree.XPath(
     "//h2|//h3|//h4|//*[contains(@class, 'standfirst') or contains(@class, 'dek') or contains(@class, 'subhead')"
     " or contains(@class, 'subtitle') or contains(@class, 'summary')]")
@@ -69,8 +70,15 @@ def preclean(tree: HtmlElement) -> None:
             continue
         n = _text_len(el)
         links = sum(_text_len(a) for a in el.iter("a"))
-        if n and links >= rules.LINK_LIST_DENSITY * n:
+        if (n and links >= rules.LINK_LIST_DENSITY * n) or _is_teaser_list(el):
             _drop(el)
+
+
+def _is_teaser_list(el: HtmlElement) -> bool:
+    """A list of other stories: (nearly) every item holds a link and a headline."""
+    items = [li for li in el if li.tag == "li"]
+    teasers = sum(1 for li in items if li.find(".//a") is not None and _HEADLINE_XPATH(li))
+    return len(items) >= rules.LINK_LIST_MIN_ITEMS and teasers >= 0.8 * len(items)
 
 
 def clean_lines(lines: Iterable[str], drop: set[str]) -> list[str]:

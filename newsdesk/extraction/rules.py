@@ -18,6 +18,9 @@ DISCARD_CLASS_TOKENS = (
     "comments", "comment-", "disqus", "advert", "ad-slot", "sponsor", "promo", "outbrain", "taboola",
     "breadcrumb", "byline", "caption", "credit", "cookie",
     "most-popular", "trending", "read-more", "readmore", "author-bio", "tags", "contributor", "discussion",
+    # teaser boxes for other stories
+    "latest-news", "more-news", "more-stories", "recirc", "up-next", "read-next", "next-up", "you-may",
+    "you-might", "around-the-web", "more-from", "also-read", "most-read", "further-reading",
 )
 # <address> holds the author's contact line, never story text
 DISCARD_TAGS = ("nav", "aside", "footer", "form", "figcaption", "button", "noscript", "iframe", "svg", "address")

@@ -224,7 +224,8 @@ def test_broadsheet_bylines_appositions_and_comments():
     assert a.authors == ["Helen Pidd"]  # an author link holding a bare name; article:author is a profile URL
     assert a.published_at == datetime(2024, 2, 11, 7, 15, 2, tzinfo=timezone.utc)  # no offset given: UTC
     assert a.body.split("\n\n")[-1].startswith("Clarke said the government had promised")
-    for leak in ("North of England editor", "Reader comments", "disgrace", "Advertisement", "Photograph", "\u00a9"):
+    for leak in ("North of England editor", "Reader comments", "disgrace", "Advertisement", "Photograph", "\u00a9",
+                 "Storm Henk", "Replacement buses", "Insurers brace"):  # a list of teasers for other stories
         assert leak not in a.body, leak
     direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
     assert direct[2] == ("Philip Duffy",  # "The agency's chief executive, Philip Duffy, told ..." then "he said"
