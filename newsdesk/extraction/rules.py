@@ -36,6 +36,8 @@ BOILERPLATE_LINE = re.compile(
     r"(?:copyright|\u00a9|\(c\)) ?.{0,120}|all rights reserved.{0,40}|"
     r"https?://\S+|write to .{1,60} at \S+@\S+|"
     r"this copy is for your personal,? non-commercial use only.{0,300}|"  # Dow Jones reprint notice
+    r"(?:read|see|watch) more:.{0,200}|don['\u2019]?t miss:?|"  # tabloid cross-links ("READ MORE: ...")
+    r".{0,200}\[(?:insight|video|reaction|news|pics|latest|reveal|analysis|poll|live|update|warning)\]\|?|"
     r"[_*=~\u2022\u00b7\u2014-]{3,})$",  # a rule drawn with characters: "___", "* * *" is kept as a break
     re.IGNORECASE,
 )
