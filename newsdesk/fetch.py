@@ -6,7 +6,6 @@ import email.utils
 import time
 import zlib
 from collections.abc import Iterable
-from contextlib import nullcontext
 from datetime import datetime, timezone
 from urllib.parse import urljoin
 

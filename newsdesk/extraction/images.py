@@ -8,7 +8,6 @@ from urllib.parse import urljoin
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsdesk.extraction import rules
 from newsdesk.extraction.credits import photo_credit
 from newsdesk.models import Credit, Image
 

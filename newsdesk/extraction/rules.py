@@ -88,7 +88,7 @@ CREDIT_LINE = re.compile(
 DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Z .'\u2019/-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
 )
-WIRE_BYLINE = re.compile(rf"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse)$", re.I)
+WIRE_BYLINE = re.compile(r"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse)$", re.I)
 
 # --- sources named in the text --------------------------------------------------------------
 OUTLET = r"(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:[A-Z][\w&'\u2019.-]*|of|and|on))*?"

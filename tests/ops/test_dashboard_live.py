@@ -148,7 +148,7 @@ def _metrics(api: str) -> dict[tuple[str, tuple], float]:
 
 
 def test_metrics_agree_with_the_overview(site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path):
-    total = _batch_site(site)
+    _batch_site(site)
     env = _env(base_env, redis_url, es_url, es_prefix)
     with api_server(env, tmp_path / "api.log") as api, celery_worker(env, tmp_path / "worker.log"):
         assert newsdesk("crawl", f"{site.base}/batch.xml", "--source", "batchsite", "--timeout", "120",
