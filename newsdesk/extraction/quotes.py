@@ -73,11 +73,10 @@ INDIRECT = re.compile(rf"(?P<spk>{_NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1
 TRAILING = re.compile(rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{_NAME}|[Hh]e|[Ss]he){_APPOS}{_ADV}\s+"
                       rf"(?:{_REPORT})(?:\s+(?:on|in|at|during|last|this|earlier|later)\b[^,]{{0,60}})?$")
 # 'said in a statement that X': the adjunct before "that" is not what was said
-ADJUNCT_THAT = re.compile(r"^(?:in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|"
-                          r"through|via|over)\b[^,;]{0,80}?\s+that\s+(?P<rest>[a-zA-Z].{15,})$")
+_ADJUNCT_OPENERS = "in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|via|over"
+ADJUNCT_THAT = re.compile(rf"^(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$")
 # 'said at a news conference, and ...': no content follows the verb
-ADJUNCT = re.compile(r"^(?:in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|"
-                     r"via|over|of|about|as|so|and|but|or|it|there|yes|no)\b")
+ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
@@ -333,6 +332,14 @@ def _last_person_in(para: str) -> str | None:
     return None
 
 
+def _antecedent(history: Callable[[], list[tuple[int, int, str]]], para: str, pi: int, pos: int,
+                person: bool) -> str | None:
+    """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
+    paragraph's opening subject, else the last speaker named before it."""
+    return (_last_named(history(), pi, pos, same_paragraph=True, person=person)
+            or _paragraph_subject(para[:pos]) or _last_named(history(), pi, pos, person=person))
+
+
 def _sentence_subject(text: str) -> str | None:
     """The subject a sentence opens with, after an adverbial if there is one; pronouns included."""
     subject = _paragraph_subject(text)
@@ -412,9 +419,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
             continue  # titles, nicknames, scare quotes
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
-            speaker = (_last_named(history(), seg.para, seg.start, same_paragraph=True, person=person)
-                       or _paragraph_subject(para[:seg.start])
-                       or _last_named(history(), seg.para, seg.start, person=person) or speaker)
+            speaker = _antecedent(history, para, seg.para, seg.start, person) or speaker
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
         q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
@@ -464,8 +469,7 @@ def indirect_quotes(paragraphs: list[str], names: _Names, history: Callable[[], 
             spk = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = (_last_named(history(), pi, at, same_paragraph=True, person=True) or _paragraph_subject(para[:at])
-                       or _last_named(history(), pi, at, person=True) or "")
+                spk = _antecedent(history, para, pi, at, person=True) or ""
             if not _is_name(spk) or len(spk.split()) > 5:
                 continue
             out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
