@@ -38,7 +38,7 @@ from newsdesk.index.document import to_document  # noqa: E402
 from newsdesk.index.elastic import ElasticIndex  # noqa: E402
 from newsdesk.models import Article, Quote  # noqa: E402
 from newsdesk.parse import extract_article  # noqa: E402
-from newsdesk.search import SearchRequest, Sort, build_es_query  # noqa: E402
+from newsdesk.index.search import SearchRequest, Sort, build_es_query  # noqa: E402
 
 SOURCES = ["ledger", "tribune", "courier", "herald", "gazette", "observer", "sentinel", "chronicle",
            "dispatch", "examiner", "monitor", "post"]
@@ -151,7 +151,7 @@ def start_api(es_url: str, prefix: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "NEWSDESK_ELASTICSEARCH_URL": es_url, "NEWSDESK_INDEX_PREFIX": f"{prefix}pipe"}
     env.pop("NEWSDESK_REDIS_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.search_api.main:app", "--port", str(port), "--log-level", "warning",
+        [sys.executable, "-m", "uvicorn", "services.app:app", "--port", str(port), "--log-level", "warning",
          "--no-access-log"], cwd=REPO, env=env,
     )
     deadline = time.monotonic() + 60

@@ -10,17 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdesk.archive import Archive, latest_pages
-from newsdesk.crawllog import CrawlEntry, CrawlLog, classify
-from newsdesk.discovery import DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap
+from newsdesk.store.archive import Archive, latest_pages
+from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
+from newsdesk.crawl.discovery import DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap
 from newsdesk.errors import NewsdeskError, PermanentError
-from newsdesk.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
+from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.index import ArticleIndex, IndexResult, open_index
 from newsdesk.models import Article, FetchedPage, Outcome, Source
-from newsdesk.pagestore import PageStore
+from newsdesk.store.pages import PageStore
 from newsdesk.retries import will_retry
-from newsdesk.runs import MemoryRun, RunTracker, Tally
-from newsdesk.seen import ValidatorStore
+from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
+from newsdesk.crawl.seen import ValidatorStore
 from newsdesk.settings import Settings
 
 MAX_SITEMAPS_PER_POLL = 50

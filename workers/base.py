@@ -11,11 +11,11 @@ import redis
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from newsdesk.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
-from newsdesk.runs import RedisRun
+from newsdesk.ops.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from newsdesk.discovery import DiscoveredLink
+from newsdesk.crawl.discovery import DiscoveredLink
 from newsdesk.models import Source
-from newsdesk.seen import SeenSet
+from newsdesk.crawl.seen import SeenSet
 from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK

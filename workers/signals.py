@@ -1,6 +1,6 @@
 """Celery signal handlers that feed the operator dashboard: outcomes, latency, lag, errors, sources, heartbeats.
 
-Every handler writes through newsdesk.monitoring.Monitor and never lets a monitoring failure reach a task.
+Every handler writes through newsdesk.ops.monitoring.Monitor and never lets a monitoring failure reach a task.
 The task id is bound into log context (`%(task_id)s` on every log record) while a task runs.
 """
 
@@ -27,7 +27,7 @@ from celery.signals import (
 )
 from celery.worker import state as worker_state
 
-from newsdesk.monitoring import ErrorRecord, Monitor, WorkerBeat
+from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
 from workers import queues

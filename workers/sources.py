@@ -14,7 +14,7 @@ from redbeat import RedBeatSchedulerEntry
 from redbeat.schedulers import ensure_conf, get_redis
 
 from newsdesk.models import Source
-from newsdesk.politeness import HostLimits
+from newsdesk.crawl.politeness import HostLimits
 from workers.celery_app import app
 from workers.queues import POLL_SOURCE_TASK
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from newsdesk.models import Article
-from newsdesk.search import QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse
+from newsdesk.index.search import QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse
 from newsdesk.settings import Settings
 
 

@@ -25,7 +25,7 @@ from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.models import Article
-from newsdesk.search import (
+from newsdesk.index.search import (
     QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse, build_es_query,
     build_quotes_query, build_sources_query, quotes_from_es, response_from_es, sources_from_es,
 )

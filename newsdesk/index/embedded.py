@@ -17,7 +17,7 @@ from pathlib import Path
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.models import Article
-from newsdesk.search import (
+from newsdesk.index.search import (
     FACET_SIZE, MAX_QUOTES_PER_ARTICLE, ArticleRef, FacetBucket, QuoteHit, QuoteRequest, QuoteResponse,
     SearchHit, SearchRequest, SearchResponse, SourceCount, SourcesResponse, Sort, decode_cursor, encode_cursor,
 )

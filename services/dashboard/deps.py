@@ -9,8 +9,8 @@ from typing import Annotated, Callable
 import redis
 from fastapi import Depends, Header, HTTPException, status
 
-from newsdesk.deadletters import DeadLetter, DeadLetterStore
-from newsdesk.monitoring import Monitor
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.ops.monitoring import Monitor
 from newsdesk.settings import Settings, get_settings
 
 

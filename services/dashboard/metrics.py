@@ -7,8 +7,8 @@ import time
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
 
-from newsdesk.deadletters import DeadLetterStore
-from newsdesk.monitoring import LAG_KINDS, OUTCOMES, Histogram, Monitor
+from newsdesk.ops.deadletters import DeadLetterStore
+from newsdesk.ops.monitoring import LAG_KINDS, OUTCOMES, Histogram, Monitor
 from services.dashboard.broker import inspect_queues
 from workers.queues import PROCESSING_QUEUES
 from services.dashboard.sources import configured_sources

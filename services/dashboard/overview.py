@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import asdict
 
-from newsdesk.deadletters import DeadLetterStore
-from newsdesk.monitoring import ERROR_RATE_WINDOW_MINUTES, LAG_KINDS, OUTCOMES, Monitor, percentile
+from newsdesk.ops.deadletters import DeadLetterStore
+from newsdesk.ops.monitoring import ERROR_RATE_WINDOW_MINUTES, LAG_KINDS, OUTCOMES, Monitor, percentile
 from services.dashboard.broker import inspect_queues
 from services.dashboard.schemas import (
     ErrorOut, LagOut, Overview, QueueOut, SourceOut, StageOut, Throughput, WorkerOut,

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from newsdesk.search import QuoteRequest, SearchRequest
+from newsdesk.index.search import QuoteRequest, SearchRequest
 from services.search_api.deps import IndexDep
 from services.search_api.routes.articles import ARTICLE_ID
 

@@ -6,12 +6,12 @@ import gzip
 
 import pytest
 
-from newsdesk.crawllog import CrawlLog
-from newsdesk.discovery import canonical_url
+from newsdesk.ops.crawllog import CrawlLog
+from newsdesk.crawl.discovery import canonical_url
 from newsdesk.errors import NotAnArticle
 from newsdesk.models import Source
 from newsdesk.pipeline import Pipeline, reparse_archive
-from newsdesk.seen import SeenSet
+from newsdesk.crawl.seen import SeenSet
 from newsdesk.settings import Settings
 from tests import sitekit
 from tests.crawl.crawlsite import Conditional, add, article, rss, sitemap_index, urlset

@@ -8,9 +8,9 @@ import time
 import pytest
 
 from newsdesk.errors import FetchRefused, PermanentError, TransientError
-from newsdesk.fetch import Fetcher
+from newsdesk.crawl.fetch import Fetcher
 from newsdesk.retries import retry_delay
-from newsdesk.safety import check_destination, pinned_url
+from newsdesk.crawl.safety import check_destination, pinned_url
 from newsdesk.settings import Settings
 from tests.crawl.crawlsite import HTML, Flaky, add, article, gzip_bomb, stream
 from tests.sitekit import Response

@@ -8,10 +8,10 @@ import time
 import pytest
 
 from newsdesk.errors import FetchRefused
-from newsdesk.fetch import Fetcher
+from newsdesk.crawl.fetch import Fetcher
 from newsdesk.models import Source
-from newsdesk.politeness import HostLimits, host_key
-from newsdesk.ratelimit import HostLimit, RedisHostLimiter, acquire
+from newsdesk.crawl.politeness import HostLimits, host_key
+from newsdesk.crawl.ratelimit import HostLimit, RedisHostLimiter, acquire
 from newsdesk.settings import Settings
 from tests import sitekit
 from tests.crawl.crawlsite import add, article

@@ -3,7 +3,7 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.models import Source
 from newsdesk.settings import get_settings
 from services.dashboard.deps import get_publisher

@@ -1,9 +1,9 @@
-"""newsdesk/monitoring.py and the dead-letter store's retry/discard, on a real Redis."""
+"""newsdesk/ops/monitoring.py and the dead-letter store's retry/discard, on a real Redis."""
 
 import pytest
 
-from newsdesk.deadletters import DeadLetter, DeadLetterStore
-from newsdesk.monitoring import ErrorRecord, Monitor, WorkerBeat, percentile
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat, percentile
 
 pytestmark = pytest.mark.redis
 NOW = 1_800_000_000.0  # a minute boundary

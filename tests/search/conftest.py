@@ -47,7 +47,7 @@ def index(request) -> ArticleIndex:
 @pytest.fixture
 def client(index) -> Iterator[TestClient]:
     from services.search_api import deps
-    from services.search_api.main import app
+    from services.app import app
 
     app.dependency_overrides[deps.get_index] = lambda: index
     with TestClient(app, raise_server_exceptions=True) as test_client:

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 from newsdesk.index.elastic import ElasticIndex
 from newsdesk.models import Article
-from newsdesk.search import SearchRequest
+from newsdesk.index.search import SearchRequest
 from tests.processes import newsdesk
 
 

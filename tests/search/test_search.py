@@ -1,11 +1,11 @@
-"""newsdesk/search.py: the Elasticsearch bodies built from requests, and cursor checks (no backend needed)."""
+"""newsdesk/index/search.py: the Elasticsearch bodies built from requests, and cursor checks (no backend needed)."""
 
 from datetime import date
 
 import pytest
 from pydantic import ValidationError
 
-from newsdesk.search import (
+from newsdesk.index.search import (
     QuoteRequest, SearchRequest, Sort, build_es_query, build_quotes_query, decode_cursor, encode_cursor,
 )
 

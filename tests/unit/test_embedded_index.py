@@ -4,7 +4,7 @@ import pytest
 
 from newsdesk.index.embedded import EmbeddedIndex, to_fts_query
 from newsdesk.models import Article
-from newsdesk.search import SearchRequest, Sort
+from newsdesk.index.search import SearchRequest, Sort
 
 
 def make(n: int, title: str, body: str, source: str = "ledger", day: int = 1) -> Article:

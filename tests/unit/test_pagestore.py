@@ -4,7 +4,7 @@ import pytest
 
 from newsdesk.errors import PageNotFound
 from newsdesk.models import FetchedPage
-from newsdesk.pagestore import PageStore
+from newsdesk.store.pages import PageStore
 
 
 def test_put_get_round_trip_keeps_headers_and_bytes(tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 
 from newsdesk.errors import FetchRefused, InvalidURL
-from newsdesk.safety import check_destination, validate_url
+from newsdesk.crawl.safety import check_destination, validate_url
 
 
 @pytest.mark.parametrize(

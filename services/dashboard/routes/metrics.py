@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from newsdesk.monitoring import Monitor
+from newsdesk.ops.monitoring import Monitor
 from newsdesk.settings import get_settings
 from services.dashboard.deps import get_redis
 from services.dashboard.metrics import registry_for

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from newsdesk.index import ArticleIndex
-from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, QuoteRequest, QuoteResponse, Sort
+from newsdesk.index.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, QuoteRequest, QuoteResponse, Sort
 from services.search_api.deps import IndexDep, only_params
 from services.search_api.responses import model_response
 from services.search_api.routes.search import _first_message

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from newsdesk.index import ArticleIndex
-from newsdesk.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, SearchResponse, Sort
+from newsdesk.index.search import MAX_PAGE_SIZE, MAX_QUERY_LENGTH, SearchRequest, SearchResponse, Sort
 from services.search_api.deps import IndexDep, only_params
 from services.search_api.responses import model_response
 

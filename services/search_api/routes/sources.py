@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from newsdesk.search import SourcesResponse
+from newsdesk.index.search import SourcesResponse
 from services.search_api.deps import IndexDep, only_params
 
 router = APIRouter(prefix="/sources", tags=["sources"])

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from newsdesk.errors import PermanentError
 from newsdesk.models import Source
-from newsdesk.safety import validate_url
+from newsdesk.crawl.safety import validate_url
 
 
 class InvalidSource(PermanentError):

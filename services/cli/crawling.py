@@ -34,7 +34,7 @@ def _registry():
 
 
 def _describe(source: Source) -> str:
-    from newsdesk.sources import describe_schedule
+    from newsdesk.crawl.sources import describe_schedule
 
     parts = [f"{len(source.feeds)} feeds", f"{len(source.sitemaps)} sitemaps", f"{len(source.sections)} sections"]
     state = "paused" if source.paused else "active"
@@ -57,7 +57,7 @@ def add(
     replace: Annotated[bool, typer.Option(help="with --file: overwrite sources that exist")] = False,
 ) -> None:
     """Add (or replace) one source, or seed sources from a YAML file."""
-    from newsdesk.sources import load_sources, make_source
+    from newsdesk.crawl.sources import load_sources, make_source
 
     registry = _registry()
     try:
@@ -100,7 +100,7 @@ def show(name: str) -> None:
         _fail(f"no source named {name!r}")
     import redis
 
-    from newsdesk.crawllog import CrawlLog
+    from newsdesk.ops.crawllog import CrawlLog
 
     counts = CrawlLog(redis.Redis.from_url(get_settings().redis_url)).counts(name)
     typer.echo(json.dumps({**source.model_dump(mode="json"), "urls": counts}, indent=2))
@@ -148,7 +148,7 @@ def run_now(
     import redis
 
     from newsdesk.pipeline import Pipeline
-    from newsdesk.runs import RedisRun
+    from newsdesk.ops.runs import RedisRun
     from services.cli import _summary
     from workers.fetcher import submit_new_links
 
@@ -185,7 +185,7 @@ def urls(
         _fail("the crawl log is kept in Redis: set NEWSDESK_REDIS_URL", code=2)
     import redis
 
-    from newsdesk.crawllog import CrawlLog
+    from newsdesk.ops.crawllog import CrawlLog
 
     log = CrawlLog(redis.Redis.from_url(settings.redis_url))
     for entry in log.query(source=source, status=status.value if status else None, limit=limit):

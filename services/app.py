@@ -1,4 +1,4 @@
-"""The search API application: creates the app and includes one router per resource."""
+"""The web process: the search API, the search pages, the /ops dashboard and /metrics in one FastAPI app."""
 
 from fastapi import FastAPI
 

@@ -13,9 +13,9 @@ import httpx
 
 from newsdesk.errors import FetchRefused, PermanentError, TransientError
 from newsdesk.models import FetchedPage
-from newsdesk.politeness import Politeness
-from newsdesk.robots import is_robots_url
-from newsdesk.safety import check_destination, pinned_url
+from newsdesk.crawl.politeness import Politeness
+from newsdesk.crawl.robots import is_robots_url
+from newsdesk.crawl.safety import check_destination, pinned_url
 from newsdesk.settings import Settings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")

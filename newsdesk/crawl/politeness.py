@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 from newsdesk.errors import FetchRefused
 from newsdesk.models import Source
-from newsdesk.ratelimit import HostLimit, MemoryHostLimiter, RedisHostLimiter, acquire
-from newsdesk.robots import RobotsCache
+from newsdesk.crawl.ratelimit import HostLimit, MemoryHostLimiter, RedisHostLimiter, acquire
+from newsdesk.crawl.robots import RobotsCache
 from newsdesk.settings import Settings
 
 HOST_LIMITS_KEY = "newsdesk:hostlimits"

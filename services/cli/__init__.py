@@ -12,10 +12,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.errors import NewsdeskError
-from newsdesk.runs import Tally
+from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
-from services.commands import index as index_commands
-from services.commands.crawling import reparse, sources_app, urls
+from services.cli import index as index_commands
+from services.cli.crawling import reparse, sources_app, urls
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="newsdesk: news ingestion and search.")
 err = Console(stderr=True)
@@ -91,8 +91,8 @@ def crawl(
 def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, timeout: float) -> Tally | None:
     import redis
 
-    from newsdesk.runs import RedisRun
-    from newsdesk.seen import SeenSet
+    from newsdesk.ops.runs import RedisRun
+    from newsdesk.crawl.seen import SeenSet
     from workers.celery_app import app as celery_app
     from workers.queues import FETCH_TASK
 
@@ -133,7 +133,7 @@ def search(
     from pydantic import ValidationError
 
     from newsdesk.index import open_index
-    from newsdesk.search import SearchRequest, Sort
+    from newsdesk.index.search import SearchRequest, Sort
 
     try:
         request = SearchRequest(q=query, size=size, source=source, section=section,
@@ -199,12 +199,9 @@ def serve(
     """Run the search API (OpenAPI at /docs)."""
     import uvicorn
 
-    uvicorn.run("services.search_api.main:app", host=host, port=port, log_level="info")
+    uvicorn.run("services.app:app", host=host, port=port, log_level="info")
 
 
 def main() -> None:
     app()
 
-
-if __name__ == "__main__":
-    main()

@@ -16,7 +16,7 @@ from w3lib.url import canonicalize_url, url_query_cleaner
 
 from newsdesk.errors import NotAnArticle
 from newsdesk.models import FetchedPage
-from newsdesk.safety import validate_url
+from newsdesk.crawl.safety import validate_url
 
 # Query parameters that only track the reader; they never change which article a URL names.
 TRACKING_PARAMETERS = (

@@ -1,0 +1,1 @@
+"""Operational stores: monitoring figures, dead letters, the crawl log, run tallies."""

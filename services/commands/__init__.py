@@ -1,1 +1,0 @@
-"""Sub-commands of `newsdesk`, one module per group."""
