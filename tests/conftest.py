@@ -108,3 +108,22 @@ def source_registry(redis_url, clean_redis):
     for attribute in ("redbeat_conf", "redbeat_redis"):
         if hasattr(app, attribute):
             delattr(app, attribute)
+
+
+# Fixtures that reach a real server or browser: a test that uses one is marked for it, so the fast suite
+# is `pytest -m "not services"` and no test has to remember its own marker.
+SERVICE_FIXTURES = {
+    "redis_url": "redis", "clean_redis": "redis", "source_registry": "redis",
+    "es_url": "elasticsearch", "es_prefix": "elasticsearch",
+    "browser": "browser",
+}
+SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    for item in items:
+        kinds = {SERVICE_FIXTURES[name] for name in item.fixturenames if name in SERVICE_FIXTURES}
+        for kind in kinds:
+            item.add_marker(getattr(pytest.mark, kind))
+        if kinds or SERVICE_MARKERS & {mark.name for mark in item.iter_markers()}:
+            item.add_marker(pytest.mark.services)
