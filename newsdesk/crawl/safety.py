@@ -24,11 +24,41 @@ def _allowed_networks(allow_list: Iterable[str]) -> tuple[set[str], list[ipaddre
     return names, networks
 
 
+# IPv6 ranges that carry an IPv4 address in their low 32 bits; a tunnel or translator delivers to that address.
+_IPV4_IN_LOW_BITS = tuple(ipaddress.ip_network(net) for net in (
+    "64:ff9b::/96",    # NAT64 well-known prefix (RFC 6052)
+    "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765)
+    "::/96",           # IPv4-compatible (deprecated, RFC 4291)
+))
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215): IPv4 split around the u-octet
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 address hands traffic to: IPv4-mapped, 6to4, Teredo, NAT64, -compatible."""
+    found = []
+    if address.ipv4_mapped:
+        found.append(address.ipv4_mapped)
+    if address.sixtofour:
+        found.append(address.sixtofour)
+    if address.teredo:
+        found.extend(address.teredo)  # (server, client): the client address is un-XOR-ed by the stdlib
+    value = int(address)
+    if any(address in net for net in _IPV4_IN_LOW_BITS) and value > 1:  # :: and ::1 are not IPv4
+        found.append(ipaddress.IPv4Address(value & 0xFFFFFFFF))
+    if address in _NAT64_LOCAL:
+        packed = address.packed
+        found.append(ipaddress.IPv4Address(packed[6:8] + packed[9:11]))
+    return found
+
+
 def is_public_address(address: ipaddress._BaseAddress) -> bool:
     """Only globally routable unicast addresses are public; loopback, private, link-local,
-    multicast, reserved and unspecified ones are not (IPv4-mapped IPv6 checked as IPv4)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        address = address.ipv4_mapped
+    multicast, reserved and unspecified ones are not. An IPv6 address that embeds an IPv4
+    address (6to4, Teredo, NAT64, mapped, compatible) is public only if that address is too."""
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = embedded_ipv4(address)
+        if inner:
+            return all(is_public_address(v4) for v4 in inner)
     return address.is_global and not (address.is_multicast or address.is_reserved or address.is_unspecified)
 
 

@@ -40,7 +40,10 @@ def test_without_the_allow_list_loopback_is_refused_before_any_request(site, tmp
     assert site.requests == []
 
 
-@pytest.mark.parametrize("target", ["127.0.0.2", "10.1.2.3", "169.254.169.254", "[::1]"])
+# The IPv6 forms wrap 127.0.0.2: 6to4, IPv4-mapped, NAT64, Teredo (client address XOR-ed), IPv4-compatible.
+@pytest.mark.parametrize("target", ["127.0.0.2", "10.1.2.3", "169.254.169.254", "[::1]", "[2002:7f00:2::]",
+                                    "[::ffff:127.0.0.2]", "[64:ff9b::7f00:2]", "[2001:0:4136:e378:8000:63bf:80ff:fffd]",
+                                    "[::127.0.0.2]"])
 def test_redirect_to_a_private_address_is_refused_before_connecting(site, tmp_path, target):
     # A listener on 127.0.0.2 proves no connection is attempted (10.x and 169.254.x are never reachable here).
     with socket.socket() as trap:
