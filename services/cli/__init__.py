@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.errors import NewsdeskError
@@ -17,7 +18,8 @@ from newsdesk.settings import get_settings
 from services.cli import index as index_commands
 from services.cli.crawling import reparse, sources_app, urls
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="newsdesk: news ingestion and search.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="newsdesk: news ingestion and search.")
 err = Console(stderr=True)
 app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
@@ -203,5 +205,9 @@ def serve(
 
 
 def main() -> None:
-    app()
+    try:
+        app(standalone_mode=True)
+    except Exception as exc:  # a bug or a broken install: one line for the user, never a traceback
+        err.print(f"[red]error:[/red] {escape(f'{type(exc).__name__}: {exc}')}", highlight=False, soft_wrap=True)
+        raise SystemExit(2) from None
 
