@@ -16,10 +16,12 @@ The cascade, in order (each step reads the tree the previous ones left):
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 from urllib.parse import urljoin
 
+import charset_normalizer
 import lxml.html
 from lxml import etree
 from w3lib.encoding import html_to_unicode
@@ -37,8 +39,9 @@ from newsdesk.models import Article, Credit, FetchedPage
 __all__ = ["extract_article", "parse_page"]
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
-_HTML_HINT = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|p|div|article|h[1-6]|span|section|main)\b",
-                        re.IGNORECASE)
+_HTML_HINT = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|p|div|article|h[1-6]|span|section|main)\b",
+                   re.IGNORECASE)
+_SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "cp1251", "ascii", "mac-roman"}
 _NOT_HTML_TYPES = ("image/", "audio/", "video/", "application/pdf", "application/zip", "application/octet-stream",
                    "application/json", "font/")
 _BLOCKQUOTE_P = etree.XPath("//blockquote")
@@ -64,7 +67,6 @@ def _decode(html: bytes | str, headers: dict[str, str] | None) -> str:
     if isinstance(html, str):
         if len(html) > rules.MAX_INPUT_BYTES:
             raise NotAnArticle(f"page too large: {len(html)} characters (limit {rules.MAX_INPUT_BYTES})")
-        head = html[:4096].encode("utf-8", "replace")
         text = html[: rules.MAX_HTML_CHARS]
     else:
         html = bytes(html)
@@ -73,13 +75,48 @@ def _decode(html: bytes | str, headers: dict[str, str] | None) -> str:
         head = html[:4096]
         if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
             raise NotAnArticle("binary content, not HTML")
-        body = html[: rules.MAX_HTML_CHARS]
-        _, text = html_to_unicode(ctype or None, body)
-    if not _HTML_HINT.search(head):
+        text = _to_text(html[: rules.MAX_HTML_CHARS], ctype)
+    if not _HTML_HINT.search(text[:4096]):
         raise NotAnArticle("not HTML: no markup found")
     if sum(1 for c in text[:2048] if ord(c) < 32 and c not in "\r\n\t\f") > 64:
         raise NotAnArticle("binary content, not HTML")
     return text
+
+
+def _decoded_well(text: str) -> bool:
+    """Markup survived decoding and few bytes were replaced: the charset was right."""
+    return bool(_HTML_HINT.search(text[:4096])) and text.count("\ufffd") <= max(8, len(text) // 200)
+
+
+def _detect(body: bytes) -> str | None:
+    match = charset_normalizer.from_bytes(body[:65536]).best()
+    return match.encoding if match else None
+
+
+def _to_text(body: bytes, ctype: str) -> str:
+    """The HTTP charset first (then BOM, <meta>); a declared charset that garbles the page (UTF-8 served as
+    UTF-16, or as a single-byte charset) gives way to the BOM, <meta> and detection."""
+    encoding, text = html_to_unicode(ctype or None, body)
+    if _decoded_well(text) and not (_is_single_byte(encoding) and _is_utf8_beyond_ascii(body)):
+        return text
+    if _is_utf8_beyond_ascii(body):  # valid multi-byte UTF-8 is almost never another charset by chance
+        return body.decode("utf-8")
+    _, fallback = html_to_unicode(None, body, auto_detect_fun=_detect)
+    return fallback if _decoded_well(fallback) else text
+
+
+def _is_single_byte(encoding: str) -> bool:
+    return codecs.lookup(encoding).name in _SINGLE_BYTE
+
+
+def _is_utf8_beyond_ascii(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _parse(text: str):

@@ -292,3 +292,28 @@ def test_a_standfirst_that_repeats_the_description_is_no_body_but_a_lede_that_do
     assert not with_dek.body.startswith(dek) and with_dek.body.startswith(lede)
     lede_as_description = extract_article(page(lede, ""))
     assert lede_as_description.body.startswith(lede)  # the story's own first paragraph is kept
+
+
+_CAFE = ("<html><head><title>Café owners rally in Zürich</title></head><body><article><h1>Café owners rally in Zürich</h1>"
+         + "<p>Owners of cafés gathered on Tuesday to protest a new tax on terraces, saying it would hurt business.</p>" * 6
+         + "</article></body></html>")
+
+
+@pytest.mark.parametrize("body, content_type", [
+    (_CAFE.encode("utf-8"), "text/html; charset=utf-16"),       # UTF-8 bytes labelled UTF-16: mojibake before
+    (_CAFE.encode("utf-8"), "text/html; charset=iso-8859-1"),   # UTF-8 bytes labelled Latin-1
+    (_CAFE.encode("latin-1"), "text/html; charset=utf-8"),      # Latin-1 bytes labelled UTF-8
+    (_CAFE.encode("latin-1"), "text/html; charset=iso-8859-1"),
+    ("\ufeff".encode("utf-16-le") + _CAFE.encode("utf-16-le"), "text/html; charset=utf-16"),  # real UTF-16
+    (_CAFE.encode("utf-8"), "text/html"),
+])
+def test_a_wrong_declared_charset_falls_back_to_detection(body, content_type):
+    article = extract_article(body, url="https://news.example.org/cafe", headers={"content-type": content_type})
+    assert article.title == "Café owners rally in Zürich"
+    assert "Owners of cafés gathered" in article.body
+
+
+def test_a_page_with_no_title_and_no_text_is_not_an_article():
+    with pytest.raises(NotAnArticle, match="no article text"):
+        extract_article(b"<html><head></head><body><div><a href='/x'>Home</a></div></body></html>",
+                        url="https://news.example.org/empty")
