@@ -29,9 +29,8 @@ app.conf.update(
     # A task not acknowledged within this time is delivered again (a SIGKILLed worker's work comes back
     # after it); derived from the time limit and the backoff cap so a waiting retry is not duplicated.
     broker_transport_options={"visibility_timeout": settings.effective_visibility_timeout},
-    # Not True: cancelling running acks_late tasks on a broker connection loss lost 2 of 8 in-flight tasks
-    # in a kill -9 Redis test (kombu restored them while Redis was down); left running, their messages
-    # stay in the unacked hash and come back after the visibility timeout.
+    # Explicit (Celery 5's default). In kill -9 Redis trials 2 of 8 tasks running at the kill were lost
+    # with this True and with it False alike, so the loss is elsewhere (README, Reliability: open).
     worker_cancel_long_running_tasks_on_connection_loss=False,
     broker_connection_retry_on_startup=True,
     worker_send_task_events=True,
