@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+VISIBILITY_MARGIN_SECONDS = 60
 
 
 class Settings(BaseSettings):
@@ -39,14 +41,19 @@ class Settings(BaseSettings):
     politeness_max_wait: float = Field(default=30.0, ge=0, description="longest in-process wait for a host slot")
     fetch_total_timeout: float = Field(default=60.0, gt=0, description="wall-time cap for one fetch, all hops")
     max_decompressed_bytes: int = Field(default=20 * 1024 * 1024, description="cap after gzip/deflate decoding")
-    retry_backoff_base: float = Field(default=2.0, ge=0, description="seconds; doubled per retry, full jitter")
-    retry_backoff_cap: float = Field(default=600.0, ge=0)
+    retry_backoff_base: float = Field(default=2.0, ge=0, description="seconds; doubled per retry, 75-100 % jitter")
+    retry_backoff_cap: float = Field(default=120.0, ge=0, description="longest single retry delay, in seconds")
     archive_enabled: bool = Field(default=True, description="keep every response in WARC files under data_dir/warc")
     sitemap_max_depth: int = Field(default=2, ge=0, description="how deep sitemap indexes are followed")
 
     # --- workers ---
     task_time_limit: int = 120
-    max_retries: int = 5
+    # 16 retries with base 2 s and cap 120 s span at least 16.5 minutes: a 10-minute outage is ridden out.
+    max_retries: int = Field(default=16, ge=0, description="retries of a transient failure before a dead letter")
+    visibility_timeout: int | None = Field(
+        default=None, gt=0,
+        description="seconds before an unacknowledged task is delivered again; default derived, see below",
+    )
 
     # --- services ---
     admin_key: str | None = None
@@ -63,6 +70,26 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _visibility_outlasts_a_retry(self) -> "Settings":
+        # A retry waits unacknowledged in the worker for its countdown; redelivering it sooner duplicates it.
+        if self.visibility_timeout is not None and self.visibility_timeout <= self.minimum_visibility_timeout:
+            raise ValueError(
+                f"NEWSDESK_VISIBILITY_TIMEOUT={self.visibility_timeout} must exceed task_time_limit "
+                f"({self.task_time_limit}) + retry_backoff_cap ({self.retry_backoff_cap:g}) + "
+                f"{VISIBILITY_MARGIN_SECONDS} s margin = {self.minimum_visibility_timeout} s"
+            )
+        return self
+
+    @property
+    def minimum_visibility_timeout(self) -> int:
+        return int(self.task_time_limit + self.retry_backoff_cap + VISIBILITY_MARGIN_SECONDS)
+
+    @property
+    def effective_visibility_timeout(self) -> int:
+        """How long a task reserved by a worker that died stays invisible before Redis delivers it again."""
+        return self.visibility_timeout or self.minimum_visibility_timeout + 1
 
     @property
     def distributed(self) -> bool:

@@ -20,20 +20,13 @@ from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
 
 
-BACKOFF_BASE_SECONDS = 2.0
-BACKOFF_CAP_SECONDS = 600.0
-
-
-def retry_countdown(retries: int, retry_after: float | None) -> float:
-    """Exponential backoff with full jitter (newsdesk.retries.retry_delay holds the policy)."""
-    return retry_delay(TransientError("", retry_after), retries, retries + 1,
-                       base=BACKOFF_BASE_SECONDS, cap=BACKOFF_CAP_SECONDS) or 0.0
-
-
 class StageTask(Task):
     acks_late = True
     reject_on_worker_lost = True
     ignore_result = True
+    # The newsdesk setting governs retries (StageTask.stage); Celery's default of 3 would re-raise the
+    # transient error on the 4th failure, past the dead-letter path, and acks_late would lose the message.
+    max_retries = None
 
     @cached_property
     def settings(self):

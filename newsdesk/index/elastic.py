@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from importlib import resources
@@ -53,6 +54,27 @@ def doc_version(doc: dict[str, Any]) -> int:
     return int(datetime.fromisoformat(stamp).timestamp() * 1000)
 
 
+# Statuses that mean "Elasticsearch is overloaded, red or restarting": retrying later may succeed.
+TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+
+
+@contextmanager
+def transient_when_unavailable(action: str) -> Iterator[None]:
+    """Turn "Elasticsearch is down or overloaded" into TransientError, so the task retry policy waits it out.
+
+    Connection refused/reset and timeouts are TransportErrors; a red cluster answers 503, overload 429.
+    Any other API error (a bad mapping, a 400) is permanent and passes through unchanged.
+    """
+    try:
+        yield
+    except ESTransportError as exc:
+        raise TransientError(f"Elasticsearch unreachable during {action}: {exc}") from None
+    except ApiError as exc:
+        if exc.status_code in TRANSIENT_STATUSES:
+            raise TransientError(f"Elasticsearch unavailable during {action} ({exc.status_code}): {exc}") from None
+        raise
+
+
 def _is_conflict(error: dict[str, Any]) -> bool:
     item = next(iter(error.values()), {}) if error else {}
     return item.get("status") == 409
@@ -70,7 +92,8 @@ class MigrationReport:
 
 class ElasticIndex:
     def __init__(self, url: str, prefix: str = "newsdesk", client: Elasticsearch | None = None):
-        # orjson: serializing documents is most of the indexer's own time.
+        # orjson: serializing documents is most of the indexer's own time. The client's own retries stay
+        # short (3, on timeout too); the task retry policy (newsdesk.retries) does the long waiting.
         self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3,
                                               serializer=OrjsonSerializer())
         self.prefix = prefix
@@ -90,16 +113,17 @@ class ElasticIndex:
         """Install the template and create the first versioned index with both aliases."""
         if self._ensured:
             return
-        self._install_template()
-        if not self.client.indices.exists_alias(name=self.write_alias):
-            try:
-                self.client.indices.create(
-                    index=self.versioned_name(TEMPLATE_VERSION),
-                    aliases={self.read_alias: {}, self.write_alias: {"is_write_index": True}},
-                )
-            except ApiError as exc:  # another worker created it first
-                if exc.error != "resource_already_exists_exception":
-                    raise
+        with transient_when_unavailable("index setup"):  # a fresh worker meeting an outage retries
+            self._install_template()
+            if not self.client.indices.exists_alias(name=self.write_alias):
+                try:
+                    self.client.indices.create(
+                        index=self.versioned_name(TEMPLATE_VERSION),
+                        aliases={self.read_alias: {}, self.write_alias: {"is_write_index": True}},
+                    )
+                except ApiError as exc:  # another worker created it first
+                    if exc.error != "resource_already_exists_exception":
+                        raise
         self._ensured = True
 
     def _actions(self, articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
@@ -123,18 +147,12 @@ class ElasticIndex:
         else:
             outcomes = helpers.streaming_bulk(self.client, self._actions(articles), max_retries=0, **options)
         result = IndexResult()
-        try:
+        with transient_when_unavailable("bulk indexing"):
             for ok, item in outcomes:
                 if ok or _is_conflict(item):
                     result.indexed += 1
                 else:
                     result.errors.append(json.dumps(item, default=str)[:500])
-        except ESTransportError as exc:
-            raise TransientError(f"Elasticsearch bulk request failed: {exc}") from None
-        except ApiError as exc:  # the whole request refused: overload is worth a retry, the rest is not
-            if exc.status_code in (429, 502, 503, 504):
-                raise TransientError(f"Elasticsearch is overloaded: {exc}") from None
-            raise
         return result
 
     def get(self, article_id: str) -> Article | None:

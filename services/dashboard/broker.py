@@ -20,6 +20,9 @@ from workers.signals import ENQUEUED_AT_HEADER
 UNACKED_KEY = "unacked"
 PRIORITY_SEP = "\x06\x16"
 PRIORITY_STEPS = (3, 6, 9)
+# Unacked entries read per look (the hash holds one per running or retry-waiting task): bounds the
+# dashboard's cost when a backlog of retries waits out an outage. Beyond it, counts are a sample.
+UNACKED_READ_LIMIT = 5000
 
 
 @dataclass
@@ -31,8 +34,24 @@ class QueueState:
     oldest_age_seconds: float | None = None  # of the oldest message still waiting in the list
 
     @property
+    def unacked(self) -> int:
+        """In flight: taken by a worker but not acknowledged, so it comes back if that worker dies."""
+        return self.reserved + self.delayed
+
+    @property
     def depth(self) -> int:
         return self.ready + self.reserved + self.delayed
+
+
+def _unacked_values(client: redis.Redis, limit: int) -> list[bytes]:
+    if client.hlen(UNACKED_KEY) <= limit:
+        return client.hvals(UNACKED_KEY)
+    values = []
+    for _tag, raw in client.hscan_iter(UNACKED_KEY, count=500):
+        values.append(raw)
+        if len(values) >= limit:
+            break
+    return values
 
 
 def _eta(headers: dict) -> float | None:
@@ -53,7 +72,6 @@ def inspect_queues(client: redis.Redis, queues: tuple[str, ...] | list[str], now
             for key in lists[q]:
                 pipe.llen(key)
             pipe.lindex(q, -1)
-        pipe.hvals(UNACKED_KEY)
         results = pipe.execute()
     states, i = {}, 0
     for q in queues:
@@ -69,7 +87,7 @@ def inspect_queues(client: redis.Redis, queues: tuple[str, ...] | list[str], now
             if enqueued:
                 state.oldest_age_seconds = max(0.0, now - float(enqueued))
         states[q] = state
-    for raw in results[-1]:
+    for raw in _unacked_values(client, UNACKED_READ_LIMIT):
         try:
             message, _exchange, routing_key = json.loads(raw)
         except ValueError:

@@ -30,12 +30,17 @@ class NewsdeskCollector(Collector):
                                   labels=["queue", "state"])
         oldest = GaugeMetricFamily("newsdesk_queue_oldest_task_age_seconds", "Age of the oldest waiting task",
                                    labels=["queue"])
+        unacked = GaugeMetricFamily("newsdesk_queue_unacked_tasks",
+                                    "Tasks taken by a worker but not acknowledged (running or waiting to retry)",
+                                    labels=["queue"])
         for q in inspect_queues(monitor.redis, PROCESSING_QUEUES, now):
             for state in ("ready", "reserved", "delayed"):
                 depth.add_metric([q.name, state], getattr(q, state))
             oldest.add_metric([q.name], q.oldest_age_seconds or 0.0)
+            unacked.add_metric([q.name], q.unacked)
         yield depth
         yield oldest
+        yield unacked
 
         tasks = CounterMetricFamily("newsdesk_tasks", "Task runs by stage and outcome", labels=["stage", "outcome"])
         totals = monitor.totals()

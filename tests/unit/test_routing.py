@@ -17,9 +17,8 @@ def test_tasks_are_registered_with_at_least_once_options():
     assert app.conf.worker_prefetch_multiplier == 1
 
 
-def test_retry_backoff_grows_and_honours_retry_after():
-    from workers.base import retry_countdown
-
-    assert all(0 <= retry_countdown(0, None) <= 2 for _ in range(50))
-    assert max(retry_countdown(6, None) for _ in range(200)) > 10
-    assert retry_countdown(0, 30) == 30
+def test_the_newsdesk_setting_governs_retries_not_celerys_default_of_three():
+    for name in (POLL_TASK, FETCH_TASK, PARSE_TASK, INDEX_TASK):
+        assert app.tasks[name].max_retries is None  # StageTask.stage counts against NEWSDESK_MAX_RETRIES
+    visibility = app.conf.broker_transport_options["visibility_timeout"]
+    assert app.conf.task_time_limit < visibility < 3600
