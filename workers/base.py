@@ -9,7 +9,8 @@ from typing import Iterator
 
 import redis
 from celery import Task
-from celery.exceptions import SoftTimeLimitExceeded
+from celery.exceptions import Reject, SoftTimeLimitExceeded
+from kombu.exceptions import OperationalError
 
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
@@ -18,6 +19,9 @@ from newsdesk.retries import retry_delay
 from newsdesk.ops.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
+
+# Redis (broker and crawl state) unreachable: a connection refused, reset or timed out, or a publish failing.
+BACKEND_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
 
 
 class StageTask(Task):
@@ -50,22 +54,41 @@ class StageTask(Task):
 
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:
-        """Retry transient errors with backoff; record anything else as a dead letter, never re-raise it."""
+        """Retry transient errors with backoff; record anything else as a dead letter, never re-raise it.
+
+        When Redis itself is unreachable, neither a retry nor a dead letter can be written: the message
+        is rejected back to its queue, or, if even that fails, left unacknowledged for Redis to deliver
+        again after the visibility timeout. Acknowledging it (Celery's way with a failed acks_late task)
+        would lose it."""
         try:
-            yield
+            try:
+                yield
+            except BACKEND_UNREACHABLE as exc:  # the state store or broker went away mid-task
+                raise TransientError(f"Redis unreachable: {type(exc).__name__}: {exc}") from exc
         except TransientError as exc:
             delay = retry_delay(exc, self.request.retries, self.settings.max_retries,
                                 base=self.settings.retry_backoff_base, cap=self.settings.retry_backoff_cap)
-            if delay is not None:
-                raise self.retry(exc=exc, countdown=delay)
-            self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
+            with self._requeue_if_unrecordable():
+                if delay is not None:
+                    raise self.retry(exc=exc, countdown=delay)
+                self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
         except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
             self.request.refusal = (exc.reason, str(exc))  # per-source refusal counts (workers/signals.py)
-            self.count(run_id, "failed", error=f"{subject}: {exc}")
+            with self._requeue_if_unrecordable():
+                self.count(run_id, "failed", error=f"{subject}: {exc}")
         except NewsdeskError as exc:
-            self._dead_letter(run_id, subject, exc, str(exc))
+            with self._requeue_if_unrecordable():
+                self._dead_letter(run_id, subject, exc, str(exc))
         except (Exception, SoftTimeLimitExceeded) as exc:  # a bug or a hang must not lose the work
-            self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
+            with self._requeue_if_unrecordable():
+                self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
+
+    @contextmanager
+    def _requeue_if_unrecordable(self) -> Iterator[None]:
+        try:
+            yield
+        except BACKEND_UNREACHABLE as exc:
+            raise Reject(f"Redis unreachable, task requeued: {exc}", requeue=True) from exc
 
     def _dead_letter(self, run_id: str | None, subject: str, exc: BaseException, message: str) -> None:
         request = self.request

@@ -66,3 +66,33 @@ def test_exhausted_transient_failure_becomes_a_dead_letter_and_is_not_reraised(c
     letters = DeadLetterStore(clean_redis).list()
     assert len(letters) == 1
     assert "gave up after 16 retries" in letters[0].error and letters[0].retries == 16
+
+
+def test_a_task_that_cannot_reach_redis_is_requeued_not_acknowledged(free_redis_port):
+    """Redis gone mid-task: no retry or dead letter can be written, so the message goes back (Reject)."""
+    import redis
+    from celery.exceptions import Reject
+
+    from workers import app
+    from workers.queues import FETCH_TASK
+
+    unreachable = f"redis://127.0.0.1:{free_redis_port}/0"
+    task = app.tasks[FETCH_TASK]
+    task.settings = Settings(redis_url=unreachable, max_retries=16)
+    task.redis = redis.Redis.from_url(unreachable, socket_connect_timeout=0.5)
+    task.push_request(id="t-2", retries=16, args=["https://example.org/a"], kwargs={},
+                      delivery_info={"routing_key": "fetch"}, called_directly=False)
+    try:
+        with pytest.raises(Reject) as info, task.stage("run-1", "https://example.org/a"):
+            task.redis.get("newsdesk:anything")  # the politeness or crawl-log call that meets the outage
+    finally:
+        task.pop_request()
+        del task.settings, task.redis
+    assert info.value.requeue is True
+
+
+@pytest.fixture
+def free_redis_port() -> int:
+    from tests.processes import free_port
+
+    return free_port()
