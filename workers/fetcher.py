@@ -18,7 +18,7 @@ def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | No
     queued = 0
     for link in links:
         if seen.mark_if_new(link.url, link.updated):
-            app.send_task(FETCH_TASK, args=[link.url, source], kwargs={"run_id": run_id})
+            app.send_task(FETCH_TASK, kwargs={"url": link.url, "source": source, "run_id": run_id})
             queued += 1
     return queued
 
@@ -47,4 +47,5 @@ def fetch_article(self: StageTask, url: str, source: str | None = None, run_id: 
             self.count(run_id, "not_modified")
             return
         self.count(run_id, "fetched")
-        app.send_task(PARSE_TASK, args=[outcome.page_key], kwargs={"run_id": run_id})
+        app.send_task(PARSE_TASK, kwargs={"page_key": outcome.page_key, "url": url, "source": source,
+                                          "run_id": run_id})

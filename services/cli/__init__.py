@@ -102,7 +102,7 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
     run = RedisRun(client)
     run.start(len(new_links))
     for link in new_links:
-        celery_app.send_task(FETCH_TASK, args=[link.url, source], kwargs={"run_id": run.run_id})
+        celery_app.send_task(FETCH_TASK, kwargs={"url": link.url, "source": source, "run_id": run.run_id})
     if not wait:
         typer.echo(f"queued {len(new_links)} new articles (run {run.run_id})")
         return None
