@@ -191,18 +191,18 @@ def reparse_archive(pipeline: Pipeline, source: str | None = None, since: dateti
     for page in pages:
         try:
             articles.append(parse_page(page))
-            run.add("parsed")
+            run.add("parsed", url=page.url)
         except NewsdeskError as exc:
-            run.add("failed", error=f"{page.url}: {exc}")
+            run.add("failed", error=f"{page.url}: {exc}", url=page.url)
         if len(articles) >= batch or (articles and page is pages[-1]):
             pipeline.index_articles(articles)
-            for _ in articles:
-                run.add("indexed")
+            for article in articles:
+                run.add("indexed", url=article.url)
             articles = []
     if articles:
         pipeline.index_articles(articles)
-        for _ in articles:
-            run.add("indexed")
+        for article in articles:
+            run.add("indexed", url=article.url)
     pipeline.index.refresh()
     return run.tally
 
@@ -212,15 +212,15 @@ def run_article(pipeline: Pipeline, url: str, source: str | None, run: RunTracke
     try:
         fetched = pipeline.fetch(url, source)
         if fetched.page_key is None:
-            run.add("not_modified")
+            run.add("not_modified", url=url)
             return
-        run.add("fetched")
+        run.add("fetched", url=url)
         article = pipeline.parse(fetched.page_key)
-        run.add("parsed")
+        run.add("parsed", url=url)
         pipeline.index_articles([article])
-        run.add("indexed")
+        run.add("indexed", url=url)
     except NewsdeskError as exc:
-        run.add("failed", error=f"{url}: {exc}")
+        run.add("failed", error=f"{url}: {exc}", url=url)
 
 
 def crawl_in_process(

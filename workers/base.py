@@ -48,9 +48,11 @@ class StageTask(Task):
         return RedisRun(self.redis, run_id) if run_id else None
 
     def count(self, run_id: str | None, stage: str, error: str | None = None) -> None:
+        """Record this task's article (its `url=` keyword) at stage; idempotent, raises TransientError."""
         tracker = self.run_tracker(run_id)
         if tracker:
-            tracker.add(stage, error)
+            kwargs, args = self.request.kwargs or {}, self.request.args or []
+            tracker.add(stage, error, url=kwargs.get("url") or (str(args[0]) if args else "?"))
 
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:

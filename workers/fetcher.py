@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from newsdesk.crawl.discovery import DiscoveredLink
 from newsdesk.models import Source
 from newsdesk.crawl.seen import SeenSet
+from newsdesk.errors import TransientError
 from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK
 
 
-def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | None, run_id: str | None = None) -> int:
-    """Queue a fetch for each link that is new or whose feed/lastmod stamp changed; returns how many."""
+Publisher = Callable[[str, "str | None", "str | None"], None]
+
+
+def publish_fetch(url: str, source: str | None, run_id: str | None) -> None:
+    app.send_task(FETCH_TASK, kwargs={"url": url, "source": source, "run_id": run_id})
+
+
+def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | None, run_id: str | None = None,
+                     publish: Publisher = publish_fetch) -> int:
+    """Queue a fetch for each link that is new or whose feed/lastmod stamp changed; returns how many.
+
+    A link is marked seen only after its fetch task was published; if publishing fails, it and every link
+    not yet queued stay unseen for the next poll, and TransientError says how many were queued.
+    Duplicates that slip past the claim are harmless: the index id is the canonical URL's fingerprint.
+    """
     seen = SeenSet(redis_client)
     queued = 0
     for link in links:
-        if seen.mark_if_new(link.url, link.updated):
-            app.send_task(FETCH_TASK, args=[link.url, source], kwargs={"run_id": run_id})
-            queued += 1
+        if not seen.claim_if_new(link.url, link.updated):
+            continue
+        try:
+            publish(link.url, source, run_id)
+        except Exception as exc:  # the broker is unreachable: stop, leave the rest for the next poll
+            seen.release(link.url)
+            raise TransientError(f"queued {queued} of {len(links)} links, then publishing failed: "
+                                 f"{type(exc).__name__}: {exc}") from None
+        seen.mark(link.url, link.updated)
+        queued += 1
     return queued
 
 
@@ -47,4 +68,5 @@ def fetch_article(self: StageTask, url: str, source: str | None = None, run_id: 
             self.count(run_id, "not_modified")
             return
         self.count(run_id, "fetched")
-        app.send_task(PARSE_TASK, args=[outcome.page_key], kwargs={"run_id": run_id})
+        app.send_task(PARSE_TASK, kwargs={"page_key": outcome.page_key, "url": url, "source": source,
+                                          "run_id": run_id})

@@ -140,8 +140,8 @@ def on_success(sender=None, **_: Any) -> None:
         monitor().record_source(source, "robots" if refusal[0] == "robots" else "failed", error=refusal[1])
     elif sender.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(sender.name, args, kwargs)):
         monitor().record_source(source, "poll_ok" if sender.name in POLL_TASKS else "fetch_ok")
-    elif sender.name == INDEX_TASK and args and isinstance(args[0], dict):
-        _record_indexed(args[0])
+    elif sender.name == INDEX_TASK and isinstance(article := (args[0] if args else kwargs.get("article")), dict):
+        _record_indexed(article)
 
 
 @task_failure.connect
@@ -159,7 +159,8 @@ def on_retry(request=None, reason=None, **_: Any) -> None:
 
 
 def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> None:
-    subject = str(args[0])[:300] if args and not isinstance(args[0], dict) else str((args or [{}])[0].get("url", ""))
+    first = args[0] if args else kwargs.get("url") or kwargs.get("page_key") or kwargs.get("article") or ""
+    subject = str(first.get("url", "") if isinstance(first, dict) else first)[:300]
     monitor().record_error(ErrorRecord(at=time.time(), stage=stage_of(task.name), task=task.name,
                                        reason=reason[:1000], subject=subject))
     if task.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(task.name, args, kwargs)):

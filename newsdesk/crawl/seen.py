@@ -5,23 +5,37 @@ from __future__ import annotations
 from datetime import datetime
 
 SEEN_KEY = "newsdesk:seen"
+CLAIM_PREFIX = "newsdesk:seen-claim:"
+CLAIM_SECONDS = 60  # long enough for one publish; a crashed poller's claim expires and the next poll takes the URL
 
 
 class SeenSet:
     def __init__(self, redis_client):
         self.redis = redis_client
 
-    def mark_if_new(self, url: str, updated: datetime | None) -> bool:
-        """True when url was never seen, or its feed/lastmod stamp changed; records the stamp."""
-        stamp = updated.isoformat() if updated else "-"
+    def claim_if_new(self, url: str, updated: datetime | None) -> bool:
+        """True when url was never seen (or its feed/lastmod stamp changed) and no concurrent poll holds it;
+        this poll then holds a short claim until mark() or release(). Nothing is marked seen here."""
+        stamp = _stamp(updated)
         previous = self.redis.hget(SEEN_KEY, url)
         if previous is not None and previous.decode() == stamp:
             return False
-        self.redis.hset(SEEN_KEY, url, stamp)
-        return True
+        return bool(self.redis.set(f"{CLAIM_PREFIX}{url}", stamp, nx=True, ex=CLAIM_SECONDS))
 
-    def forget(self, url: str) -> None:
-        self.redis.hdel(SEEN_KEY, url)
+    def mark(self, url: str, updated: datetime | None) -> None:
+        """Seen: call only once the URL's fetch task is safely queued."""
+        with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(SEEN_KEY, url, _stamp(updated))
+            pipe.delete(f"{CLAIM_PREFIX}{url}")
+            pipe.execute()
+
+    def release(self, url: str) -> None:
+        """Give up a claim without marking: the next poll takes the URL again."""
+        self.redis.delete(f"{CLAIM_PREFIX}{url}")
+
+
+def _stamp(updated: datetime | None) -> str:
+    return updated.isoformat() if updated else "-"
 
 
 VALIDATORS_KEY = "newsdesk:validators"

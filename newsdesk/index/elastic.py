@@ -75,9 +75,13 @@ def transient_when_unavailable(action: str) -> Iterator[None]:
         raise
 
 
-def _is_conflict(error: dict[str, Any]) -> bool:
+def _item_status(error: dict[str, Any]) -> int | None:
     item = next(iter(error.values()), {}) if error else {}
-    return item.get("status") == 409
+    return item.get("status")
+
+
+def _is_conflict(error: dict[str, Any]) -> bool:
+    return _item_status(error) == 409
 
 
 @dataclass
@@ -109,13 +113,28 @@ class ElasticIndex:
         self.client.indices.put_index_template(name=f"{self.prefix}-articles", **template)
         return template
 
+    def missing_alias_message(self) -> str:
+        return f"write alias {self.write_alias} is missing; run `newsdesk index repair`"
+
+    def versioned_indices(self) -> list[str]:
+        """Existing <prefix>-articles-v<N> indices, oldest first."""
+        found = self.client.indices.get(index=f"{self.prefix}-articles-v*", allow_no_indices=True,
+                                        expand_wildcards="open").body
+        return sorted(found, key=_generation)
+
     def ensure(self) -> None:
-        """Install the template and create the first versioned index with both aliases."""
+        """Install the template and create the first versioned index with both aliases.
+
+        Only a fresh cluster gets an index here: when versioned indices exist (or a stray concrete
+        index holds the alias's name) but the write alias is gone, that is an operator's repair, not ours.
+        """
         if self._ensured:
             return
         with transient_when_unavailable("index setup"):  # a fresh worker meeting an outage retries
             self._install_template()
             if not self.client.indices.exists_alias(name=self.write_alias):
+                if self.client.indices.exists(index=self.write_alias) or self.versioned_indices():
+                    raise TransientError(self.missing_alias_message())
                 try:
                     self.client.indices.create(
                         index=self.versioned_name(TEMPLATE_VERSION),
@@ -124,7 +143,48 @@ class ElasticIndex:
                 except ApiError as exc:  # another worker created it first
                     if exc.error != "resource_already_exists_exception":
                         raise
+                    if not self.client.indices.exists_alias(name=self.write_alias):
+                        raise TransientError(self.missing_alias_message()) from None
         self._ensured = True
+
+    def repair(self, on_progress: Callable[[str], None] | None = None) -> list[str]:
+        """Put both aliases back on the newest versioned index; fold stray concrete indices named like an
+        alias (auto-created by releases before require_alias) into it. Idempotent; returns what it did."""
+        done: list[str] = []
+
+        def say(message: str) -> None:
+            done.append(message)
+            if on_progress:
+                on_progress(message)
+
+        self._install_template()
+        versioned = self.versioned_indices()
+        if versioned:
+            target = versioned[-1]
+        else:
+            target = self.versioned_name(TEMPLATE_VERSION)
+            self.client.indices.create(index=target)
+            say(f"created {target}")
+        for alias in (self.read_alias, self.write_alias):
+            if self.client.indices.exists_alias(name=alias) or not self.client.indices.exists(index=alias):
+                continue
+            self.client.indices.refresh(index=alias)
+            copied, skipped = self._copy(alias, target, {"match_all": {}}, 1000)
+            self.client.indices.delete(index=alias)
+            say(f"copied {copied} documents from stray index {alias} into {target} "
+                f"({skipped} already newer) and deleted it")
+        actions = []
+        if not self.client.indices.exists_alias(name=self.read_alias):
+            actions.append({"add": {"index": target, "alias": self.read_alias}})
+        if not self.client.indices.exists_alias(name=self.write_alias):
+            actions.append({"add": {"index": target, "alias": self.write_alias, "is_write_index": True}})
+        if actions:
+            self.client.indices.update_aliases(actions=actions)
+            for action in actions:
+                say(f"alias {action['add']['alias']} -> {target}")
+        self.client.indices.refresh(index=target)
+        self._ensured = False
+        return done
 
     def _actions(self, articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
         """Index actions carrying the external version, so the newest write of an article wins."""
@@ -140,7 +200,8 @@ class ElasticIndex:
         BULK_THREADS requests in flight; a small batch (one article from a task) is a single request.
         """
         self.ensure()
-        options = {"chunk_size": BULK_CHUNK, "raise_on_error": False,
+        # require_alias: a missing write alias is an error, never an auto-created concrete index of that name.
+        options = {"chunk_size": BULK_CHUNK, "raise_on_error": False, "require_alias": True,
                    "filter_path": "errors,items.*.status,items.*.error"}
         if len(articles) > BULK_CHUNK:
             outcomes = helpers.parallel_bulk(self.client, self._actions(articles), thread_count=BULK_THREADS, **options)
@@ -151,6 +212,12 @@ class ElasticIndex:
             for ok, item in outcomes:
                 if ok or _is_conflict(item):
                     result.indexed += 1
+                elif _is_missing_alias(item):
+                    self._ensured = False
+                    raise TransientError(self.missing_alias_message())
+                elif _item_status(item) in TRANSIENT_STATUSES:  # one document refused under overload
+                    raise TransientError(f"Elasticsearch refused a document ({_item_status(item)}): "
+                                         f"{json.dumps(item, default=str)[:300]}")
                 else:
                     result.errors.append(json.dumps(item, default=str)[:500])
         return result
@@ -280,6 +347,11 @@ class ElasticIndex:
             else:
                 raise TransientError(f"copy into {target} failed: {json.dumps(item)[:500]}")
         return copied, skipped
+
+
+def _is_missing_alias(error: dict[str, Any]) -> bool:
+    item = next(iter(error.values()), {}) if error else {}
+    return "require_alias" in str(item.get("error", {}).get("reason", ""))
 
 
 def _generation(index_name: str) -> int:

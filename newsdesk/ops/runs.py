@@ -10,6 +10,10 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import redis
+
+from newsdesk.errors import TransientError
+
 STAGES = ("fetched", "not_modified", "parsed", "indexed", "failed")
 RUN_TTL_SECONDS = 24 * 3600
 
@@ -34,42 +38,103 @@ class Tally:
         return self.finished >= self.total
 
 
+FINAL = ("indexed", "failed", "not_modified")  # an article ends in exactly one of these; the last one recorded wins
+PROGRESS = ("fetched", "parsed")
+
+
 class RunTracker(Protocol):
-    def add(self, stage: str, error: str | None = None) -> None: ...
+    def add(self, stage: str, error: str | None = None, url: str | None = None) -> None: ...
 
 
 class MemoryRun:
+    """Counts keyed by article URL like RedisRun, so a stage repeated for one URL counts once."""
+
     def __init__(self, total: int = 0):
         self.tally = Tally(total=total)
+        self._progress: dict[str, set[str]] = {stage: set() for stage in PROGRESS}
+        self._outcome: dict[str, str] = {}
+        self._anonymous = 0
 
-    def add(self, stage: str, error: str | None = None) -> None:
-        setattr(self.tally, stage, getattr(self.tally, stage) + 1)
+    def add(self, stage: str, error: str | None = None, url: str | None = None) -> None:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        if url is None:  # a caller without a URL: each call is its own article
+            self._anonymous += 1
+            url = f"#{self._anonymous}"
+        if stage in PROGRESS:
+            self._progress[stage].add(url)
+        else:
+            self._outcome[url] = stage
+        for name in PROGRESS:
+            setattr(self.tally, name, len(self._progress[name]))
+        for name in FINAL:
+            setattr(self.tally, name, sum(1 for outcome in self._outcome.values() if outcome == name))
         if error:
             self.tally.errors.append(error)
 
 
 class RedisRun:
+    """A run's tally in Redis: per-stage URL sets and a URL -> final outcome hash, counts derived from them.
+
+    Every write is idempotent (SADD, HSET), so a task redelivered after a worker kill or retried after a
+    Redis blip never double-counts, and retrying a failed write never under-counts. A write that fails
+    because Redis is unreachable raises TransientError, so the task is retried instead of losing the count.
+    """
+
     def __init__(self, redis_client, run_id: str | None = None):
         self.redis = redis_client
         self.run_id = run_id or uuid.uuid4().hex
         self.key = f"newsdesk:run:{self.run_id}"
+        self.outcome_key = f"{self.key}:outcome"
+        self.errors_key = f"{self.key}:errors"
+
+    def stage_key(self, stage: str) -> str:
+        return f"{self.key}:{stage}"
 
     def start(self, total: int) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.hset(self.key, mapping={"total": total, **{stage: 0 for stage in STAGES}})
-            pipe.expire(self.key, RUN_TTL_SECONDS)
-            pipe.execute()
+        self.set_total(total)
 
-    def add(self, stage: str, error: str | None = None) -> None:
-        with self.redis.pipeline() as pipe:
-            pipe.hincrby(self.key, stage, 1)
+    def set_total(self, total: int) -> None:
+        self._write(lambda pipe: pipe.hset(self.key, "total", total), self.key)
+
+    def add(self, stage: str, error: str | None = None, url: str | None = None) -> None:
+        if stage not in STAGES:
+            raise ValueError(f"unknown stage {stage!r}")
+        if not url:
+            raise ValueError("a distributed run counts articles by URL: url is required")
+
+        def record(pipe) -> None:
+            if stage in PROGRESS:
+                pipe.sadd(self.stage_key(stage), url)
+            else:
+                pipe.hset(self.outcome_key, url, stage)
             if error:
-                pipe.rpush(f"{self.key}:errors", error[:500])
-                pipe.expire(f"{self.key}:errors", RUN_TTL_SECONDS)
-            pipe.execute()
+                pipe.hset(self.errors_key, url, error[:500])
+
+        self._write(record, self.stage_key(stage), self.outcome_key, self.errors_key)
+
+    def _write(self, record, *keys: str) -> None:
+        try:
+            with self.redis.pipeline(transaction=True) as pipe:
+                record(pipe)
+                for key in keys:
+                    pipe.expire(key, RUN_TTL_SECONDS)
+                pipe.execute()
+        except redis.RedisError as exc:
+            raise TransientError(f"run tally {self.run_id}: Redis write failed: {exc}") from None
 
     def read(self) -> Tally:
-        raw = self.redis.hgetall(self.key)
-        values = {k.decode() if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
-        errors = [e.decode() if isinstance(e, bytes) else e for e in self.redis.lrange(f"{self.key}:errors", 0, 50)]
-        return Tally(**{name: values.get(name, 0) for name in ("total", *STAGES)}, errors=errors)
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.hget(self.key, "total")
+            for stage in PROGRESS:
+                pipe.scard(self.stage_key(stage))
+            pipe.hvals(self.outcome_key)
+            pipe.hvals(self.errors_key)
+            total, *progress, outcomes, errors = pipe.execute()
+        finals = [_text(value) for value in outcomes]
+        counts = {**dict(zip(PROGRESS, progress)), **{name: finals.count(name) for name in FINAL}}
+        return Tally(total=int(total or 0), **counts, errors=[_text(e) for e in errors[:50]])
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -94,23 +94,20 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
     import redis
 
     from newsdesk.ops.runs import RedisRun
-    from newsdesk.crawl.seen import SeenSet
-    from workers.celery_app import app as celery_app
-    from workers.queues import FETCH_TASK
+    from workers.fetcher import submit_new_links
 
     client = redis.Redis.from_url(pipeline.settings.redis_url)
-    seen = SeenSet(client)
-    new_links = [link for link in pipeline.discover(feed_url, source) if seen.mark_if_new(link.url, link.updated)]
+    links = pipeline.discover(feed_url, source)
     run = RedisRun(client)
-    run.start(len(new_links))
-    for link in new_links:
-        celery_app.send_task(FETCH_TASK, args=[link.url, source], kwargs={"run_id": run.run_id})
+    run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
+    queued = submit_new_links(client, links, source, run.run_id)
+    run.set_total(queued)
     if not wait:
-        typer.echo(f"queued {len(new_links)} new articles (run {run.run_id})")
+        typer.echo(f"queued {queued} new articles (run {run.run_id})")
         return None
     deadline = time.monotonic() + timeout
     with _progress() as progress:
-        task = progress.add_task("", total=len(new_links))
+        task = progress.add_task("", total=queued)
         while True:
             tally = run.read()
             progress.update(task, completed=tally.finished, description=_summary(tally))

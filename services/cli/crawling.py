@@ -162,7 +162,7 @@ def run_now(
     run = RedisRun(client)
     run.start(0)
     queued = submit_new_links(client, links, source.name, run.run_id)
-    client.hset(run.key, "total", queued)
+    run.set_total(queued)
     deadline = time.monotonic() + timeout
     while not (tally := run.read()).done:
         if time.monotonic() > deadline:

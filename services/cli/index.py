@@ -1,4 +1,4 @@
-"""`newsdesk index`: status of the versioned Elasticsearch index, and migration to a new version."""
+"""`newsdesk index`: status of the versioned Elasticsearch index, migration to a new version, alias repair."""
 
 from __future__ import annotations
 
@@ -27,9 +27,14 @@ def _elastic_index():
 @app.command()
 def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False) -> None:
     """Show the versioned indices, where the read and write aliases point, and mapping versions."""
+    from newsdesk.errors import TransientError
+
     index = _elastic_index()
     try:
-        index.ensure()
+        try:
+            index.ensure()
+        except TransientError as exc:  # a missing alias is what status must show, not a reason to stop
+            err.print(f"[yellow]warning:[/yellow] {exc}", highlight=False)
         info = index.status()
     finally:
         index.close()
@@ -38,7 +43,7 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON 
         return
     typer.echo(f"template mapping version {info['template_version']}")
     for alias, targets in info["aliases"].items():
-        typer.echo(f"alias {alias} -> {', '.join(targets) or '(none)'}")
+        typer.echo(f"alias {alias} -> {', '.join(targets) or 'MISSING (run `newsdesk index repair`)'}")
     for row in info["indices"]:
         typer.echo(f"index {row['index']}: {row['docs']} docs, mapping version {row['mapping_version']}")
 
@@ -63,3 +68,21 @@ def migrate(
         index.close()
     typer.echo(f"migrated {report.old_index} -> {report.new_index}: copied {report.copied}, "
                f"{report.skipped_newer} already newer" + (", old index deleted" if report.deleted_old else ""))
+
+
+@app.command()
+def repair() -> None:
+    """Put the read and write aliases back on the newest versioned index (after an alias was deleted or
+    lost), folding any stray concrete index named like an alias into it. Safe to run again."""
+    index = _elastic_index()
+    try:
+        done = index.repair()
+    except Exception as exc:  # one clear line, never a traceback
+        err.print(f"[red]error:[/red] repair failed: {type(exc).__name__}: {exc}", highlight=False)
+        raise typer.Exit(1)
+    finally:
+        index.close()
+    for line in done:
+        typer.echo(line)
+    if not done:
+        typer.echo("nothing to repair: both aliases are in place")

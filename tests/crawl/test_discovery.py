@@ -60,9 +60,10 @@ def test_a_changed_lastmod_makes_a_url_new_again(clean_redis):
 
     seen = SeenSet(clean_redis)
     first, later = datetime(2024, 1, 1, tzinfo=timezone.utc), datetime(2024, 1, 2, tzinfo=timezone.utc)
-    assert seen.mark_if_new("http://x.test/a", first)
-    assert not seen.mark_if_new("http://x.test/a", first)
-    assert seen.mark_if_new("http://x.test/a", later)
+    assert seen.claim_if_new("http://x.test/a", first)
+    seen.mark("http://x.test/a", first)
+    assert not seen.claim_if_new("http://x.test/a", first)
+    assert seen.claim_if_new("http://x.test/a", later)
 
 
 def test_conditional_get_sends_validators_and_a_304_is_not_stored(pipeline, clean_redis):
