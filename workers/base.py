@@ -89,7 +89,7 @@ class StageTask(Task):
     def _requeue_if_unrecordable(self) -> Iterator[None]:
         try:
             yield
-        except BACKEND_UNREACHABLE as exc:
+        except (*BACKEND_UNREACHABLE, TransientError) as exc:  # TransientError: the run tally's write failed
             raise Reject(f"Redis unreachable, task requeued: {exc}", requeue=True) from exc
 
     def _dead_letter(self, run_id: str | None, subject: str, exc: BaseException, message: str) -> None:
