@@ -12,7 +12,9 @@ from datetime import datetime
 
 from newsdesk.store.archive import Archive, latest_pages
 from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
-from newsdesk.crawl.discovery import DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap
+from newsdesk.crawl.discovery import (
+    DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap, newest_first,
+)
 from newsdesk.errors import NewsdeskError, PermanentError
 from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.index import ArticleIndex, IndexResult, open_index
@@ -90,7 +92,7 @@ class Pipeline:
     def discover(self, feed_url: str, source: str | None = None) -> list[DiscoveredLink]:
         page = self._get(feed_url, source, "feed", FEED_TYPES)
         self._log(feed_url, source, Outcome.FETCHED, http_status=page.status)
-        return links_from_feed(page)
+        return newest_first(links_from_feed(page))
 
     def discover_source(self, source: Source) -> list[DiscoveredLink]:
         """Every article link of a source: its feeds, sitemaps (indexes followed) and section pages.
@@ -120,7 +122,7 @@ class Pipeline:
         for url in source.sections:
             collect(self._read_discovery(url, source.name, "section", HTML_TYPES,
                                          lambda page: links_from_section(page, source.article_pattern)))
-        return list(found.values())
+        return newest_first(list(found.values()))
 
     def _read_discovery(self, url: str, source: str, kind: str, accept, extract: Callable):
         """extract(fetched page), or None when fetching or reading failed (the crawl log says why)."""
@@ -230,7 +232,7 @@ def crawl_in_process(
     on_progress: Callable[[Tally], None] | None = None,
 ) -> Tally:
     """Poll one feed and run each article through every stage in this process."""
-    links = pipeline.discover(feed_url, source)
+    links = pipeline.discover(feed_url, source)[: pipeline.settings.max_links_per_poll]
     run = MemoryRun(total=len(links))
     if on_progress:
         on_progress(run.tally)

@@ -45,6 +45,8 @@ class Settings(BaseSettings):
     retry_backoff_cap: float = Field(default=120.0, ge=0, description="longest single retry delay, in seconds")
     archive_enabled: bool = Field(default=True, description="keep every response in WARC files under data_dir/warc")
     sitemap_max_depth: int = Field(default=2, ge=0, description="how deep sitemap indexes are followed")
+    max_links_per_poll: int = Field(default=2000, ge=1,
+                                    description="new links queued from one poll, newest first; the rest wait")
 
     # --- workers ---
     task_time_limit: int = 120

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any, Callable
 
 from newsdesk.crawl.discovery import DiscoveredLink
@@ -12,6 +13,7 @@ from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK
 
+log = logging.getLogger(__name__)
 
 Publisher = Callable[[str, "str | None", "str | None"], None]
 
@@ -21,7 +23,7 @@ def publish_fetch(url: str, source: str | None, run_id: str | None) -> None:
 
 
 def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | None, run_id: str | None = None,
-                     publish: Publisher = publish_fetch) -> int:
+                     publish: Publisher = publish_fetch, limit: int | None = None) -> int:
     """Queue a fetch for each link that is new or whose feed/lastmod stamp changed; returns how many.
 
     A link is marked seen only after its fetch task was published; if publishing fails, it and every link
@@ -31,6 +33,10 @@ def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | No
     seen = SeenSet(redis_client)
     queued = 0
     for link in links:
+        if limit is not None and queued >= limit:  # a huge feed: the rest stay unseen for the next poll
+            log.warning("links cap reached (%d queued, NEWSDESK_MAX_LINKS_PER_POLL); %d left for the next poll",
+                        queued, len(links) - links.index(link))
+            break
         if not seen.claim_if_new(link.url, link.updated):
             continue
         try:
@@ -51,13 +57,15 @@ def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = 
 
         source = Source.model_validate(definition) if definition else get_source(name)
         if source is not None:
-            submit_new_links(self.redis, self.pipeline.discover_source(source), source.name)
+            submit_new_links(self.redis, self.pipeline.discover_source(source), source.name,
+                             limit=self.settings.max_links_per_poll)
 
 
 @app.task(name=POLL_TASK, base=StageTask, bind=True)
 def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None:
     with self.stage(None, feed_url):
-        submit_new_links(self.redis, self.pipeline.discover(feed_url, source), source)
+        submit_new_links(self.redis, self.pipeline.discover(feed_url, source), source,
+                         limit=self.settings.max_links_per_poll)
 
 
 @app.task(name=FETCH_TASK, base=StageTask, bind=True)

@@ -32,6 +32,12 @@ class DiscoveredLink:
     title: str | None = None
 
 
+def newest_first(links: list[DiscoveredLink]) -> list[DiscoveredLink]:
+    """Dated links newest first, then undated ones in their feed order (feeds list newest first)."""
+    dated = sorted((link for link in links if link.updated), key=lambda link: link.updated, reverse=True)
+    return dated + [link for link in links if not link.updated]
+
+
 def canonical_url(url: str) -> str:
     """Tracking parameters and fragment removed, host lower-cased, query sorted."""
     cleaned = url_query_cleaner(url.strip(), TRACKING_PARAMETERS, remove=True, keep_fragments=False)

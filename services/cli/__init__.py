@@ -100,7 +100,7 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
     links = pipeline.discover(feed_url, source)
     run = RedisRun(client)
     run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
-    queued = submit_new_links(client, links, source, run.run_id)
+    queued = submit_new_links(client, links, source, run.run_id, limit=pipeline.settings.max_links_per_poll)
     run.set_total(queued)
     if not wait:
         typer.echo(f"queued {queued} new articles (run {run.run_id})")

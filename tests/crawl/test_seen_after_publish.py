@@ -43,3 +43,21 @@ def test_a_concurrent_poll_does_not_queue_a_claimed_link(redis_url):
     assert SeenSet(client).claim_if_new(link.url, None)  # another poll is publishing it right now
     assert submit_new_links(client, [link], "s", publish=lambda *a: pytest.fail("queued twice")) == 0
     SeenSet(client).release(link.url)
+
+
+def test_a_huge_feed_is_queued_a_capped_slice_per_poll_newest_first(redis_url):
+    from datetime import datetime, timedelta, timezone
+
+    from newsdesk.crawl.discovery import newest_first
+
+    client = redis.Redis.from_url(redis_url)
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    batch = [DiscoveredLink(url=link.url, updated=start + timedelta(hours=i)) for i, link in enumerate(links(25))]
+    polls: list[list[str]] = []
+    for _ in range(4):
+        queued: list[str] = []
+        submit_new_links(client, newest_first(batch), "s", publish=lambda url, s, r: queued.append(url), limit=10)
+        polls.append(queued)
+    assert [len(p) for p in polls] == [10, 10, 5, 0]
+    assert polls[0][0] == batch[-1].url  # the newest first
+    assert sorted(sum(polls, [])) == sorted(link.url for link in batch)  # every link once, none skipped
