@@ -96,7 +96,7 @@ def test_write_alias_deleted_mid_crawl_is_a_clear_error_and_repair_recovers(faul
     monitor = Monitor(redis.Redis.from_url(services.redis_url))
     while time.monotonic() < deadline and clear is None:
         errors = [letter.error for letter in run.dead_letters()]
-        errors += [record.message if hasattr(record, "message") else str(record) for record in monitor.recent_errors(50)]
+        errors += [f"{record.stage}: {record.reason}" for record in monitor.recent_errors(50)]
         clear = next((e for e in errors if "alias" in e.lower()), None)
         time.sleep(1)
     stray = es.options(ignore_status=404).indices.exists(index=write_alias) and not es.indices.exists_alias(name=write_alias)
