@@ -206,7 +206,9 @@ class FaultRun:
         self.figures.fetches = sum(1 for _, path, _ in self.site.requests if path.startswith("/local/"))
         try:
             indices = sorted(Elasticsearch(self.services.es_url).indices.get(index=f"{self.prefix}-*").body)
-            self.figures.notes.append(f"indices {','.join(indices)}")
+            note = f"indices {','.join(indices)}"
+            if note not in self.figures.notes:
+                self.figures.notes.append(note)
         except Exception:
             pass
 
