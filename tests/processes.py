@@ -27,7 +27,7 @@ def _wait_for(predicate, timeout: float, what: str, log: Path | None = None) -> 
     raise TimeoutError(f"{what} not ready after {timeout:.0f}s\n{tail}")
 
 
-def _stop(process: subprocess.Popen, grace: float = 15) -> None:
+def stop(process: subprocess.Popen, grace: float = 15) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -37,21 +37,44 @@ def _stop(process: subprocess.Popen, grace: float = 15) -> None:
             process.wait(5)
 
 
+def start_celery_worker(env: dict[str, str], log: Path, queues: str = "fetch,parse,index",
+                        concurrency: int = 2, name: str = "test") -> subprocess.Popen:
+    """Start a real `celery -A workers worker` process and wait until it is ready; the caller stops it."""
+    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues, "-c", str(concurrency),
+               "-n", f"{name}-{os.getpid()}@%h", "--loglevel", "INFO", "--without-mingle", "--without-gossip"]
+    with open(log, "ab") as out:
+        start = out.tell()
+        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        _wait_for(lambda: b" ready." in log.read_bytes()[start:] or process.poll() is not None, 60, "celery worker", log)
+    except BaseException:
+        stop(process)
+        raise
+    if process.poll() is not None:
+        raise RuntimeError(f"celery worker exited:\n{log.read_text(errors='replace')[-3000:]}")
+    return process
+
+
+def child_pids(pid: int) -> list[int]:
+    """Direct children of a process (a Celery worker's pool processes), from /proc."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children += [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return children
+
+
 @contextmanager
 def celery_worker(env: dict[str, str], log: Path, queues: str = "fetch,parse,index",
                   concurrency: int = 2, name: str = "test") -> Iterator[subprocess.Popen]:
     """A real `celery -A workers worker` process consuming the given queues."""
-    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues, "-c", str(concurrency),
-               "-n", f"{name}-{os.getpid()}@%h", "--loglevel", "INFO", "--without-mingle", "--without-gossip"]
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
+    process = start_celery_worker(env, log, queues, concurrency, name)
     try:
-        _wait_for(lambda: b" ready." in log.read_bytes() or process.poll() is not None, 60, "celery worker", log)
-        if process.poll() is not None:
-            raise RuntimeError(f"celery worker exited:\n{log.read_text(errors='replace')[-3000:]}")
         yield process
     finally:
-        _stop(process)
+        stop(process)
 
 
 def free_port() -> int:
@@ -79,7 +102,7 @@ def api_server(env: dict[str, str], log: Path) -> Iterator[str]:
         _wait_for(answering, 60, "newsdesk serve", log)
         yield base
     finally:
-        _stop(process)
+        stop(process)
 
 
 def newsdesk(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:

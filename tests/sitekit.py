@@ -22,12 +22,22 @@ class Response:
 Handler = Callable[["BaseHTTPRequestHandler"], Response]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a fetcher killed mid-request) is no server error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class TestSite:
     """Routes map a path to a Response or to a function of the request that returns one."""
 
     def __init__(self) -> None:
         self.routes: dict[str, Response | Handler] = {}
         self.requests: list[tuple[float, str, dict[str, str]]] = []
+        self.fallback: Handler | None = None  # answers paths that have no route
         site = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -35,7 +45,7 @@ class TestSite:
 
             def do_GET(self) -> None:  # noqa: N802 (http.server naming)
                 site.requests.append((time.monotonic(), self.path, dict(self.headers)))
-                route = site.routes.get(self.path.split("?", 1)[0])
+                route = site.routes.get(self.path.split("?", 1)[0], site.fallback)
                 response = route(self) if callable(route) else route
                 if response is None:
                     response = Response(b"not found", 404, {"Content-Type": "text/plain"})
@@ -49,7 +59,7 @@ class TestSite:
             def log_message(self, *args: object) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -85,6 +95,84 @@ def news_site() -> TestSite:
     for path, fixture in ARTICLE_PATHS.items():
         site.add_fixture(path, fixture)
     return site
+
+
+FIRST_NAMES = ("Ana", "Bilal", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena")
+LAST_NAMES = ("Ruiz", "Okafor", "Lindqvist", "Haddad", "Novak", "Tanaka", "Mensah", "Costa", "Weber", "Iyer")
+TOPICS = ("harbor", "council", "budget", "reservoir", "railway", "school", "hospital", "festival", "bridge",
+          "election", "wildfire", "museum", "market", "stadium", "library", "ferry", "tunnel", "orchard")
+VERBS = ("approves", "delays", "rejects", "reviews", "funds", "questions", "expands", "reopens")
+
+
+def generated_article(number: int, base: str) -> tuple[str, bytes]:
+    """Article `number` of a generated news site: (path, HTML) with its own title, byline and paragraphs."""
+    import random
+
+    rng = random.Random(number)
+    topic, other = rng.sample(TOPICS, 2)
+    title = f"City {rng.choice(VERBS)} {topic} plan after {other} report, story {number}"
+    author = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+    path = f"/local/2024/{1 + number % 12:02d}/{1 + number % 28:02d}/{topic}-{other}-{number}"
+    paragraphs = []
+    for n in range(6):
+        words = " ".join(rng.choice(TOPICS) for _ in range(8))
+        paragraphs.append(f"<p>Paragraph {n + 1} of story {number}: officials said the {topic} work would "
+                          f"continue while residents discussed {words} at a meeting on the {other}.</p>")
+    published = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00:00+00:00"
+    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} | The Test Ledger</title>'
+            f'<link rel="canonical" href="{base}{path}"><meta name="author" content="{author}">'
+            f'<meta property="article:published_time" content="{published}"></head><body>'
+            f'<header><nav><a href="/">Home</a> <a href="/local">Local</a></nav></header>'
+            f'<article><h1>{title}</h1><p class="byline">By {author}</p>'
+            f'<time datetime="{published}">{published[:10]}</time>{"".join(paragraphs)}</article>'
+            f'<footer>Copyright The Test Ledger</footer></body></html>')
+    return path, html.encode()
+
+
+class Outage:
+    """Wraps a site's routing: while on, every path (robots.txt and the feed too) answers 503."""
+
+    def __init__(self, site: TestSite):
+        self.site, self.until = site, 0.0
+        self.refused = 0
+
+    def start(self, seconds: float) -> None:
+        self.until = time.monotonic() + seconds
+
+    @property
+    def active(self) -> bool:
+        return time.monotonic() < self.until
+
+
+def generated_news_site(articles: int = 200) -> tuple[TestSite, list[str], Outage]:
+    """A site of `articles` generated article pages and an RSS feed at /feed.xml listing all of them.
+
+    Returns the site, the article URLs, and an Outage switch that makes the whole host answer 503.
+    """
+    site = TestSite()
+    outage = Outage(site)
+    urls, items = [], []
+    for number in range(articles):
+        path, html = generated_article(number, site.base)
+        site.routes[path] = Response(html)
+        urls.append(f"{site.base}{path}")
+        items.append(f"<item><title>Story {number}</title><link>{site.base}{path}</link>"
+                     f"<guid>{site.base}{path}</guid></item>")
+    site.routes["/feed.xml"] = Response(
+        (f'<?xml version="1.0"?><rss version="2.0"><channel><title>The Test Ledger</title>'
+         f'<link>{site.base}/</link>{"".join(items)}</channel></rss>').encode(),
+        headers={"Content-Type": "application/rss+xml; charset=utf-8"})
+    routes = dict(site.routes)
+    site.routes = {}
+
+    def route(handler) -> Response | None:
+        if outage.active:
+            outage.refused += 1
+            return Response(b"service unavailable", 503, {"Content-Type": "text/plain"})
+        return routes.get(handler.path.split("?", 1)[0])
+
+    site.fallback = route
+    return site, urls, outage
 
 
 if __name__ == "__main__":  # the bundled demo site for scripts/demo: prints its base URL, serves until killed

@@ -1,20 +1,27 @@
-"""Smoke tests for the dev Elasticsearch node started by `deploy/dev/services up`.
+"""The dev services launcher (`deploy/dev/services`) and the Elasticsearch node it starts.
 
-They check exactly what the dev node re-creates on top of the Maven Central server jar (see
-deploy/dev/README.md): the "english" analyzer, GET/HEAD / for info()/ping(), and a nested + highlight
-round trip. Without a reachable node they skip loudly, or fail when CI=true.
+The launcher tests run the script on free ports with their own state dir: one service is started or
+stopped while the other is left alone, `env` prints what newsdesk reads. The node smoke tests check
+exactly what the dev node re-creates on top of the Maven Central server jar (see deploy/dev/README.md):
+the "english" analyzer, GET/HEAD / for info()/ping(), and a nested + highlight round trip. Without a
+reachable node they skip loudly, or fail when CI=true.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 import uuid
 import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
-pytestmark = pytest.mark.elasticsearch
+from tests.processes import REPO, free_port
+
+SERVICES_SCRIPT = REPO / "deploy" / "dev" / "services"
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ES_URL = (
@@ -50,6 +57,7 @@ def index(es) -> Iterator[str]:
     es.options(ignore_status=404).indices.delete(index=name)
 
 
+@pytest.mark.elasticsearch
 def test_info_and_ping(es) -> None:
     info = es.info()
     assert info["version"]["number"].split(".")[0] == "9"
@@ -57,6 +65,7 @@ def test_info_and_ping(es) -> None:
     assert es.ping() is True
 
 
+@pytest.mark.elasticsearch
 def test_english_analyzer_stems(es) -> None:
     tokens = es.indices.analyze(analyzer="english", text="The runners were running")["tokens"]
     terms = [t["token"] for t in tokens]
@@ -65,6 +74,7 @@ def test_english_analyzer_stems(es) -> None:
     assert [t["token"] for t in es.indices.analyze(analyzer="english", text="running")["tokens"]] == ["run"]
 
 
+@pytest.mark.elasticsearch
 def test_nested_query_with_highlight_round_trip(es, index: str) -> None:
     from elasticsearch import helpers
 
@@ -135,3 +145,70 @@ def test_nested_query_with_highlight_round_trip(es, index: str) -> None:
     resp = es.search(index=index, query={"match": {"title": "runner"}}, highlight={"fields": {"title": {}}})
     assert [h["_id"] for h in resp["hits"]["hits"]] == ["0"]
     assert resp["hits"]["hits"][0]["highlight"]["title"] == ["City marathon draws record <em>runners</em>"]
+
+
+# ---------------------------------------------------------------- the launcher script
+
+
+def run_services(*args: str, state_dir: Path, redis_port: int, es_port: int) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NEWSDESK_DEV_STATE_DIR": str(state_dir), "NEWSDESK_DEV_REDIS_PORT": str(redis_port),
+           "NEWSDESK_DEV_ES_PORT": str(es_port)}
+    return subprocess.run([str(SERVICES_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def ports(tmp_path) -> dict:
+    """A state dir and two free ports nothing listens on: services started here are this test's own."""
+    return {"state_dir": tmp_path / "state", "redis_port": free_port(), "es_port": free_port()}
+
+
+def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
+    both = run_services("env", **ports)
+    assert both.returncode == 0, both.stderr
+    assert both.stdout.splitlines() == [
+        f"export NEWSDESK_REDIS_URL=redis://127.0.0.1:{ports['redis_port']}/0",
+        f"export NEWSDESK_ELASTICSEARCH_URL=http://127.0.0.1:{ports['es_port']}",
+    ]
+    only_es = run_services("env", "elasticsearch", **ports)
+    assert only_es.stdout.splitlines() == [f"export NEWSDESK_ELASTICSEARCH_URL=http://127.0.0.1:{ports['es_port']}"]
+    # It is meant for eval: the lines work in a shell and define exactly these variables.
+    shell = subprocess.run(["bash", "-c", 'eval "$1"; printf "%s %s" "$NEWSDESK_REDIS_URL" "$NEWSDESK_ELASTICSEARCH_URL"',
+                            "-", both.stdout], capture_output=True, text=True, timeout=10)
+    assert shell.stdout == f"redis://127.0.0.1:{ports['redis_port']}/0 http://127.0.0.1:{ports['es_port']}"
+
+
+def test_unknown_service_or_command_is_refused_with_usage(ports) -> None:
+    unknown = run_services("up", "mongodb", **ports)
+    assert unknown.returncode == 2
+    assert "unknown service 'mongodb' (known: redis elasticsearch)" in unknown.stderr
+    assert not (ports["state_dir"] / "redis.pid").exists()  # nothing was started
+    bad = run_services("restart", **ports)
+    assert bad.returncode == 2 and "status [SERVICE...]" in bad.stdout
+
+
+def test_status_of_one_service_exits_1_when_that_one_is_down(ports) -> None:
+    for args in (("status",), ("status", "redis"), ("status", "elasticsearch")):
+        result = run_services(*args, **ports)
+        assert result.returncode == 1, (args, result.stdout)
+    assert "elasticsearch: DOWN" in result.stdout and "redis" not in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("redis-server") is None, reason="redis-server is not installed")
+def test_up_and_down_act_on_the_named_service_only(ports) -> None:
+    try:
+        up = run_services("up", "redis", **ports)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert "elasticsearch" not in up.stdout  # not started, not even looked at
+        assert run_services("status", "redis", **ports).returncode == 0
+        # The other one is down, so asking about it, or about all, exits 1.
+        assert run_services("status", "elasticsearch", **ports).returncode == 1
+        everything = run_services("status", **ports)
+        assert everything.returncode == 1
+        assert "redis: running" in everything.stdout and "elasticsearch: DOWN" in everything.stdout
+        # Stopping Elasticsearch (not running) leaves Redis alone.
+        assert run_services("down", "elasticsearch", **ports).returncode == 0
+        assert run_services("status", "redis", **ports).returncode == 0
+    finally:
+        down = run_services("down", "redis", **ports)
+    assert down.returncode == 0 and "redis: stopped" in down.stdout
+    assert run_services("status", "redis", **ports).returncode == 1

@@ -11,7 +11,7 @@ from elasticsearch import Elasticsearch
 
 from tests import sitekit
 from tests.crawl.crawlsite import Flaky, add, article, rss, urlset
-from tests.processes import REPO, _stop, celery_worker, newsdesk
+from tests.processes import REPO, celery_worker, newsdesk, stop
 from tests.sitekit import Response
 
 pytestmark = [pytest.mark.timeout(240), pytest.mark.redis, pytest.mark.elasticsearch]
@@ -146,7 +146,7 @@ def test_sources_are_edited_while_beat_runs(env, tmp_path):
                 shown = json.loads(run("sources", "show", "seeded", env=env))
                 assert shown["cron"] == "0 0 1 1 *" and shown["urls"]["fetched"] >= 0
         finally:
-            _stop(beat)
+            stop(beat)
     assert beat.returncode is not None
 
 
