@@ -9,7 +9,7 @@ from typing import Annotated
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-VISIBILITY_MARGIN_SECONDS = 60
+VISIBILITY_MARGIN_SECONDS = 30
 
 
 class Settings(BaseSettings):
