@@ -91,6 +91,10 @@ class StageTask(Task):
             yield
         except (*BACKEND_UNREACHABLE, TransientError) as exc:  # TransientError: the run tally's write failed
             raise Reject(f"Redis unreachable, task requeued: {exc}", requeue=True) from exc
+        except Reject as exc:  # Task.retry() could not publish the retry and would drop the message
+            if exc.requeue or not isinstance(exc.reason, BACKEND_UNREACHABLE):
+                raise
+            raise Reject(f"Redis unreachable, retry not published, task requeued: {exc.reason}", requeue=True) from exc
 
     def _dead_letter(self, run_id: str | None, subject: str, exc: BaseException, message: str) -> None:
         request = self.request

@@ -154,8 +154,14 @@ def on_failure(sender=None, exception: BaseException | None = None, args=None, k
 
 @task_retry.connect
 @_safely
-def on_retry(request=None, reason=None, **_: Any) -> None:
+def on_retry(sender=None, request=None, reason=None, **_: Any) -> None:
+    """A retry is the stage's latest error too: an operator sees why work waits (a missing alias, a 503 host)."""
     log.info("retrying %s: %s", getattr(request, "task", "?"), reason)
+    task_name = getattr(sender, "name", None) or getattr(request, "task", "?")
+    kwargs, args = dict(getattr(request, "kwargs", None) or {}), list(getattr(request, "args", None) or [])
+    subject = kwargs.get("url") or (str(args[0]) if args and not isinstance(args[0], dict) else "")
+    monitor().record_error(ErrorRecord(at=time.time(), stage=stage_of(task_name), task=task_name,
+                                       reason=f"retrying: {reason}"[:1000], subject=str(subject)[:300]))
 
 
 def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> None:

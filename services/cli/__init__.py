@@ -108,9 +108,14 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
     deadline = time.monotonic() + timeout
     with _progress() as progress:
         task = progress.add_task("", total=queued)
+        tally = Tally(total=queued)
         while True:
-            tally = run.read()
-            progress.update(task, completed=tally.finished, description=_summary(tally))
+            try:
+                tally = run.read()
+                progress.update(task, completed=tally.finished, description=_summary(tally))
+            except redis.RedisError as exc:  # Redis restarting: the run's state is there when it is back
+                progress.update(task, description=f"Redis unreachable ({type(exc).__name__}), waiting")
+                time.sleep(1)
             if tally.done:
                 return tally
             if time.monotonic() > deadline:

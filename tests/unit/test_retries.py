@@ -96,3 +96,29 @@ def free_redis_port() -> int:
     from tests.processes import free_port
 
     return free_port()
+
+
+def test_a_retry_that_cannot_be_published_requeues_the_task(monkeypatch):
+    """Celery's Task.retry() answers a failed publish with Reject(requeue=False), which drops the message.
+    (The real broker outage is in tests/faults; here the publish fails at its boundary.)"""
+    from celery.exceptions import Reject
+    from kombu.exceptions import OperationalError
+
+    from workers import app
+    from workers.queues import FETCH_TASK
+
+    def broker_down(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app, "send_task", broker_down)
+    task = app.tasks[FETCH_TASK]
+    task.settings = Settings(max_retries=16)
+    task.push_request(id="t-3", retries=0, args=["https://example.org/a"], kwargs={},
+                      delivery_info={"routing_key": "fetch"}, called_directly=False)
+    try:
+        with pytest.raises(Reject) as info, task.stage("run-1", "https://example.org/a"):
+            raise TransientError("host answered 503")
+    finally:
+        task.pop_request()
+        del task.settings
+    assert info.value.requeue is True
