@@ -102,8 +102,10 @@ def run_body(shared: Path, repeat: int) -> dict:
     gold_raw = json.loads((split / "ground-truth.json").read_text(encoding="utf-8"))
     gold = {k: v["articleBody"] for k, v in gold_raw.items()}
     urls = {k: v.get("url", "") for k, v in gold_raw.items()}
-    pages = {p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-             for p in sorted((split / "html").glob("*.html.gz"))}
+    pages = {
+        p.name[: -len(".html.gz")]: gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+        for p in sorted((split / "html").glob("*.html.gz"))
+    }
     systems = {"newsdesk": _newsdesk, "trafilatura": _trafilatura}
     for fn in systems.values():  # warm-up, one untimed pass: imports, regexes, lazily loaded models
         for pid, html in pages.items():
@@ -119,9 +121,14 @@ def run_body(shared: Path, repeat: int) -> dict:
     out = {}
     for name, fn in systems.items():
         s = scorer.score(gold, preds[name], n_bootstrap=0)
-        out[name] = {"precision": s["precision"], "recall": s["recall"], "f1": s["f1"],
-                     "pages_per_s": repeat * len(pages) / seconds[name],
-                     "peak_mb": _peak_mb(fn, pages, urls), "rss_growth_mb": _rss_growth_mb(name, split)}
+        out[name] = {
+            "precision": s["precision"],
+            "recall": s["recall"],
+            "f1": s["f1"],
+            "pages_per_s": repeat * len(pages) / seconds[name],
+            "peak_mb": _peak_mb(fn, pages, urls),
+            "rss_growth_mb": _rss_growth_mb(name, split),
+        }
     out["pages"] = len(pages)
     return out
 
@@ -132,8 +139,10 @@ def _as_html(text: str) -> str:
         return ""
     title, rest = paras[0], paras[1:]
     body = "\n".join(f"<p>{htmllib.escape(p, quote=False)}</p>" for p in rest)
-    return (f"<html><head><title>{htmllib.escape(title)}</title></head><body><article>"
-            f"<h1>{htmllib.escape(title)}</h1>\n{body}</article></body></html>")
+    return (
+        f"<html><head><title>{htmllib.escape(title)}</title></head><body><article>"
+        f"<h1>{htmllib.escape(title)}</h1>\n{body}</article></body></html>"
+    )
 
 
 def run_quotes(shared: Path) -> dict:
@@ -158,16 +167,34 @@ def run_quotes(shared: Path) -> dict:
         elapsed = time.perf_counter() - t0
         out = {"articles": n, "seconds": elapsed}
         for label, kinds in (("direct", "direct"), ("mixed", "mixed"), ("direct+mixed", "direct,mixed")):
-            res = subprocess.run([sys.executable, str(scorer), "--gold", str(gold_path), "--pred", str(pred_path),
-                                  "--kinds", kinds, "--json"], capture_output=True, text=True, check=True)
+            res = subprocess.run(
+                [
+                    sys.executable,
+                    str(scorer),
+                    "--gold",
+                    str(gold_path),
+                    "--pred",
+                    str(pred_path),
+                    "--kinds",
+                    kinds,
+                    "--json",
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             out[label] = json.loads(res.stdout)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "bench",
-                    help="the shared benchmark folder (default: <repo>/../shared/bench)")
+    ap.add_argument(
+        "--shared",
+        type=Path,
+        default=REPO.parent / "shared" / "bench",
+        help="the shared benchmark folder (default: <repo>/../shared/bench)",
+    )
     ap.add_argument("--repeat", type=int, default=1, help="timed passes over the pages")
     ap.add_argument("--skip-quotes", action="store_true")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -182,19 +209,25 @@ def main(argv: list[str] | None = None) -> int:
     print(f"body extraction: {body['pages']} pages of {args.shared / 'extraction' / 'dev'}")
     print(f"{'':14}{'precision':>10}{'recall':>9}{'F1':>8}{'pages/s':>10}{'py peak MB':>12}{'RSS +MB':>9}")
     for name, r in (("newsdesk", nd), ("trafilatura", tf)):
-        print(f"{name:14}{r['precision']:>10.3f}{r['recall']:>9.3f}{r['f1']:>8.3f}"
-              f"{r['pages_per_s']:>10.1f}{r['peak_mb']:>12.1f}{r['rss_growth_mb']:>9.1f}")
-    print(f"{'ratio':14}{nd['precision'] / tf['precision']:>10.3f}{nd['recall'] / tf['recall']:>9.3f}"
-          f"{nd['f1'] / tf['f1']:>8.3f}{nd['pages_per_s'] / tf['pages_per_s']:>10.2f}"
-          f"{nd['peak_mb'] / tf['peak_mb']:>12.2f}{nd['rss_growth_mb'] / max(tf['rss_growth_mb'], 0.1):>9.2f}")
+        print(
+            f"{name:14}{r['precision']:>10.3f}{r['recall']:>9.3f}{r['f1']:>8.3f}"
+            f"{r['pages_per_s']:>10.1f}{r['peak_mb']:>12.1f}{r['rss_growth_mb']:>9.1f}"
+        )
+    print(
+        f"{'ratio':14}{nd['precision'] / tf['precision']:>10.3f}{nd['recall'] / tf['recall']:>9.3f}"
+        f"{nd['f1'] / tf['f1']:>8.3f}{nd['pages_per_s'] / tf['pages_per_s']:>10.2f}"
+        f"{nd['peak_mb'] / tf['peak_mb']:>12.2f}{nd['rss_growth_mb'] / max(tf['rss_growth_mb'], 0.1):>9.2f}"
+    )
     if quotes:
         print(f"\nquotes: {quotes['articles']} articles of quotes/dev.jsonl ({quotes['seconds']:.1f} s)")
         print(f"{'kinds':14}{'det P':>8}{'det R':>8}{'det F1':>8}{'attr':>8}{'E2E P':>8}{'E2E R':>8}{'E2E F1':>8}")
         for label in ("direct", "mixed", "direct+mixed"):
             q = quotes[label]
             d, e = q["detection"], q["e2e"]
-            print(f"{label:14}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}"
-                  f"{q['attribution']['accuracy']:>8.3f}{e['precision']:>8.3f}{e['recall']:>8.3f}{e['f1']:>8.3f}")
+            print(
+                f"{label:14}{d['precision']:>8.3f}{d['recall']:>8.3f}{d['f1']:>8.3f}"
+                f"{q['attribution']['accuracy']:>8.3f}{e['precision']:>8.3f}{e['recall']:>8.3f}{e['f1']:>8.3f}"
+            )
     return 0
 
 

@@ -25,7 +25,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -36,29 +36,55 @@ from elasticsearch import Elasticsearch  # noqa: E402
 
 from newsdesk.index.document import to_document  # noqa: E402
 from newsdesk.index.elastic import ElasticIndex  # noqa: E402
+from newsdesk.index.search import SearchRequest, Sort, build_es_query  # noqa: E402
 from newsdesk.models import Article, Quote  # noqa: E402
 from newsdesk.parse import extract_article  # noqa: E402
-from newsdesk.index.search import SearchRequest, Sort, build_es_query  # noqa: E402
 
-SOURCES = ["ledger", "tribune", "courier", "herald", "gazette", "observer", "sentinel", "chronicle",
-           "dispatch", "examiner", "monitor", "post"]
+SOURCES = [
+    "ledger",
+    "tribune",
+    "courier",
+    "herald",
+    "gazette",
+    "observer",
+    "sentinel",
+    "chronicle",
+    "dispatch",
+    "examiner",
+    "monitor",
+    "post",
+]
 SECTIONS = ["World", "Local", "Politics", "Business", "Science", "Climate", "Culture", "Sport"]
-AUTHORS = ["Dana Whitfield", "Rick Moran", "Maria Santos", "Ann Lee", "Omar Haddad", "Lena Vogel", "Kofi Mensah",
-           "Priya Raman", "Tom Becker", "Ines Duarte", "Yuki Sato", "Sam Okafor"]
+AUTHORS = [
+    "Dana Whitfield",
+    "Rick Moran",
+    "Maria Santos",
+    "Ann Lee",
+    "Omar Haddad",
+    "Lena Vogel",
+    "Kofi Mensah",
+    "Priya Raman",
+    "Tom Becker",
+    "Ines Duarte",
+    "Yuki Sato",
+    "Sam Okafor",
+]
 SPEAKERS = ["Elena Park", "Ahmad Massoud", "Antonio Ruiz", "Raymond Otis", "Zahir Aghbar", "Grace Liu", "Ben Ortiz"]
 
 
 def base_articles() -> list[Article]:
     pages = sorted((REPO / "tests/fixtures/site").glob("*.html"))
-    return [extract_article(p.read_text().replace("BASE", "https://news.example"), url=f"https://news.example/{p.stem}")
-            for p in pages]
+    return [
+        extract_article(p.read_text().replace("BASE", "https://news.example"), url=f"https://news.example/{p.stem}")
+        for p in pages
+    ]
 
 
 def corpus(n: int, seed: int = 5) -> list[Article]:
     rng = random.Random(seed)
     bases = base_articles()
     vocab = sorted({w for a in bases for w in a.body.split() if w.isalpha() and len(w) > 3})
-    start = datetime(2019, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2019, 1, 1, tzinfo=UTC)
     out = []
     for i in range(n):
         base = bases[i % len(bases)]
@@ -69,13 +95,24 @@ def corpus(n: int, seed: int = 5) -> list[Article]:
             words[rng.randrange(len(words))] = rng.choice(vocab)
         title_words = (base.title or "").split()
         title_words[rng.randrange(len(title_words))] = rng.choice(vocab)
-        quotes = [Quote(text=" ".join(rng.sample(vocab, 12)), speaker=rng.choice(SPEAKERS)) for _ in range(rng.randint(0, 3))]
+        quotes = [
+            Quote(text=" ".join(rng.sample(vocab, 12)), speaker=rng.choice(SPEAKERS)) for _ in range(rng.randint(0, 3))
+        ]
         url = f"https://{rng.choice(SOURCES)}.example/{i}"
-        out.append(Article(
-            url=url, canonical_url=url, title=" ".join(title_words), body=" ".join(words), language="en",
-            source=rng.choice(SOURCES), section=rng.choice(SECTIONS), authors=[rng.choice(AUTHORS)],
-            published_at=start + timedelta(minutes=rng.randrange(6 * 365 * 24 * 60)), quotes=quotes,
-        ))
+        out.append(
+            Article(
+                url=url,
+                canonical_url=url,
+                title=" ".join(title_words),
+                body=" ".join(words),
+                language="en",
+                source=rng.choice(SOURCES),
+                section=rng.choice(SECTIONS),
+                authors=[rng.choice(AUTHORS)],
+                published_at=start + timedelta(minutes=rng.randrange(6 * 365 * 24 * 60)),
+                quotes=quotes,
+            )
+        )
     return out
 
 
@@ -96,14 +133,20 @@ def query_mix(n: int, vocab: list[str], seed: int = 7) -> list[dict]:
 
 
 def to_request(params: dict) -> SearchRequest:
-    return SearchRequest(q=params.get("q", ""), source=params.get("source"), section=params.get("section"),
-                         date_from=params.get("from"), date_to=params.get("to"),
-                         sort=Sort(params.get("sort", "relevance")), size=int(params.get("size", 10)))
+    return SearchRequest(
+        q=params.get("q", ""),
+        source=params.get("source"),
+        section=params.get("section"),
+        date_from=params.get("from"),
+        date_to=params.get("to"),
+        sort=Sort(params.get("sort", "relevance")),
+        size=int(params.get("size", 10)),
+    )
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def index_both(es: Elasticsearch, es_url: str, articles: list[Article], batch: int, prefix: str) -> dict:
@@ -111,7 +154,7 @@ def index_both(es: Elasticsearch, es_url: str, articles: list[Article], batch: i
     raw = ElasticIndex(es_url, prefix=f"{prefix}raw")
     pipeline.ensure()
     raw.ensure()
-    batches = [articles[i:i + batch] for i in range(0, len(articles), batch)]
+    batches = [articles[i : i + batch] for i in range(0, len(articles), batch)]
     raw_bodies = []
     for chunk in batches:  # serialized before timing: the raw side pays only for _bulk itself
         lines = []
@@ -143,16 +186,30 @@ def index_both(es: Elasticsearch, es_url: str, articles: list[Article], batch: i
             pipeline_seconds += through_pipeline(chunk)
             raw_seconds += raw_bulk(body)
     es.indices.refresh(index=f"{prefix}pipe-articles,{prefix}raw-articles")
-    return {"pipeline_docs_per_s": len(articles) / pipeline_seconds, "raw_docs_per_s": len(articles) / raw_seconds,
-            "pipeline": pipeline}
+    return {
+        "pipeline_docs_per_s": len(articles) / pipeline_seconds,
+        "raw_docs_per_s": len(articles) / raw_seconds,
+        "pipeline": pipeline,
+    }
 
 
 def start_api(es_url: str, prefix: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "NEWSDESK_ELASTICSEARCH_URL": es_url, "NEWSDESK_INDEX_PREFIX": f"{prefix}pipe"}
     env.pop("NEWSDESK_REDIS_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "services.app:app", "--port", str(port), "--log-level", "warning",
-         "--no-access-log"], cwd=REPO, env=env,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "services.app:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=REPO,
+        env=env,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -188,8 +245,11 @@ def main() -> None:
     try:
         rates = index_both(es, args.es_url, articles, args.batch, prefix)
         ratio_index = rates["pipeline_docs_per_s"] / rates["raw_docs_per_s"]
-        print(f"indexing: pipeline indexer {rates['pipeline_docs_per_s']:.0f} docs/s, raw _bulk "
-              f"{rates['raw_docs_per_s']:.0f} docs/s, ratio {ratio_index:.2f} (target >= 0.9)", flush=True)
+        print(
+            f"indexing: pipeline indexer {rates['pipeline_docs_per_s']:.0f} docs/s, raw _bulk "
+            f"{rates['raw_docs_per_s']:.0f} docs/s, ratio {ratio_index:.2f} (target >= 0.9)",
+            flush=True,
+        )
 
         vocab = sorted({w.lower() for a in articles[:300] for w in a.body.split() if w.isalpha() and len(w) > 4})
         mix = query_mix(args.queries, vocab)

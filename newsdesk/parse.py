@@ -39,11 +39,20 @@ from newsdesk.models import Article, Credit, FetchedPage
 __all__ = ["extract_article", "parse_page"]
 
 _PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
-_HTML_HINT = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|meta|title|p|div|article|h[1-6]|span|section|main)\b",
-                   re.IGNORECASE)
+_HTML_HINT = re.compile(
+    r"<\s*(?:!doctype\s+html|html|head|body|meta|title|p|div|article|h[1-6]|span|section|main)\b", re.IGNORECASE
+)
 _SINGLE_BYTE = {"latin-1", "iso8859-1", "cp1252", "iso8859-15", "cp1251", "ascii", "mac-roman"}
-_NOT_HTML_TYPES = ("image/", "audio/", "video/", "application/pdf", "application/zip", "application/octet-stream",
-                   "application/json", "font/")
+_NOT_HTML_TYPES = (
+    "image/",
+    "audio/",
+    "video/",
+    "application/pdf",
+    "application/zip",
+    "application/octet-stream",
+    "application/json",
+    "font/",
+)
 _BLOCKQUOTE_P = etree.XPath("//blockquote")
 _WS = re.compile(r"\s+")
 
@@ -182,13 +191,26 @@ def _cascade(text: str, url: str | None) -> Article:
     blockquoted = {i for i, p in enumerate(paragraphs) if p in quoted_set}
     quotes = extract_quotes(paragraphs, blockquoted)  # 7
     credits = _dedupe(  # 8
-        author_credits([a for a in md.authors if not rules.WIRE_BYLINE.match(a)]) + photo_credits + wire_credits(paragraphs, md.bylines, md.authors) + source_credits(paragraphs)
+        author_credits([a for a in md.authors if not rules.WIRE_BYLINE.match(a)])
+        + photo_credits
+        + wire_credits(paragraphs, md.bylines, md.authors)
+        + source_credits(paragraphs)
     )
     return Article(
-        url=url or canonical, canonical_url=canonical, title=md.title, section=md.section, tags=md.tags,
-        authors=md.authors, published_at=md.published_at, modified_at=md.modified_at,
+        url=url or canonical,
+        canonical_url=canonical,
+        title=md.title,
+        section=md.section,
+        tags=md.tags,
+        authors=md.authors,
+        published_at=md.published_at,
+        modified_at=md.modified_at,
         language=md.language or detect_language(body),
-        site_name=md.site_name, body=body, images=images, quotes=quotes, credits=credits,
+        site_name=md.site_name,
+        body=body,
+        images=images,
+        quotes=quotes,
+        credits=credits,
     )
 
 

@@ -10,20 +10,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from newsdesk.store.archive import Archive, latest_pages
-from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.crawl.discovery import (
-    DiscoveredLink, links_from_feed, links_from_section, links_from_sitemap, newest_first,
+    DiscoveredLink,
+    links_from_feed,
+    links_from_section,
+    links_from_sitemap,
+    newest_first,
 )
-from newsdesk.errors import NewsdeskError, PermanentError
 from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
+from newsdesk.crawl.seen import ValidatorStore
+from newsdesk.errors import NewsdeskError, PermanentError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
 from newsdesk.models import Article, FetchedPage, Outcome, Source
-from newsdesk.store.pages import PageStore
-from newsdesk.retries import will_retry
+from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
-from newsdesk.crawl.seen import ValidatorStore
+from newsdesk.retries import will_retry
 from newsdesk.settings import Settings
+from newsdesk.store.archive import Archive, latest_pages
+from newsdesk.store.pages import PageStore
 
 MAX_SITEMAPS_PER_POLL = 50
 
@@ -64,14 +68,31 @@ class Pipeline:
     def crawl_log(self) -> CrawlLog | None:
         return CrawlLog(self.redis) if self.redis is not None else None
 
-    def _log(self, url: str, source: str | None, status: Outcome, reason: str = "", retries: int = 0,
-             http_status: int | None = None) -> None:
+    def _log(
+        self,
+        url: str,
+        source: str | None,
+        status: Outcome,
+        reason: str = "",
+        retries: int = 0,
+        http_status: int | None = None,
+    ) -> None:
         if self.crawl_log is not None:
-            self.crawl_log.record(CrawlEntry(url=url, status=status.value, source=source, reason=reason,
-                                             retries=retries, http_status=http_status))
+            self.crawl_log.record(
+                CrawlEntry(
+                    url=url, status=status.value, source=source, reason=reason, retries=retries, http_status=http_status
+                )
+            )
 
-    def _get(self, url: str, source: str | None, kind: str, accept, attempt: int = 0,
-             conditional: dict[str, str] | None = None) -> FetchedPage:
+    def _get(
+        self,
+        url: str,
+        source: str | None,
+        kind: str,
+        accept,
+        attempt: int = 0,
+        conditional: dict[str, str] | None = None,
+    ) -> FetchedPage:
         """Fetch, archive the response, and log any failure as this URL's outcome."""
         try:
             page = self.fetcher.fetch(url, accept=accept, source=source, conditional=conditional)
@@ -120,8 +141,15 @@ class Pipeline:
                 if depth < self.settings.sitemap_max_depth:
                     pending.extend((child.url, depth + 1) for child in links.sitemaps)
         for url in source.sections:
-            collect(self._read_discovery(url, source.name, "section", HTML_TYPES,
-                                         lambda page: links_from_section(page, source.article_pattern)))
+            collect(
+                self._read_discovery(
+                    url,
+                    source.name,
+                    "section",
+                    HTML_TYPES,
+                    lambda page: links_from_section(page, source.article_pattern),
+                )
+            )
         return newest_first(list(found.values()))
 
     def _read_discovery(self, url: str, source: str, kind: str, accept, extract: Callable):
@@ -180,8 +208,9 @@ class Pipeline:
             self._index.close()
 
 
-def reparse_archive(pipeline: Pipeline, source: str | None = None, since: datetime | None = None,
-                    batch: int = 100) -> Tally:
+def reparse_archive(
+    pipeline: Pipeline, source: str | None = None, since: datetime | None = None, batch: int = 100
+) -> Tally:
     """Parse the newest archived response of every article URL again and re-index it; nothing is fetched."""
     from newsdesk.parse import parse_page
 

@@ -45,15 +45,17 @@ class Settings(BaseSettings):
     retry_backoff_cap: float = Field(default=120.0, ge=0, description="longest single retry delay, in seconds")
     archive_enabled: bool = Field(default=True, description="keep every response in WARC files under data_dir/warc")
     sitemap_max_depth: int = Field(default=2, ge=0, description="how deep sitemap indexes are followed")
-    max_links_per_poll: int = Field(default=2000, ge=1,
-                                    description="new links queued from one poll, newest first; the rest wait")
+    max_links_per_poll: int = Field(
+        default=2000, ge=1, description="new links queued from one poll, newest first; the rest wait"
+    )
 
     # --- workers ---
     task_time_limit: int = 120
     # 16 retries with base 2 s and cap 120 s span at least 16.5 minutes: a 10-minute outage is ridden out.
     max_retries: int = Field(default=16, ge=0, description="retries of a transient failure before a dead letter")
     visibility_timeout: int | None = Field(
-        default=None, gt=0,
+        default=None,
+        gt=0,
         description="seconds before an unacknowledged task is delivered again; default derived, see below",
     )
 
@@ -74,7 +76,7 @@ class Settings(BaseSettings):
         return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
-    def _visibility_outlasts_a_retry(self) -> "Settings":
+    def _visibility_outlasts_a_retry(self) -> Settings:
         # A retry waits unacknowledged in the worker for its countdown; redelivering it sooner duplicates it.
         if self.visibility_timeout is not None and self.visibility_timeout <= self.minimum_visibility_timeout:
             raise ValueError(

@@ -20,7 +20,7 @@ def _unavailable(what: str, reason: str) -> None:
     message = f"{what} is not reachable ({reason}); start it with `deploy/dev/services up`"
     if IN_CI:
         pytest.fail(f"CI=true and {message}", pytrace=False)
-    warnings.warn(f"SKIPPING: {message}")
+    warnings.warn(f"SKIPPING: {message}", stacklevel=2)
     pytest.skip(f"SKIPPED LOUDLY: {message}")
 
 
@@ -113,8 +113,11 @@ def source_registry(redis_url, clean_redis):
 # Fixtures that reach a real server or browser: a test that uses one is marked for it, so the fast suite
 # is `pytest -m "not services"` and no test has to remember its own marker.
 SERVICE_FIXTURES = {
-    "redis_url": "redis", "clean_redis": "redis", "source_registry": "redis",
-    "es_url": "elasticsearch", "es_prefix": "elasticsearch",
+    "redis_url": "redis",
+    "clean_redis": "redis",
+    "source_registry": "redis",
+    "es_url": "elasticsearch",
+    "es_prefix": "elasticsearch",
     "browser": "browser",
 }
 SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults"}

@@ -8,9 +8,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import httpx
 
@@ -37,16 +37,35 @@ def stop(process: subprocess.Popen, grace: float = 15) -> None:
             process.wait(5)
 
 
-def start_celery_worker(env: dict[str, str], log: Path, queues: str = "fetch,parse,index",
-                        concurrency: int = 2, name: str = "test") -> subprocess.Popen:
+def start_celery_worker(
+    env: dict[str, str], log: Path, queues: str = "fetch,parse,index", concurrency: int = 2, name: str = "test"
+) -> subprocess.Popen:
     """Start a real `celery -A workers worker` process and wait until it is ready; the caller stops it."""
-    command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "-Q", queues, "-c", str(concurrency),
-               "-n", f"{name}-{os.getpid()}@%h", "--loglevel", "INFO", "--without-mingle", "--without-gossip"]
+    command = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers",
+        "worker",
+        "-Q",
+        queues,
+        "-c",
+        str(concurrency),
+        "-n",
+        f"{name}-{os.getpid()}@%h",
+        "--loglevel",
+        "INFO",
+        "--without-mingle",
+        "--without-gossip",
+    ]
     with open(log, "ab") as out:
         start = out.tell()
         process = subprocess.Popen(command, cwd=REPO, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for(lambda: b" ready." in log.read_bytes()[start:] or process.poll() is not None, 60, "celery worker", log)
+        _wait_for(
+            lambda: b" ready." in log.read_bytes()[start:] or process.poll() is not None, 60, "celery worker", log
+        )
     except BaseException:
         stop(process)
         raise
@@ -67,8 +86,9 @@ def child_pids(pid: int) -> list[int]:
 
 
 @contextmanager
-def celery_worker(env: dict[str, str], log: Path, queues: str = "fetch,parse,index",
-                  concurrency: int = 2, name: str = "test") -> Iterator[subprocess.Popen]:
+def celery_worker(
+    env: dict[str, str], log: Path, queues: str = "fetch,parse,index", concurrency: int = 2, name: str = "test"
+) -> Iterator[subprocess.Popen]:
     """A real `celery -A workers worker` process consuming the given queues."""
     process = start_celery_worker(env, log, queues, concurrency, name)
     try:
@@ -107,5 +127,11 @@ def api_server(env: dict[str, str], log: Path) -> Iterator[str]:
 
 def newsdesk(*args: str, env: dict[str, str], timeout: float = 300) -> subprocess.CompletedProcess:
     """Run the `newsdesk` command line as a user would."""
-    return subprocess.run([sys.executable, "-m", "services.cli", *args], cwd=REPO, env={**os.environ, **env},
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "services.cli", *args],
+        cwd=REPO,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -43,7 +43,7 @@ class TestSite:
         class _Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802 (http.server naming)
+            def do_GET(self) -> None:
                 site.requests.append((time.monotonic(), self.path, dict(self.headers)))
                 route = site.routes.get(self.path.split("?", 1)[0], site.fallback)
                 response = route(self) if callable(route) else route
@@ -72,7 +72,7 @@ class TestSite:
     def hits(self, path: str) -> int:
         return sum(1 for _, p, _ in self.requests if p.split("?", 1)[0] == path)
 
-    def __enter__(self) -> "TestSite":
+    def __enter__(self) -> TestSite:
         self._thread.start()
         return self
 
@@ -99,8 +99,26 @@ def news_site() -> TestSite:
 
 FIRST_NAMES = ("Ana", "Bilal", "Chen", "Dara", "Emeka", "Farah", "Goran", "Hana", "Ivo", "Jun", "Kofi", "Lena")
 LAST_NAMES = ("Ruiz", "Okafor", "Lindqvist", "Haddad", "Novak", "Tanaka", "Mensah", "Costa", "Weber", "Iyer")
-TOPICS = ("harbor", "council", "budget", "reservoir", "railway", "school", "hospital", "festival", "bridge",
-          "election", "wildfire", "museum", "market", "stadium", "library", "ferry", "tunnel", "orchard")
+TOPICS = (
+    "harbor",
+    "council",
+    "budget",
+    "reservoir",
+    "railway",
+    "school",
+    "hospital",
+    "festival",
+    "bridge",
+    "election",
+    "wildfire",
+    "museum",
+    "market",
+    "stadium",
+    "library",
+    "ferry",
+    "tunnel",
+    "orchard",
+)
 VERBS = ("approves", "delays", "rejects", "reviews", "funds", "questions", "expands", "reopens")
 
 
@@ -116,16 +134,20 @@ def generated_article(number: int, base: str) -> tuple[str, bytes]:
     paragraphs = []
     for n in range(6):
         words = " ".join(rng.choice(TOPICS) for _ in range(8))
-        paragraphs.append(f"<p>Paragraph {n + 1} of story {number}: officials said the {topic} work would "
-                          f"continue while residents discussed {words} at a meeting on the {other}.</p>")
+        paragraphs.append(
+            f"<p>Paragraph {n + 1} of story {number}: officials said the {topic} work would "
+            f"continue while residents discussed {words} at a meeting on the {other}.</p>"
+        )
     published = f"2024-{1 + number % 12:02d}-{1 + number % 28:02d}T{number % 24:02d}:00:00+00:00"
-    html = (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} | The Test Ledger</title>'
-            f'<link rel="canonical" href="{base}{path}"><meta name="author" content="{author}">'
-            f'<meta property="article:published_time" content="{published}"></head><body>'
-            f'<header><nav><a href="/">Home</a> <a href="/local">Local</a></nav></header>'
-            f'<article><h1>{title}</h1><p class="byline">By {author}</p>'
-            f'<time datetime="{published}">{published[:10]}</time>{"".join(paragraphs)}</article>'
-            f'<footer>Copyright The Test Ledger</footer></body></html>')
+    html = (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} | The Test Ledger</title>'
+        f'<link rel="canonical" href="{base}{path}"><meta name="author" content="{author}">'
+        f'<meta property="article:published_time" content="{published}"></head><body>'
+        f'<header><nav><a href="/">Home</a> <a href="/local">Local</a></nav></header>'
+        f'<article><h1>{title}</h1><p class="byline">By {author}</p>'
+        f'<time datetime="{published}">{published[:10]}</time>{"".join(paragraphs)}</article>'
+        f"<footer>Copyright The Test Ledger</footer></body></html>"
+    )
     return path, html.encode()
 
 
@@ -156,12 +178,16 @@ def generated_news_site(articles: int = 200) -> tuple[TestSite, list[str], Outag
         path, html = generated_article(number, site.base)
         site.routes[path] = Response(html)
         urls.append(f"{site.base}{path}")
-        items.append(f"<item><title>Story {number}</title><link>{site.base}{path}</link>"
-                     f"<guid>{site.base}{path}</guid></item>")
+        items.append(
+            f"<item><title>Story {number}</title><link>{site.base}{path}</link><guid>{site.base}{path}</guid></item>"
+        )
     site.routes["/feed.xml"] = Response(
-        (f'<?xml version="1.0"?><rss version="2.0"><channel><title>The Test Ledger</title>'
-         f'<link>{site.base}/</link>{"".join(items)}</channel></rss>').encode(),
-        headers={"Content-Type": "application/rss+xml; charset=utf-8"})
+        (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>The Test Ledger</title>'
+            f"<link>{site.base}/</link>{''.join(items)}</channel></rss>"
+        ).encode(),
+        headers={"Content-Type": "application/rss+xml; charset=utf-8"},
+    )
     routes = dict(site.routes)
     site.routes = {}
 

@@ -45,7 +45,7 @@ def es():
         )
         if IN_CI:
             pytest.fail(f"CI=true and {message}", pytrace=False)
-        warnings.warn(f"SKIPPING: {message}")
+        warnings.warn(f"SKIPPING: {message}", stacklevel=2)
         pytest.skip(f"SKIPPED LOUDLY: {message}")
     return client
 
@@ -151,8 +151,12 @@ def test_nested_query_with_highlight_round_trip(es, index: str) -> None:
 
 
 def run_services(*args: str, state_dir: Path, redis_port: int, es_port: int) -> subprocess.CompletedProcess:
-    env = {**os.environ, "NEWSDESK_DEV_STATE_DIR": str(state_dir), "NEWSDESK_DEV_REDIS_PORT": str(redis_port),
-           "NEWSDESK_DEV_ES_PORT": str(es_port)}
+    env = {
+        **os.environ,
+        "NEWSDESK_DEV_STATE_DIR": str(state_dir),
+        "NEWSDESK_DEV_REDIS_PORT": str(redis_port),
+        "NEWSDESK_DEV_ES_PORT": str(es_port),
+    }
     return subprocess.run([str(SERVICES_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60)
 
 
@@ -172,8 +176,18 @@ def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
     only_es = run_services("env", "elasticsearch", **ports)
     assert only_es.stdout.splitlines() == [f"export NEWSDESK_ELASTICSEARCH_URL=http://127.0.0.1:{ports['es_port']}"]
     # It is meant for eval: the lines work in a shell and define exactly these variables.
-    shell = subprocess.run(["bash", "-c", 'eval "$1"; printf "%s %s" "$NEWSDESK_REDIS_URL" "$NEWSDESK_ELASTICSEARCH_URL"',
-                            "-", both.stdout], capture_output=True, text=True, timeout=10)
+    shell = subprocess.run(
+        [
+            "bash",
+            "-c",
+            'eval "$1"; printf "%s %s" "$NEWSDESK_REDIS_URL" "$NEWSDESK_ELASTICSEARCH_URL"',
+            "-",
+            both.stdout,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     assert shell.stdout == f"redis://127.0.0.1:{ports['redis_port']}/0 http://127.0.0.1:{ports['es_port']}"
 
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cached_property
-from typing import Iterator
 
 import redis
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError
 
-from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
+from newsdesk.ops.runs import RedisRun
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
-from newsdesk.ops.runs import RedisRun
 from newsdesk.settings import get_settings
 from workers.celery_app import DEFAULT_REDIS_URL
 
@@ -68,11 +68,16 @@ class StageTask(Task):
             except BACKEND_UNREACHABLE as exc:  # the state store or broker went away mid-task
                 raise TransientError(f"Redis unreachable: {type(exc).__name__}: {exc}") from exc
         except TransientError as exc:
-            delay = retry_delay(exc, self.request.retries, self.settings.max_retries,
-                                base=self.settings.retry_backoff_base, cap=self.settings.retry_backoff_cap)
+            delay = retry_delay(
+                exc,
+                self.request.retries,
+                self.settings.max_retries,
+                base=self.settings.retry_backoff_base,
+                cap=self.settings.retry_backoff_cap,
+            )
             with self._requeue_if_unrecordable():
                 if delay is not None:
-                    raise self.retry(exc=exc, countdown=delay)
+                    raise self.retry(exc=exc, countdown=delay) from exc
                 self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
         except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
             self.request.refusal = (exc.reason, str(exc))  # per-source refusal counts (workers/signals.py)
@@ -81,7 +86,7 @@ class StageTask(Task):
         except NewsdeskError as exc:
             with self._requeue_if_unrecordable():
                 self._dead_letter(run_id, subject, exc, str(exc))
-        except (Exception, SoftTimeLimitExceeded) as exc:  # a bug or a hang must not lose the work
+        except (Exception, SoftTimeLimitExceeded) as exc:  # noqa: BLE001 - a bug or a hang must not lose the work
             with self._requeue_if_unrecordable():
                 self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
 
@@ -102,9 +107,13 @@ class StageTask(Task):
         request.dead_letter_reason, request.dead_letter_kind = message, getattr(exc, "reason", type(exc).__name__)
         DeadLetterStore(self.redis).add(
             DeadLetter(
-                task=self.name, args=list(request.args or []), kwargs=dict(request.kwargs or {}),
-                error=message, traceback="".join(traceback.format_exception(exc))[-4000:],
-                queue=(request.delivery_info or {}).get("routing_key", ""), retries=request.retries,
+                task=self.name,
+                args=list(request.args or []),
+                kwargs=dict(request.kwargs or {}),
+                error=message,
+                traceback="".join(traceback.format_exception(exc))[-4000:],
+                queue=(request.delivery_info or {}).get("routing_key", ""),
+                retries=request.retries,
             )
         )
         self.count(run_id, "failed", error=f"{subject}: {message}")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from newsdesk.crawl.discovery import DiscoveredLink
-from newsdesk.models import Source
 from newsdesk.crawl.seen import SeenSet
 from newsdesk.errors import TransientError
+from newsdesk.models import Source
 from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK
@@ -22,8 +23,14 @@ def publish_fetch(url: str, source: str | None, run_id: str | None) -> None:
     app.send_task(FETCH_TASK, kwargs={"url": url, "source": source, "run_id": run_id})
 
 
-def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | None, run_id: str | None = None,
-                     publish: Publisher = publish_fetch, limit: int | None = None) -> int:
+def submit_new_links(
+    redis_client,
+    links: list[DiscoveredLink],
+    source: str | None,
+    run_id: str | None = None,
+    publish: Publisher = publish_fetch,
+    limit: int | None = None,
+) -> int:
     """Queue a fetch for each link that is new or whose feed/lastmod stamp changed; returns how many.
 
     A link is marked seen only after its fetch task was published; if publishing fails, it and every link
@@ -34,17 +41,21 @@ def submit_new_links(redis_client, links: list[DiscoveredLink], source: str | No
     queued = 0
     for link in links:
         if limit is not None and queued >= limit:  # a huge feed: the rest stay unseen for the next poll
-            log.warning("links cap reached (%d queued, NEWSDESK_MAX_LINKS_PER_POLL); %d left for the next poll",
-                        queued, len(links) - links.index(link))
+            log.warning(
+                "links cap reached (%d queued, NEWSDESK_MAX_LINKS_PER_POLL); %d left for the next poll",
+                queued,
+                len(links) - links.index(link),
+            )
             break
         if not seen.claim_if_new(link.url, link.updated):
             continue
         try:
             publish(link.url, source, run_id)
-        except Exception as exc:  # the broker is unreachable: stop, leave the rest for the next poll
+        except Exception as exc:  # noqa: BLE001 - the broker is unreachable: stop, leave the rest for the next poll
             seen.release(link.url)
-            raise TransientError(f"queued {queued} of {len(links)} links, then publishing failed: "
-                                 f"{type(exc).__name__}: {exc}") from None
+            raise TransientError(
+                f"queued {queued} of {len(links)} links, then publishing failed: {type(exc).__name__}: {exc}"
+            ) from None
         seen.mark(link.url, link.updated)
         queued += 1
     return queued
@@ -57,15 +68,17 @@ def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = 
 
         source = Source.model_validate(definition) if definition else get_source(name)
         if source is not None:
-            submit_new_links(self.redis, self.pipeline.discover_source(source), source.name,
-                             limit=self.settings.max_links_per_poll)
+            submit_new_links(
+                self.redis, self.pipeline.discover_source(source), source.name, limit=self.settings.max_links_per_poll
+            )
 
 
 @app.task(name=POLL_TASK, base=StageTask, bind=True)
 def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None:
     with self.stage(None, feed_url):
-        submit_new_links(self.redis, self.pipeline.discover(feed_url, source), source,
-                         limit=self.settings.max_links_per_poll)
+        submit_new_links(
+            self.redis, self.pipeline.discover(feed_url, source), source, limit=self.settings.max_links_per_poll
+        )
 
 
 @app.task(name=FETCH_TASK, base=StageTask, bind=True)
@@ -76,5 +89,4 @@ def fetch_article(self: StageTask, url: str, source: str | None = None, run_id: 
             self.count(run_id, "not_modified")
             return
         self.count(run_id, "fetched")
-        app.send_task(PARSE_TASK, kwargs={"page_key": outcome.page_key, "url": url, "source": source,
-                                          "run_id": run_id})
+        app.send_task(PARSE_TASK, kwargs={"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})

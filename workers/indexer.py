@@ -11,8 +11,13 @@ from workers.queues import INDEX_TASK
 
 
 @app.task(name=INDEX_TASK, base=StageTask, bind=True)
-def index_article(self: StageTask, article: dict[str, Any], run_id: str | None = None, url: str | None = None,
-                  source: str | None = None) -> None:
+def index_article(
+    self: StageTask,
+    article: dict[str, Any],
+    run_id: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+) -> None:
     with self.stage(run_id, article.get("canonical_url", "?")):
         self.pipeline.index_articles([Article.model_validate(article)])
         self.count(run_id, "indexed")

@@ -8,11 +8,19 @@ from workers.queues import INDEX_TASK, PARSE_TASK
 
 
 @app.task(name=PARSE_TASK, base=StageTask, bind=True)
-def parse_article(self: StageTask, page_key: str, run_id: str | None = None, url: str | None = None,
-                  source: str | None = None) -> None:
+def parse_article(
+    self: StageTask, page_key: str, run_id: str | None = None, url: str | None = None, source: str | None = None
+) -> None:
     with self.stage(run_id, page_key):
         article = self.pipeline.parse(page_key)
         self.count(run_id, "parsed")
         # url: the URL the run counts this article under (the canonical URL may differ)
-        app.send_task(INDEX_TASK, kwargs={"article": article.model_dump(mode="json"), "url": url or article.url,
-                                          "source": source, "run_id": run_id})
+        app.send_task(
+            INDEX_TASK,
+            kwargs={
+                "article": article.model_dump(mode="json"),
+                "url": url or article.url,
+                "source": source,
+                "run_id": run_id,
+            },
+        )

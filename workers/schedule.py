@@ -7,8 +7,8 @@ from pathlib import Path
 
 from celery.signals import beat_init
 
-from newsdesk.models import Source
 from newsdesk.crawl.sources import load_sources
+from newsdesk.models import Source
 from workers.celery_app import settings
 from workers.queues import POLL_TASK
 

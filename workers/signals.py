@@ -11,7 +11,7 @@ import os
 import threading
 import time
 from contextvars import ContextVar
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import redis
@@ -29,8 +29,8 @@ from celery.worker import state as worker_state
 
 from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat
 from newsdesk.settings import get_settings
-from workers.celery_app import DEFAULT_REDIS_URL
 from workers import queues
+from workers.celery_app import DEFAULT_REDIS_URL
 from workers.queues import FETCH_TASK, INDEX_TASK, POLL_TASK, TASK_ROUTES
 
 log = logging.getLogger(__name__)
@@ -96,6 +96,7 @@ logging.setLogRecordFactory(_record_factory)
 
 # ---------- publishing ----------
 
+
 @before_task_publish.connect
 def stamp_enqueue_time(headers: dict | None = None, **_: Any) -> None:
     if headers is not None:
@@ -103,6 +104,7 @@ def stamp_enqueue_time(headers: dict | None = None, **_: Any) -> None:
 
 
 # ---------- task life cycle ----------
+
 
 @task_prerun.connect
 def on_prerun(task_id: str | None = None, **_: Any) -> None:
@@ -148,8 +150,13 @@ def on_success(sender=None, **_: Any) -> None:
 @_safely
 def on_failure(sender=None, exception: BaseException | None = None, args=None, kwargs=None, **_: Any) -> None:
     """An exception escaped the task (StageTask normally turns them into dead letters)."""
-    _record_failure(sender, f"{type(exception).__name__}: {exception}", getattr(exception, "reason", ""),
-                    list(args or []), dict(kwargs or {}))
+    _record_failure(
+        sender,
+        f"{type(exception).__name__}: {exception}",
+        getattr(exception, "reason", ""),
+        list(args or []),
+        dict(kwargs or {}),
+    )
 
 
 @task_retry.connect
@@ -160,15 +167,23 @@ def on_retry(sender=None, request=None, reason=None, **_: Any) -> None:
     task_name = getattr(sender, "name", None) or getattr(request, "task", "?")
     kwargs, args = dict(getattr(request, "kwargs", None) or {}), list(getattr(request, "args", None) or [])
     subject = kwargs.get("url") or (str(args[0]) if args and not isinstance(args[0], dict) else "")
-    monitor().record_error(ErrorRecord(at=time.time(), stage=stage_of(task_name), task=task_name,
-                                       reason=f"retrying: {reason}"[:1000], subject=str(subject)[:300]))
+    monitor().record_error(
+        ErrorRecord(
+            at=time.time(),
+            stage=stage_of(task_name),
+            task=task_name,
+            reason=f"retrying: {reason}"[:1000],
+            subject=str(subject)[:300],
+        )
+    )
 
 
 def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> None:
     first = args[0] if args else kwargs.get("url") or kwargs.get("page_key") or kwargs.get("article") or ""
     subject = str(first.get("url", "") if isinstance(first, dict) else first)[:300]
-    monitor().record_error(ErrorRecord(at=time.time(), stage=stage_of(task.name), task=task.name,
-                                       reason=reason[:1000], subject=subject))
+    monitor().record_error(
+        ErrorRecord(at=time.time(), stage=stage_of(task.name), task=task.name, reason=reason[:1000], subject=subject)
+    )
     if task.name in (*POLL_TASKS, FETCH_TASK) and (source := source_of(task.name, args, kwargs)):
         monitor().record_source(source, "robots" if "robots" in (kind or "") else "failed", error=reason)
 
@@ -180,11 +195,11 @@ def _parse_time(value: Any) -> datetime | None:
         parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _record_indexed(article: dict[str, Any]) -> None:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     for kind, field in (("published", "published_at"), ("fetched", "fetched_at")):
         if (when := _parse_time(article.get(field))) is not None:
             monitor().record_lag(kind, (now - when).total_seconds())
@@ -193,6 +208,7 @@ def _record_indexed(article: dict[str, Any]) -> None:
 
 
 # ---------- worker heartbeats ----------
+
 
 class _Heartbeat(threading.Thread):
     def __init__(self, name: str, queues: list[str]):

@@ -13,8 +13,8 @@ from celery.schedules import crontab, schedule
 from redbeat import RedBeatSchedulerEntry
 from redbeat.schedulers import ensure_conf, get_redis
 
-from newsdesk.models import Source
 from newsdesk.crawl.politeness import HostLimits
+from newsdesk.models import Source
 from workers.celery_app import app
 from workers.queues import POLL_SOURCE_TASK
 
@@ -24,8 +24,14 @@ ENTRY_PREFIX = "source:"
 def _schedule(source: Source):
     if source.cron:
         minute, hour, day_of_month, month_of_year, day_of_week = source.cron.split()
-        return crontab(minute=minute, hour=hour, day_of_month=day_of_month, month_of_year=month_of_year,
-                       day_of_week=day_of_week, app=app)
+        return crontab(
+            minute=minute,
+            hour=hour,
+            day_of_month=day_of_month,
+            month_of_year=month_of_year,
+            day_of_week=day_of_week,
+            app=app,
+        )
     return schedule(timedelta(seconds=source.interval), app=app)
 
 
@@ -49,8 +55,13 @@ def save_source(source: Source) -> None:
     """Add or replace a source; beat picks the change up within beat_max_loop_interval."""
     definition = source.model_dump(mode="json", exclude={"paused"})
     RedBeatSchedulerEntry(
-        ENTRY_PREFIX + source.name, POLL_SOURCE_TASK, _schedule(source), args=[source.name],
-        kwargs={"definition": definition}, enabled=not source.paused, app=app,
+        ENTRY_PREFIX + source.name,
+        POLL_SOURCE_TASK,
+        _schedule(source),
+        args=[source.name],
+        kwargs={"definition": definition},
+        enabled=not source.paused,
+        app=app,
     ).save()
     HostLimits(get_redis(app)).set_for_source(source)
 
@@ -64,7 +75,7 @@ def list_sources() -> list[Source]:
     redis = get_redis(app)
     prefix = _key("")
     keys = [k.decode() if isinstance(k, bytes) else k for k in redis.zrange(app.redbeat_conf.schedule_key, 0, -1)]
-    entries = [_entry(key[len(prefix):]) for key in sorted(keys) if key.startswith(prefix)]
+    entries = [_entry(key[len(prefix) :]) for key in sorted(keys) if key.startswith(prefix)]
     return [_source(entry) for entry in entries if entry]
 
 

@@ -6,7 +6,7 @@ import gzip
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import feedparser
@@ -14,14 +14,28 @@ import lxml.etree
 import lxml.html
 from w3lib.url import canonicalize_url, url_query_cleaner
 
-from newsdesk.errors import NotAnArticle
-from newsdesk.models import FetchedPage
 from newsdesk.crawl.safety import validate_url
+from newsdesk.errors import InvalidURL, NotAnArticle
+from newsdesk.models import FetchedPage
 
 # Query parameters that only track the reader; they never change which article a URL names.
 TRACKING_PARAMETERS = (
-    "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_name",
-    "fbclid", "gclid", "dclid", "mc_cid", "mc_eid", "cmpid", "ocid", "smid", "ref", "xtor",
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_term",
+    "utm_content",
+    "utm_name",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "mc_cid",
+    "mc_eid",
+    "cmpid",
+    "ocid",
+    "smid",
+    "ref",
+    "xtor",
 )
 
 
@@ -48,7 +62,7 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
     for field in ("updated_parsed", "published_parsed"):
         value = entry.get(field)
         if value:
-            return datetime(*value[:6], tzinfo=timezone.utc)
+            return datetime(*value[:6], tzinfo=UTC)
     return None
 
 
@@ -65,7 +79,7 @@ def links_from_feed(page: FetchedPage) -> list[DiscoveredLink]:
             continue
         try:
             validate_url(link)
-        except Exception:  # a bad link in a feed is skipped, not fatal to the poll
+        except InvalidURL:  # a bad link in a feed is skipped, not fatal to the poll
             continue
         url = canonical_url(link)
         if url in seen:
@@ -94,7 +108,7 @@ def _w3c_date(value: str | None) -> datetime | None:
         when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _local(tag: object) -> str:
@@ -131,7 +145,7 @@ def links_from_sitemap(page: FetchedPage) -> SitemapLinks:
             continue
         try:
             validate_url(loc)
-        except Exception:
+        except InvalidURL:
             continue
         url = canonical_url(urljoin(page.final_url, loc))
         updated = _w3c_date(fields.get("lastmod")) or _w3c_date(fields.get("publication_date"))
@@ -143,6 +157,7 @@ def links_from_sitemap(page: FetchedPage) -> SitemapLinks:
 
 
 # --- section pages --------------------------------------------------------------------------------
+
 
 def links_from_section(page: FetchedPage, article_pattern: str | None) -> list[DiscoveredLink]:
     """Links on a section (front) page whose absolute URL matches the source's article pattern.
@@ -162,7 +177,7 @@ def links_from_section(page: FetchedPage, article_pattern: str | None) -> list[D
         absolute = urljoin(page.final_url, href)
         try:
             validate_url(absolute)
-        except Exception:
+        except InvalidURL:
             continue
         url = canonical_url(absolute)
         if pattern is not None:

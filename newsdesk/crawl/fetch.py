@@ -6,16 +6,16 @@ import email.utils
 import time
 import zlib
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import urljoin
 
 import httpx
 
-from newsdesk.errors import FetchRefused, PermanentError, TransientError
-from newsdesk.models import FetchedPage
 from newsdesk.crawl.politeness import Politeness
 from newsdesk.crawl.robots import is_robots_url
 from newsdesk.crawl.safety import check_destination, pinned_url
+from newsdesk.errors import FetchRefused, PermanentError, TransientError
+from newsdesk.models import FetchedPage
 from newsdesk.settings import Settings
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
@@ -31,8 +31,14 @@ FEED_TYPES = (
     "text/plain",
 )
 ROBOTS_TYPES = ("text/plain", "text/html", "application/octet-stream")
-SITEMAP_TYPES = ("application/xml", "text/xml", "application/gzip", "application/x-gzip", "application/octet-stream",
-                 "text/plain")
+SITEMAP_TYPES = (
+    "application/xml",
+    "text/xml",
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
+    "text/plain",
+)
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
 RETRYABLE_CODES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
@@ -48,7 +54,7 @@ def parse_retry_after(value: str | None) -> float | None:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class Fetcher:
@@ -71,7 +77,7 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def __enter__(self) -> "Fetcher":
+    def __enter__(self) -> Fetcher:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -133,8 +139,12 @@ class Fetcher:
         headers = {name.lower(): value for name, value in response.headers.items()}
         if status == 304:
             return FetchedPage(
-                url=url, final_url=final_url, status=304, headers=headers,
-                fetched_at=datetime.now(timezone.utc), source=source,
+                url=url,
+                final_url=final_url,
+                status=304,
+                headers=headers,
+                fetched_at=datetime.now(UTC),
+                source=source,
             )
         content_type = headers.get("content-type", "").split(";", 1)[0].strip().lower()
         if content_type and content_type not in accept:
@@ -147,8 +157,13 @@ class Fetcher:
         for name in ("content-encoding", "content-length", "transfer-encoding"):
             headers.pop(name, None)
         return FetchedPage(
-            url=url, final_url=final_url, status=status, headers=headers,
-            fetched_at=datetime.now(timezone.utc), source=source, body=body,
+            url=url,
+            final_url=final_url,
+            status=status,
+            headers=headers,
+            fetched_at=datetime.now(UTC),
+            source=source,
+            body=body,
         )
 
     def _read_body(self, response: httpx.Response, headers: dict[str, str], final_url: str, deadline: float) -> bytes:

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
 
-from newsdesk.errors import FetchRefused
-from newsdesk.models import Source
 from newsdesk.crawl.ratelimit import HostLimit, MemoryHostLimiter, RedisHostLimiter, acquire
 from newsdesk.crawl.robots import RobotsCache
+from newsdesk.errors import FetchRefused
+from newsdesk.models import Source
 from newsdesk.settings import Settings
 
 HOST_LIMITS_KEY = "newsdesk:hostlimits"

@@ -25,11 +25,14 @@ def _allowed_networks(allow_list: Iterable[str]) -> tuple[set[str], list[ipaddre
 
 
 # IPv6 ranges that carry an IPv4 address in their low 32 bits; a tunnel or translator delivers to that address.
-_IPV4_IN_LOW_BITS = tuple(ipaddress.ip_network(net) for net in (
-    "64:ff9b::/96",    # NAT64 well-known prefix (RFC 6052)
-    "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765)
-    "::/96",           # IPv4-compatible (deprecated, RFC 4291)
-))
+_IPV4_IN_LOW_BITS = tuple(
+    ipaddress.ip_network(net)
+    for net in (
+        "64:ff9b::/96",  # NAT64 well-known prefix (RFC 6052)
+        "::ffff:0:0:0/96",  # IPv4-translated (RFC 2765)
+        "::/96",  # IPv4-compatible (deprecated, RFC 4291)
+    )
+)
 _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # local-use NAT64 (RFC 8215): IPv4 split around the u-octet
 
 

@@ -8,9 +8,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from newsdesk.crawl.safety import validate_url
 from newsdesk.errors import PermanentError
 from newsdesk.models import Source
-from newsdesk.crawl.safety import validate_url
 
 
 class InvalidSource(PermanentError):

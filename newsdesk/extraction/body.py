@@ -19,7 +19,8 @@ _PARAGRAPH_XPATH = etree.XPath("//p")
 _HEADLINE_XPATH = etree.XPath(".//h2|.//h3|.//h4|.//h5")
 _STANDFIRST_XPATH = etree.XPath(
     "//h2|//h3|//h4|//*[contains(@class, 'standfirst') or contains(@class, 'dek') or contains(@class, 'subhead')"
-    " or contains(@class, 'subtitle') or contains(@class, 'summary')]")
+    " or contains(@class, 'subtitle') or contains(@class, 'summary')]"
+)
 _WS = re.compile(r"\s+")
 FAST = True
 
@@ -95,7 +96,10 @@ def clean_lines(lines: Iterable[str], drop: set[str]) -> list[str]:
 
 
 def extract_paragraphs(
-    tree: HtmlElement, url: str | None, drop: set[str] | None = None, title: str | None = None,
+    tree: HtmlElement,
+    url: str | None,
+    drop: set[str] | None = None,
+    title: str | None = None,
     description: str | None = None,
 ) -> list[str]:
     """The article's paragraphs (tree is modified: pre-cleaned; trafilatura works on its own copy).
@@ -105,8 +109,14 @@ def extract_paragraphs(
     summary, dropped as a first line when the page sets it as a standfirst heading."""
     preclean(tree)
     text = trafilatura.extract(
-        tree, url=url, include_comments=False, include_tables=True, deduplicate=False, fast=FAST,
-        with_metadata=False, output_format="txt",
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        deduplicate=False,
+        fast=FAST,
+        with_metadata=False,
+        output_format="txt",
     )
     if not text:
         return []
@@ -127,10 +137,7 @@ def _is_standfirst(tree: HtmlElement, line: str, description: str) -> bool:
     text = _norm(line)
     if text != _norm(description):
         return False
-    for el in _STANDFIRST_XPATH(tree):
-        if _norm(el.text_content()) == text:
-            return True
-    return False
+    return any(_norm(el.text_content()) == text for el in _STANDFIRST_XPATH(tree))
 
 
 def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
@@ -172,8 +179,14 @@ def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
 def _same_slot(a: HtmlElement, b: HtmlElement) -> bool:
     """Same tag and class, at the same depth, under parents of the same tag and class (not a comment body)."""
     pa, pb = a.getparent(), b.getparent()
-    return (a.get("class") == b.get("class") and pa is not None and pb is not None and pa.tag == pb.tag
-            and pa.get("class") == pb.get("class") and sum(1 for _ in a.iterancestors()) == sum(1 for _ in b.iterancestors()))
+    return (
+        a.get("class") == b.get("class")
+        and pa is not None
+        and pb is not None
+        and pa.tag == pb.tag
+        and pa.get("class") == pb.get("class")
+        and sum(1 for _ in a.iterancestors()) == sum(1 for _ in b.iterancestors())
+    )
 
 
 def _related(a: HtmlElement, b: HtmlElement) -> bool:

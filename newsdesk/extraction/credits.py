@@ -45,7 +45,9 @@ def wire_credits(paragraphs: list[str], bylines: list[str], authors: list[str] =
         m = rules.DATELINE.match(para)
         if m:
             agency = rules.AGENCIES.get(m.group("agency"), m.group("agency"))
-            out.append(Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=m.group(0).strip(" \u2014\u2013-")))
+            out.append(
+                Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=m.group(0).strip(" \u2014\u2013-"))
+            )
             break
     for line in list(bylines) + list(authors):
         m = rules.WIRE_BYLINE.match(line.strip())

@@ -32,8 +32,9 @@ def _img_url(fig: HtmlElement, base: str | None) -> str | None:
     return None
 
 
-def extract_images(tree: HtmlElement, base_url: str | None,
-                   lead_image: str | None = None) -> tuple[list[Image], list[Credit], set[str]]:
+def extract_images(
+    tree: HtmlElement, base_url: str | None, lead_image: str | None = None
+) -> tuple[list[Image], list[Credit], set[str]]:
     """(images, photo credits, caption and credit lines that must not reach the body).
 
     lead_image (og:image or JSON-LD) stands in when the page has no figure."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -14,24 +14,44 @@ _WS = re.compile(r"\s+")
 _BY = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
 _SPLIT_AUTHORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
 _AUTHOR_JUNK = re.compile(r"\b(?:updated|published|staff writer|correspondent)\b.*$", re.IGNORECASE)
-ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "OpinionNewsArticle", "BlogPosting",
-                 "AnalysisNewsArticle", "WebPage", "Report", "LiveBlogPosting", "BackgroundNewsArticle"}
+ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "OpinionNewsArticle",
+    "BlogPosting",
+    "AnalysisNewsArticle",
+    "WebPage",
+    "Report",
+    "LiveBlogPosting",
+    "BackgroundNewsArticle",
+}
 _JSONLD = etree.XPath('//script[@type="application/ld+json"]')
 _META = etree.XPath("//meta[@content]")
 _SECTION_XPATHS = [
-    etree.XPath('//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
-                'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'),
+    etree.XPath(
+        '//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
+        'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'
+    ),
 ]
 _DIGIT = re.compile(r"\d")
 _MC_OR_O = re.compile(r"^(Mc|O['\u2019])(\w)")
 _TITLE_BARS = re.compile(r"\s+[|\u00b7\u2022]\s+")
 _TITLE_DASHES = re.compile(r"\s+[-\u2013\u2014]\s+")
-AUTHOR_META_KEYS = ("author", "byl", "article:author", "parsely-author", "sailthru.author", "dc.creator",
-                    "dcterms.creator")
+AUTHOR_META_KEYS = (
+    "author",
+    "byl",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+)
 # a bare person name: two to four capitalized words ("Helen Pidd", "Mary-Kate O'Neil", "Juan de la Cruz")
 _PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]*|de|la|van|von|der|da|del|bin|al)){1,3}$")
-_BYLINE = etree.XPath('//*[@rel="author" or contains(@class, "byline") or contains(@class, "author-name") '
-                      'or @itemprop="author"]')
+_BYLINE = etree.XPath(
+    '//*[@rel="author" or contains(@class, "byline") or contains(@class, "author-name") or @itemprop="author"]'
+)
 
 
 @dataclass
@@ -89,7 +109,7 @@ def parse_date(value: str | None) -> datetime | None:
             except ValueError:
                 continue
     if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
     return parsed
 
 
@@ -137,8 +157,10 @@ def _strip_site(title: str | None, site_name: str | None) -> str | None:
         return max(parts, key=len)
     parts = _TITLE_DASHES.split(title)
     site = (site_name or "").casefold()
-    if len(parts) > 1 and (site and (site in parts[-1].casefold() or parts[-1].casefold() in site)
-                           or len(parts[-1].split()) <= 2 < len(parts[0].split())):
+    if len(parts) > 1 and (
+        (site and (site in parts[-1].casefold() or parts[-1].casefold() in site))
+        or len(parts[-1].split()) <= 2 < len(parts[0].split())
+    ):
         return " - ".join(parts[:-1]) if len(parts) > 2 else parts[0]
     return title
 
@@ -189,11 +211,16 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
     ld = article if isinstance(article, dict) else {}
 
     publisher = ld.get("publisher")
-    md.site_name = _clean(meta.get("og:site_name")) or _clean(publisher.get("name") if isinstance(publisher, dict) else None)
+    md.site_name = _clean(meta.get("og:site_name")) or _clean(
+        publisher.get("name") if isinstance(publisher, dict) else None
+    )
     h1 = tree.find(".//h1")
-    md.title = _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None) or _strip_site(
-        _clean(meta.get("og:title")), md.site_name) or _clean(h1.text_content() if h1 is not None else None) or _strip_site(
-        _clean(tree.findtext(".//title")), md.site_name)
+    md.title = (
+        _clean(ld.get("headline") if isinstance(ld.get("headline"), str) else None)
+        or _strip_site(_clean(meta.get("og:title")), md.site_name)
+        or _clean(h1.text_content() if h1 is not None else None)
+        or _strip_site(_clean(tree.findtext(".//title")), md.site_name)
+    )
     section = ld.get("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
@@ -219,8 +246,11 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
             md.authors = list(dict.fromkeys(b for b in md.bylines if _PERSON_NAME.match(b)))
     md.published_at = parse_date(ld.get("datePublished")) or parse_date(meta.get("article:published_time"))
     md.modified_at = parse_date(ld.get("dateModified")) or parse_date(meta.get("article:modified_time"))
-    md.language = (_clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
-                   or _clean(tree.get("lang")) or _clean(meta.get("og:locale")))
+    md.language = (
+        _clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
+        or _clean(tree.get("lang"))
+        or _clean(meta.get("og:locale"))
+    )
     if md.language:
         md.language = md.language.replace("_", "-").split("-")[0].lower()
     canon = tree.find('.//link[@rel="canonical"]')
@@ -238,6 +268,6 @@ def _htmldate(tree: HtmlElement, url: str | None) -> datetime | None:
         from htmldate import find_date
 
         found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
-    except Exception:  # htmldate is heuristic; a failure only means no date
+    except Exception:  # noqa: BLE001 - htmldate is heuristic; a failure only means no date
         return None
     return parse_date(found) if found else None

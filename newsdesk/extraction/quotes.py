@@ -20,20 +20,26 @@ _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]om
 _FUNCTION_WORD = r"(?:by|of|in|on|at|to|for|with|from|and|or|but|than|that|as|is|was|also|said|says)\b"
 _DESC = rf"{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
 _SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
-_ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
+_ADV = (
+    r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
+)
 
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
-_ROLE_WORD = (r"(?!(?:on|in|at|of|to|for|with|by|during|after|before|when|while|and|but|or|that|as|from|about|"
-              r"last|this|next|the|a|an|his|her|their|its)\b)[a-z][\w-]*")
+_ROLE_WORD = (
+    r"(?!(?:on|in|at|of|to|for|with|by|during|after|before|when|while|and|but|or|that|as|from|about|"
+    r"last|this|next|the|a|an|his|her|their|its)\b)[a-z][\w-]*"
+)
 _ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:{_ROLE_WORD}\s+){{1,3}}(?=[A-Z])"
 # after a name: 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
 _AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{_NAME}){{0,2}}(?:\s*\([^()]{{1,40}}\))?"
 # speaker and verb right after the closing mark: ', Trump said.' / ', Trump lawyer Marc Kasowitz said.'
 AFTER_SPK_VERB = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b")
+    rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b"
+)
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
-    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?:{_ROLE_BEFORE})?(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))")
+    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?:{_ROLE_BEFORE})?(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))"
+)
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
@@ -41,8 +47,10 @@ LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{_NAME})(?=[\s,])")
 # the subject after an opening adverbial: 'On Wednesday, he seemed to ...' / 'In Iowa, Sanders said ...'
 LEAD_AFTER_ADVERBIAL = re.compile(rf"^[A-Z][^,]{{0,60}},\s+(?P<spk>{_NAME}|[Hh]e|[Ss]he|[Tt]hey)(?=[\s,])")
 # a vehicle of speech, not a speaker: 'released a statement saying', 'in an extraordinary statement'
-VEHICLE = re.compile(r"\b(?:statement|interview|release|memo|letter|tweet|post|video|email|e-mail|op-ed|column|"
-                     r"speech|remarks|appearance|conference|call|filing|affidavit)s?$")
+VEHICLE = re.compile(
+    r"\b(?:statement|interview|release|memo|letter|tweet|post|video|email|e-mail|op-ed|column|"
+    r"speech|remarks|appearance|conference|call|filing|affidavit)s?$"
+)
 # an apposition between subject and verb: ', the founder of X,' or ' — mentioned by Newsmax as ... —'
 _APPOS = r"(?:,[^,]{1,120},|\s*[\u2014\u2013]\s*[^\u2014\u2013]{1,150}[\u2014\u2013])?"
 END_NAME = re.compile(rf"(?P<spk>{_NAME}){_AFFILIATION}{_APPOS}{_ADV}\s*$")
@@ -52,13 +60,19 @@ END_APPOS_NAME = re.compile(rf",\s*(?P<spk>{_NAME})\s*,{_ADV}\s*$")
 # an organisation or role owned by a name: "Saudi Arabia's energy ministry said"
 END_POSS = re.compile(rf"(?P<spk>{_NAME}['\u2019]s(?:\s+[a-z][\w-]*){{1,3}}){_APPOS}{_ADV}\s*$")
 # 'the senator said', but not 'in a later interview said' (a phrase after a preposition is no subject)
-_NOT_AFTER_PREPOSITION = "".join(rf"(?<!\b{p}\s)" for p in ("in", "on", "at", "of", "to", "by", "for", "with", "from",
-                                                              "during", "after", "before", "about", "into"))
-END_DESC = re.compile(rf"{_NOT_AFTER_PREPOSITION}(?P<spk>{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+"
-                      rf"(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$")
+_NOT_AFTER_PREPOSITION = "".join(
+    rf"(?<!\b{p}\s)"
+    for p in ("in", "on", "at", "of", "to", "by", "for", "with", "from", "during", "after", "before", "about", "into")
+)
+END_DESC = re.compile(
+    rf"{_NOT_AFTER_PREPOSITION}(?P<spk>{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+"
+    rf"(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$"
+)
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
-TRAILING_CUE = re.compile(rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
-                          rf"{_VERB}\b[^\u201c\u201d\"]*$")
+TRAILING_CUE = re.compile(
+    rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
+    rf"{_VERB}\b[^\u201c\u201d\"]*$"
+)
 BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
 # names next to a speech verb anywhere (speaker history, for pronouns)
 _VERB_ONLY = re.compile(rf"(?<![\w-]){_VERB}\b")  # not 'self-proclaimed'
@@ -67,13 +81,19 @@ _NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{_NAME})")
 # reported speech: 'Shuja said that ...', 'Aghbar said the Taliban ...', ', Aghbar warned, there ...'
 _REPORT = "|".join(rules.REPORTING_VERBS)
 _REPORT_VERB = re.compile(rf"\b(?:{_REPORT})\b")
-INDIRECT = re.compile(rf"(?P<spk>{_NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+"
-                      rf"(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$")
+INDIRECT = re.compile(
+    rf"(?P<spk>{_NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{_ADV}\s+(?:{_REPORT})\s+"
+    rf"(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$"
+)
 # 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
-TRAILING = re.compile(rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{_NAME}|[Hh]e|[Ss]he){_APPOS}{_ADV}\s+"
-                      rf"(?:{_REPORT})(?:\s+(?:on|in|at|during|last|this|earlier|later)\b[^,]{{0,60}})?$")
+TRAILING = re.compile(
+    rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{_NAME}|[Hh]e|[Ss]he){_APPOS}{_ADV}\s+"
+    rf"(?:{_REPORT})(?:\s+(?:on|in|at|during|last|this|earlier|later)\b[^,]{{0,60}})?$"
+)
 # 'said in a statement that X': the adjunct before "that" is not what was said
-_ADJUNCT_OPENERS = "in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|via|over"
+_ADJUNCT_OPENERS = (
+    "in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|via|over"
+)
 ADJUNCT_THAT = re.compile(rf"^(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$")
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
@@ -85,7 +105,7 @@ WORD = re.compile(r"\w+")
 _ROLE_ABBREVIATION = re.compile(r"^[A-Z]{2,5}$")  # MP, CEO, GOP
 _MARK = re.compile("[\u201c\"\u00ab]|''")
 _MARKS = re.compile("[\u201c\u201d\"]|''")
-_QUOTED = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]")
+_QUOTED = re.compile('[\u201c"][^\u201c\u201d"]*[\u201d"]')
 _WS = re.compile(r"\s+")
 _POSSESSIVE = re.compile("['\u2019]s$")
 
@@ -130,11 +150,11 @@ def find_quoted(paragraphs: list[str]) -> list[_Segment]:
                 if j < 0 or (0 <= nxt < j and para.find("\u201d", nxt + 1) < 0):
                     j = -1 if j < 0 else j
             if j < 0:
-                inner = para[i + len(op):].strip()
+                inner = para[i + len(op) :].strip()
                 if inner:
                     segs.append(_Segment(pi, i, n, inner, closed=False))
                 break
-            inner = para[i + len(op):j].strip()
+            inner = para[i + len(op) : j].strip()
             if inner:
                 segs.append(_Segment(pi, i, j + len(cl), inner))
             i = j + len(cl)
@@ -167,7 +187,7 @@ def _clean_speaker(spk: str) -> str:
     # "Local MP Simon Clarke" -> "Simon Clarke": a role abbreviation before a full name ends the description
     for i, word in enumerate(words[:-2]):
         if _ROLE_ABBREVIATION.match(word):
-            words = words[i + 1:]
+            words = words[i + 1 :]
             break
     return " ".join(words)
 
@@ -222,24 +242,24 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     '"...," Trump said' gives no words around the quote; 'Trump said the plan is "a disaster" for
     the city' gives 'the plan is' and 'for the city'; 'Leaders grew more "conversant" about it, Ban
     said' gives the sentence's opening and 'about it'."""
-    post = para[seg.end:right]
+    post = para[seg.end : right]
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
     if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
         spk = _clean_speaker(m.group("spk") or m.group("full"))
         if not _is_name(spk) and m.group("full"):
             spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
         return spk, None, None
-    pre = para[left:seg.start]
+    pre = para[left : seg.start]
     tail = _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
         return _clean_speaker(m.group("spk")), m.group("rest"), tail
     described = None  # 'the senator said': kept unless a name or pronoun stands before an earlier verb
     for v in reversed(list(_VERB_ONLY.finditer(pre))):  # the verb nearest the quote first
-        rest = pre[v.end():]
+        rest = pre[v.end() :]
         if _MARKS.search(rest):
             break  # an earlier quote stands between this verb and ours
-        head = pre[:v.start()]
+        head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
         spk = (participle and _sentence_subject(head)) or speaker_before(head)
@@ -292,7 +312,7 @@ def _history(paragraphs: list[str]) -> list[tuple[int, int, str]]:
     out = []
     for pi, para in enumerate(paragraphs):
         for v in _VERB_ONLY.finditer(para):
-            spk = speaker_before(para[max(0, v.start() - 160):v.start()])
+            spk = speaker_before(para[max(0, v.start() - 160) : v.start()])
             if spk and _is_name(spk):
                 out.append((pi, v.start(), spk))
             elif v.group(0) in _NAME_AFTER_VERBS:
@@ -332,12 +352,16 @@ def _last_person_in(para: str) -> str | None:
     return None
 
 
-def _antecedent(history: Callable[[], list[tuple[int, int, str]]], para: str, pi: int, pos: int,
-                person: bool) -> str | None:
+def _antecedent(
+    history: Callable[[], list[tuple[int, int, str]]], para: str, pi: int, pos: int, person: bool
+) -> str | None:
     """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
     paragraph's opening subject, else the last speaker named before it."""
-    return (_last_named(history(), pi, pos, same_paragraph=True, person=person)
-            or _paragraph_subject(para[:pos]) or _last_named(history(), pi, pos, person=person))
+    return (
+        _last_named(history(), pi, pos, same_paragraph=True, person=person)
+        or _paragraph_subject(para[:pos])
+        or _last_named(history(), pi, pos, person=person)
+    )
 
 
 def _sentence_subject(text: str) -> str | None:
@@ -367,8 +391,9 @@ def _words(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def direct_quotes(paragraphs: list[str], names: _Names | None = None,
-                  history: Callable[[], list[tuple[int, int, str]]] | None = None) -> list[Quote]:
+def direct_quotes(
+    paragraphs: list[str], names: _Names | None = None, history: Callable[[], list[tuple[int, int, str]]] | None = None
+) -> list[Quote]:
     """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
     names = names or _Names(paragraphs)
     history = history or lazy_history(paragraphs)
@@ -394,7 +419,7 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
         left, right = _sentence_bounds(para, seg.start, seg.end, spans_by_para[seg.para])
         speaker, rest, tail = _find_speaker(para, seg, left, right)
         text = seg.text
-        lead = para[left:seg.start].strip()
+        lead = para[left : seg.start].strip()
         if rest is not None and _words(rest) >= 2:
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
@@ -405,8 +430,8 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
             if same_para and prev[0].speaker:
-                if _words(para[prev[1].end:seg.start]) <= 12:
-                    prev[0].text = _join_pieces(prev[0].text, seg.text, para[prev[1].end:seg.start])
+                if _words(para[prev[1].end : seg.start]) <= 12:
+                    prev[0].text = _join_pieces(prev[0].text, seg.text, para[prev[1].end : seg.start])
                     prev = (prev[0], seg)
                     open_quote = prev[0] if not seg.closed else None
                     continue
@@ -414,7 +439,8 @@ def direct_quotes(paragraphs: list[str], names: _Names | None = None,
             elif seg.start <= 1 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
                 # a paragraph opening with a quote and no cue: the last speaker goes on
                 speaker = (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None) or (
-                    _last_person_in(paragraphs[seg.para - 1]) if seg.para else None)
+                    _last_person_in(paragraphs[seg.para - 1]) if seg.para else None
+                )
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
         if speaker is not None and _is_pronoun(speaker):
@@ -435,14 +461,18 @@ def _sentences(para: str) -> list[str]:
     for m in SENTENCE_END.finditer(para):
         if ABBREV.search(para, max(0, m.start() - 24), m.start() + 1):
             continue
-        parts.append(para[last:m.end()].strip())
+        parts.append(para[last : m.end()].strip())
         last = m.end()
     parts.append(para[last:].strip())
     return [p for p in parts if p]
 
 
-def indirect_quotes(paragraphs: list[str], names: _Names, history: Callable[[], list[tuple[int, int, str]]],
-                    skip: set[int] = frozenset()) -> list[Quote]:
+def indirect_quotes(
+    paragraphs: list[str],
+    names: _Names,
+    history: Callable[[], list[tuple[int, int, str]]],
+    skip: set[int] = frozenset(),
+) -> list[Quote]:
     """Reported speech without quotation marks: 'Shuja said that ...', ', Aghbar warned, ...', '..., he said'."""
     out: list[Quote] = []
     for pi, para in enumerate(paragraphs):

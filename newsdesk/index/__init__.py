@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from newsdesk.models import Article
 from newsdesk.index.search import QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse
+from newsdesk.models import Article
 from newsdesk.settings import Settings
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from newsdesk.models import Article
@@ -12,7 +12,7 @@ def to_document(article: Article) -> dict[str, Any]:
     doc = article.model_dump(mode="json")
     doc["id"] = article.id
     doc["quotes_text"] = [quote.text for quote in article.quotes]
-    doc["indexed_at"] = datetime.now(timezone.utc).isoformat()
+    doc["indexed_at"] = datetime.now(UTC).isoformat()
     return doc
 
 

@@ -11,25 +11,34 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from importlib import resources
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
-from elasticsearch.serializer import OrjsonSerializer
 from elasticsearch import TransportError as ESTransportError
+from elasticsearch.serializer import OrjsonSerializer
 
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
-from newsdesk.models import Article
 from newsdesk.index.search import (
-    QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse, build_es_query,
-    build_quotes_query, build_sources_query, quotes_from_es, response_from_es, sources_from_es,
+    QuoteRequest,
+    QuoteResponse,
+    SearchRequest,
+    SearchResponse,
+    SourcesResponse,
+    build_es_query,
+    build_quotes_query,
+    build_sources_query,
+    quotes_from_es,
+    response_from_es,
+    sources_from_es,
 )
+from newsdesk.models import Article
 
 TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
 BULK_CHUNK = 250  # articles per _bulk request
@@ -98,8 +107,9 @@ class ElasticIndex:
     def __init__(self, url: str, prefix: str = "newsdesk", client: Elasticsearch | None = None):
         # orjson: serializing documents is most of the indexer's own time. The client's own retries stay
         # short (3, on timeout too); the task retry policy (newsdesk.retries) does the long waiting.
-        self.client = client or Elasticsearch(url, request_timeout=30, retry_on_timeout=True, max_retries=3,
-                                              serializer=OrjsonSerializer())
+        self.client = client or Elasticsearch(
+            url, request_timeout=30, retry_on_timeout=True, max_retries=3, serializer=OrjsonSerializer()
+        )
         self.prefix = prefix
         self.read_alias = f"{prefix}-articles"
         self.write_alias = f"{prefix}-articles-write"
@@ -118,8 +128,9 @@ class ElasticIndex:
 
     def versioned_indices(self) -> list[str]:
         """Existing <prefix>-articles-v<N> indices, oldest first."""
-        found = self.client.indices.get(index=f"{self.prefix}-articles-v*", allow_no_indices=True,
-                                        expand_wildcards="open").body
+        found = self.client.indices.get(
+            index=f"{self.prefix}-articles-v*", allow_no_indices=True, expand_wildcards="open"
+        ).body
         return sorted(found, key=_generation)
 
     def ensure(self) -> None:
@@ -171,8 +182,10 @@ class ElasticIndex:
             self.client.indices.refresh(index=alias)
             copied, skipped = self._copy(alias, target, {"match_all": {}}, 1000)
             self.client.indices.delete(index=alias)
-            say(f"copied {copied} documents from stray index {alias} into {target} "
-                f"({skipped} already newer) and deleted it")
+            say(
+                f"copied {copied} documents from stray index {alias} into {target} "
+                f"({skipped} already newer) and deleted it"
+            )
         actions = []
         if not self.client.indices.exists_alias(name=self.read_alias):
             actions.append({"add": {"index": target, "alias": self.read_alias}})
@@ -190,8 +203,13 @@ class ElasticIndex:
         """Index actions carrying the external version, so the newest write of an article wins."""
         for article in articles:
             doc = to_document(article)
-            yield {"_index": self.write_alias, "_id": article.id, "_source": doc,
-                   "version": doc_version(doc), "version_type": "external_gte"}
+            yield {
+                "_index": self.write_alias,
+                "_id": article.id,
+                "_source": doc,
+                "version": doc_version(doc),
+                "version_type": "external_gte",
+            }
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         """Bulk index through the client's helpers; the id comes from the canonical URL, so a retry
@@ -201,8 +219,12 @@ class ElasticIndex:
         """
         self.ensure()
         # require_alias: a missing write alias is an error, never an auto-created concrete index of that name.
-        options = {"chunk_size": BULK_CHUNK, "raise_on_error": False, "require_alias": True,
-                   "filter_path": "errors,items.*.status,items.*.error"}
+        options = {
+            "chunk_size": BULK_CHUNK,
+            "raise_on_error": False,
+            "require_alias": True,
+            "filter_path": "errors,items.*.status,items.*.error",
+        }
         if len(articles) > BULK_CHUNK:
             outcomes = helpers.parallel_bulk(self.client, self._actions(articles), thread_count=BULK_THREADS, **options)
         else:
@@ -216,8 +238,10 @@ class ElasticIndex:
                     self._ensured = False
                     raise TransientError(self.missing_alias_message())
                 elif _item_status(item) in TRANSIENT_STATUSES:  # one document refused under overload
-                    raise TransientError(f"Elasticsearch refused a document ({_item_status(item)}): "
-                                         f"{json.dumps(item, default=str)[:300]}")
+                    raise TransientError(
+                        f"Elasticsearch refused a document ({_item_status(item)}): "
+                        f"{json.dumps(item, default=str)[:300]}"
+                    )
                 else:
                     result.errors.append(json.dumps(item, default=str)[:500])
         return result
@@ -255,7 +279,7 @@ class ElasticIndex:
     def ping(self) -> bool:
         try:
             self.client.cluster.health(timeout="2s")
-        except Exception:
+        except Exception:  # noqa: BLE001 - any failure to answer means not reachable
             return False
         return True
 
@@ -284,8 +308,9 @@ class ElasticIndex:
                 indices.append({"index": name, "docs": count, "mapping_version": meta.get("version", 1)})
         return {"template_version": template_version, "aliases": self.alias_targets(), "indices": indices}
 
-    def migrate(self, batch_size: int = 1000, delete_old: bool = False,
-                on_progress: Callable[[str], None] | None = None) -> MigrationReport:
+    def migrate(
+        self, batch_size: int = 1000, delete_old: bool = False, on_progress: Callable[[str], None] | None = None
+    ) -> MigrationReport:
         """New index from the current template, client-side reindex, atomic alias swaps.
 
         1. install the template; create <prefix>-articles-v<N+1> (no aliases yet);
@@ -304,11 +329,13 @@ class ElasticIndex:
         new = self.versioned_name(_generation(old) + 1)
         self.client.indices.create(index=new)
         say(f"created {new}")
-        started = datetime.now(timezone.utc)
-        self.client.indices.update_aliases(actions=[
-            {"remove": {"index": old, "alias": self.write_alias}},
-            {"add": {"index": new, "alias": self.write_alias, "is_write_index": True}},
-        ])
+        started = datetime.now(UTC)
+        self.client.indices.update_aliases(
+            actions=[
+                {"remove": {"index": old, "alias": self.write_alias}},
+                {"add": {"index": new, "alias": self.write_alias, "is_write_index": True}},
+            ]
+        )
         say(f"write alias {self.write_alias} -> {new}")
         self.client.indices.refresh(index=old)
         copied, skipped = self._copy(old, new, {"match_all": {}}, batch_size)
@@ -319,27 +346,41 @@ class ElasticIndex:
         caught_up, more_skipped = self._copy(old, new, {"range": {"indexed_at": {"gte": since}}}, batch_size)
         say(f"second pass: {caught_up} recent documents")
         self.client.indices.refresh(index=new)
-        self.client.indices.update_aliases(actions=[
-            {"remove": {"index": old, "alias": self.read_alias}},
-            {"add": {"index": new, "alias": self.read_alias}},
-        ])
+        self.client.indices.update_aliases(
+            actions=[
+                {"remove": {"index": old, "alias": self.read_alias}},
+                {"add": {"index": new, "alias": self.read_alias}},
+            ]
+        )
         say(f"read alias {self.read_alias} -> {new}")
         if delete_old:
             self.client.indices.delete(index=old)
             say(f"deleted {old}")
-        return MigrationReport(old_index=old, new_index=new, copied=copied, skipped_newer=skipped + more_skipped,
-                               caught_up=caught_up, deleted_old=delete_old)
+        return MigrationReport(
+            old_index=old,
+            new_index=new,
+            copied=copied,
+            skipped_newer=skipped + more_skipped,
+            caught_up=caught_up,
+            deleted_old=delete_old,
+        )
 
     def _copy(self, source: str, target: str, query: dict[str, Any], batch_size: int) -> tuple[int, int]:
         def actions() -> Iterable[dict[str, Any]]:
-            for hit in helpers.scan(self.client, index=source, query={"query": query}, size=batch_size,
-                                    preserve_order=False):
-                yield {"_op_type": "index", "_index": target, "_id": hit["_id"], "_source": hit["_source"],
-                       "version": doc_version(hit["_source"]), "version_type": "external_gte"}
+            for hit in helpers.scan(
+                self.client, index=source, query={"query": query}, size=batch_size, preserve_order=False
+            ):
+                yield {
+                    "_op_type": "index",
+                    "_index": target,
+                    "_id": hit["_id"],
+                    "_source": hit["_source"],
+                    "version": doc_version(hit["_source"]),
+                    "version_type": "external_gte",
+                }
 
         copied = skipped = 0
-        for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=batch_size,
-                                               raise_on_error=False):
+        for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=batch_size, raise_on_error=False):
             if ok:
                 copied += 1
             elif _is_conflict(item):

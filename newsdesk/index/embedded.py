@@ -16,11 +16,24 @@ from pathlib import Path
 
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
-from newsdesk.models import Article
 from newsdesk.index.search import (
-    FACET_SIZE, MAX_QUOTES_PER_ARTICLE, ArticleRef, FacetBucket, QuoteHit, QuoteRequest, QuoteResponse,
-    SearchHit, SearchRequest, SearchResponse, SourceCount, SourcesResponse, Sort, decode_cursor, encode_cursor,
+    FACET_SIZE,
+    MAX_QUOTES_PER_ARTICLE,
+    ArticleRef,
+    FacetBucket,
+    QuoteHit,
+    QuoteRequest,
+    QuoteResponse,
+    SearchHit,
+    SearchRequest,
+    SearchResponse,
+    Sort,
+    SourceCount,
+    SourcesResponse,
+    decode_cursor,
+    encode_cursor,
 )
+from newsdesk.models import Article
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -106,8 +119,10 @@ class EmbeddedIndex:
                 "INSERT INTO quotes (article_rowid, speaker, kind, text) VALUES (?, ?, ?, ?)",
                 (article_rowid, quote.get("speaker"), quote.get("kind", "direct"), quote["text"]),
             )
-            self._db.execute("INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
-                             (cursor.lastrowid, quote["text"], quote.get("speaker") or ""))
+            self._db.execute(
+                "INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
+                (cursor.lastrowid, quote["text"], quote.get("speaker") or ""),
+            )
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         with self._lock, self._db:
@@ -124,13 +139,25 @@ class EmbeddedIndex:
                 cursor = self._db.execute(
                     "INSERT INTO articles (id, published_at, source, section, language, authors, doc)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (article.id, doc["published_at"], article.source, article.section, article.language,
-                     json.dumps(article.authors), json.dumps(doc)),
+                    (
+                        article.id,
+                        doc["published_at"],
+                        article.source,
+                        article.section,
+                        article.language,
+                        json.dumps(article.authors),
+                        json.dumps(doc),
+                    ),
                 )
                 self._db.execute(
                     "INSERT INTO articles_fts (rowid, title, body, authors, quotes) VALUES (?, ?, ?, ?, ?)",
-                    (cursor.lastrowid, article.title or "", article.body, " ".join(article.authors),
-                     "\n".join(doc["quotes_text"])),
+                    (
+                        cursor.lastrowid,
+                        article.title or "",
+                        article.body,
+                        " ".join(article.authors),
+                        "\n".join(doc["quotes_text"]),
+                    ),
                 )
                 self._insert_quotes(cursor.lastrowid, doc["quotes"])
         return IndexResult(indexed=len(articles))
@@ -170,11 +197,14 @@ class EmbeddedIndex:
         if offset < 0:
             raise ValueError("invalid cursor")
         relevance = fts and request.sort is Sort.RELEVANCE
-        order = "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
+        order = (
+            "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
+        )
         snippet = (
             f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30),"
             f" highlight(articles_fts, 0, '{_MARK_OPEN}', '{_MARK_CLOSE}')"
-            if fts else "substr(articles_fts.body, 1, 180), NULL"
+            if fts
+            else "substr(articles_fts.body, 1, 180), NULL"
         )
         with self._lock:
             total = self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
@@ -191,8 +221,12 @@ class EmbeddedIndex:
             title_html = _marked_to_html(title_marked) if title_marked and _MARK_OPEN in title_marked else None
             hits.append(
                 SearchHit(
-                    id=article_id, title=doc.get("title"), url=doc["url"], source=doc.get("source"),
-                    section=doc.get("section"), authors=doc.get("authors", []),
+                    id=article_id,
+                    title=doc.get("title"),
+                    url=doc["url"],
+                    source=doc.get("source"),
+                    section=doc.get("section"),
+                    authors=doc.get("authors", []),
                     published_at=doc.get("published_at"),
                     highlight=([title_html] if title_html else []) + ([_marked_to_html(snip)] if snip else []),
                     title_highlight=title_html,
@@ -256,8 +290,13 @@ class EmbeddedIndex:
             hits: list[QuoteHit] = []
             for article_rowid, article_id, doc_json, _ in articles:
                 doc = json.loads(doc_json)
-                ref = ArticleRef(id=article_id, title=doc.get("title"), url=doc["url"], source=doc.get("source"),
-                                 published_at=doc.get("published_at"))
+                ref = ArticleRef(
+                    id=article_id,
+                    title=doc.get("title"),
+                    url=doc["url"],
+                    source=doc.get("source"),
+                    published_at=doc.get("published_at"),
+                )
                 quotes = self._db.execute(
                     f"SELECT q.text, q.speaker, q.kind, {marked} {base} AND a.rowid = ? ORDER BY q.rowid LIMIT ?",
                     [*params, article_rowid, MAX_QUOTES_PER_ARTICLE],
@@ -267,8 +306,9 @@ class EmbeddedIndex:
                     for text, speaker, kind, mark in quotes
                 )
         next_offset = offset + len(articles)
-        return QuoteResponse(total_articles=total, hits=hits,
-                             next_cursor=encode_cursor([next_offset]) if next_offset < total else None)
+        return QuoteResponse(
+            total_articles=total, hits=hits, next_cursor=encode_cursor([next_offset]) if next_offset < total else None
+        )
 
     def sources(self) -> SourcesResponse:
         with self._lock:

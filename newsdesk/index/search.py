@@ -54,7 +54,7 @@ class SearchRequest(BaseModel):
         return _clean_text(value)
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "SearchRequest":
+    def _dates_in_order(self) -> SearchRequest:
         if self.date_from and self.date_to and _as_date(self.date_from) > _as_date(self.date_to):
             raise ValueError("'from' must not be after 'to'")
         return self
@@ -67,8 +67,10 @@ class SearchRequest(BaseModel):
         return {
             name: value
             for name, value in (
-                ("source", self.source), ("section", self.section),
-                ("authors", self.author), ("language", self.language),
+                ("source", self.source),
+                ("section", self.section),
+                ("authors", self.author),
+                ("language", self.language),
             )
             if value
         }
@@ -117,7 +119,7 @@ class QuoteRequest(BaseModel):
         return _clean_text(value) if value is not None else None
 
     @model_validator(mode="after")
-    def _something_to_match(self) -> "QuoteRequest":
+    def _something_to_match(self) -> QuoteRequest:
         if not self.q and not self.speaker:
             raise ValueError("give 'speaker', 'q' or both")
         return self
@@ -205,7 +207,11 @@ def to_sqs_syntax(q: str) -> str:
 def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     return {
         "simple_query_string": {
-            "query": to_sqs_syntax(q), "fields": fields, "default_operator": "and", "flags": SQS_FLAGS, "lenient": True,
+            "query": to_sqs_syntax(q),
+            "fields": fields,
+            "default_operator": "and",
+            "flags": SQS_FLAGS,
+            "lenient": True,
         }
     }
 
@@ -232,17 +238,23 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
         "sort": sort,
         "track_total_hits": True,
         "_source": SUMMARY_FIELDS,
-        "highlight": _highlight({
-            "title": {"number_of_fragments": 0},
-            "body": {"fragment_size": 180, "number_of_fragments": 2, "no_match_size": 180},
-        }),
+        "highlight": _highlight(
+            {
+                "title": {"number_of_fragments": 0},
+                "body": {"fragment_size": 180, "number_of_fragments": 2, "no_match_size": 180},
+            }
+        ),
         "aggs": {
             "source": {"terms": {"field": "source", "size": FACET_SIZE}},
             "section": {"terms": {"field": "section", "size": FACET_SIZE}},
             "author": {"terms": {"field": "authors", "size": FACET_SIZE}},
             "published": {
-                "date_histogram": {"field": "published_at", "calendar_interval": "month", "min_doc_count": 1,
-                                   "format": "yyyy-MM"}
+                "date_histogram": {
+                    "field": "published_at",
+                    "calendar_interval": "month",
+                    "min_doc_count": 1,
+                    "format": "yyyy-MM",
+                }
             },
         },
     }
@@ -260,10 +272,16 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
         titles = highlight.get("title", [])
         hits.append(
             SearchHit(
-                id=hit["_id"], title=doc.get("title"), url=doc.get("url", ""), source=doc.get("source"),
-                section=doc.get("section"), authors=doc.get("authors", []),
-                published_at=doc.get("published_at"), score=hit.get("_score"),
-                highlight=titles + highlight.get("body", []), title_highlight=titles[0] if titles else None,
+                id=hit["_id"],
+                title=doc.get("title"),
+                url=doc.get("url", ""),
+                source=doc.get("source"),
+                section=doc.get("section"),
+                authors=doc.get("authors", []),
+                published_at=doc.get("published_at"),
+                score=hit.get("_score"),
+                highlight=titles + highlight.get("body", []),
+                title_highlight=titles[0] if titles else None,
             )
         )
         last_sort = hit.get("sort")
@@ -319,15 +337,25 @@ def quotes_from_es(raw: dict[str, Any], request: QuoteRequest) -> QuoteResponse:
     articles = raw["hits"]["hits"]
     for article in articles:
         doc = article["_source"]
-        ref = ArticleRef(id=article["_id"], title=doc.get("title"), url=doc.get("url", ""),
-                         source=doc.get("source"), published_at=doc.get("published_at"))
+        ref = ArticleRef(
+            id=article["_id"],
+            title=doc.get("title"),
+            url=doc.get("url", ""),
+            source=doc.get("source"),
+            published_at=doc.get("published_at"),
+        )
         for inner in article.get("inner_hits", {}).get("quotes", {}).get("hits", {}).get("hits", []):
             quote = inner["_source"]
             marked = inner.get("highlight", {}).get("quotes.text", [])
-            hits.append(QuoteHit(
-                text=quote.get("text", ""), speaker=quote.get("speaker"), kind=quote.get("kind", "direct"),
-                highlight=marked[0] if marked else escape(quote.get("text", "")), article=ref,
-            ))
+            hits.append(
+                QuoteHit(
+                    text=quote.get("text", ""),
+                    speaker=quote.get("speaker"),
+                    kind=quote.get("kind", "direct"),
+                    highlight=marked[0] if marked else escape(quote.get("text", "")),
+                    article=ref,
+                )
+            )
         last_sort = article.get("sort")
     next_cursor = encode_cursor(last_sort) if last_sort and len(articles) == request.size else None
     return QuoteResponse(total_articles=raw["hits"]["total"]["value"], hits=hits, next_cursor=next_cursor)
@@ -336,15 +364,18 @@ def quotes_from_es(raw: dict[str, Any], request: QuoteRequest) -> QuoteResponse:
 def build_sources_query() -> dict[str, Any]:
     return {
         "size": 0,
-        "aggs": {"sources": {"terms": {"field": "source", "size": MAX_SOURCES},
-                             "aggs": {"latest": {"max": {"field": "published_at"}}}}},
+        "aggs": {
+            "sources": {
+                "terms": {"field": "source", "size": MAX_SOURCES},
+                "aggs": {"latest": {"max": {"field": "published_at"}}},
+            }
+        },
     }
 
 
 def sources_from_es(raw: dict[str, Any]) -> SourcesResponse:
     sources = [
-        SourceCount(name=bucket["key"], articles=bucket["doc_count"],
-                    latest=bucket["latest"].get("value_as_string"))
+        SourceCount(name=bucket["key"], articles=bucket["doc_count"], latest=bucket["latest"].get("value_as_string"))
         for bucket in raw.get("aggregations", {}).get("sources", {}).get("buckets", [])
     ]
     return SourcesResponse(sources=sources)

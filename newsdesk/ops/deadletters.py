@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any
 
 DEAD_LETTERS_KEY = "newsdesk:deadletters"
 MAX_DEAD_LETTERS = 10_000
@@ -68,7 +69,9 @@ class DeadLetterStore:
         return bool(removed)
 
     def ids(self) -> list[str]:
-        return [i.decode() if isinstance(i, bytes) else i for i in self.redis.zrange(f"{DEAD_LETTERS_KEY}:by_time", 0, -1)]
+        return [
+            i.decode() if isinstance(i, bytes) else i for i in self.redis.zrange(f"{DEAD_LETTERS_KEY}:by_time", 0, -1)
+        ]
 
     def discard(self, letter_ids: Iterable[str]) -> list[str]:
         """Drop letters for good; returns the ids that were there."""

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Iterable, Mapping
 
 import redis
 
@@ -254,22 +254,32 @@ class Monitor:
             for key, value in raw.items():
                 hourly[_s(key)] = hourly.get(_s(key), 0) + int(value)
         result = []
-        for name, raw in zip(names, raws[len(hours):]):
+        for name, raw in zip(names, raws[len(hours) :]):
             stats = {_s(k): _s(v) for k, v in raw.items()}
-            as_time = lambda key: float(stats[key]) if key in stats else None  # noqa: E731
-            result.append(SourceHealth(
-                name=name, paused=configured.get(name, False),
-                last_poll_ok=as_time("last_poll_ok"), last_fetch_ok=as_time("last_fetch_ok"),
-                last_failure=as_time("last_failure"), last_error=stats.get("last_error"),
-                articles_24h=hourly.get(f"{name}/indexed", 0), failures_24h=hourly.get(f"{name}/failed", 0),
-                robots_24h=hourly.get(f"{name}/robots", 0),
-                failures_total=int(stats.get("failed_total", 0)), robots_total=int(stats.get("robots_total", 0)),
-            ))
+
+            def as_time(key: str, stats: dict[str, str] = stats) -> float | None:
+                return float(stats[key]) if key in stats else None
+
+            result.append(
+                SourceHealth(
+                    name=name,
+                    paused=configured.get(name, False),
+                    last_poll_ok=as_time("last_poll_ok"),
+                    last_fetch_ok=as_time("last_fetch_ok"),
+                    last_failure=as_time("last_failure"),
+                    last_error=stats.get("last_error"),
+                    articles_24h=hourly.get(f"{name}/indexed", 0),
+                    failures_24h=hourly.get(f"{name}/failed", 0),
+                    robots_24h=hourly.get(f"{name}/robots", 0),
+                    failures_total=int(stats.get("failed_total", 0)),
+                    robots_total=int(stats.get("robots_total", 0)),
+                )
+            )
         return result
 
     def clear(self, stages: Iterable[str] = ()) -> None:
         """Forget every figure (tests, or an operator starting over); keeps dead letters."""
         keys = list(self.redis.scan_iter(f"{PREFIX}:*")) + list(self.redis.scan_iter("newsdesk:sources:hourly:*"))
-        keys += list(self.redis.scan_iter("newsdesk:sources:stats:*")) + [SOURCES_KNOWN_KEY]
+        keys += [*list(self.redis.scan_iter("newsdesk:sources:stats:*")), SOURCES_KNOWN_KEY]
         if keys:
             self.redis.delete(*keys)

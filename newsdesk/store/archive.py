@@ -11,7 +11,7 @@ import os
 import socket
 import threading
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from http import HTTPStatus
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class Archive:
         self._lock = threading.Lock()
 
     def _file_for(self, when: datetime) -> Path:
-        day = when.astimezone(timezone.utc).strftime("%Y-%m-%d")
+        day = when.astimezone(UTC).strftime("%Y-%m-%d")
         return self.root / day / f"{socket.gethostname()}-{os.getpid()}.warc.gz"
 
     def write(self, page: FetchedPage, kind: str = "article") -> None:
@@ -39,12 +39,15 @@ class Archive:
             reason = HTTPStatus(page.status).phrase
         except ValueError:
             reason = "Unknown"
-        headers = [(name, value) for name, value in page.headers.items()
-                   if name not in ("content-length", "content-encoding", "transfer-encoding")]
+        headers = [
+            (name, value)
+            for name, value in page.headers.items()
+            if name not in ("content-length", "content-encoding", "transfer-encoding")
+        ]
         headers.append(("Content-Length", str(len(page.body))))
         http_headers = StatusAndHeaders(f"{page.status} {reason}", headers, protocol="HTTP/1.1")
         warc_headers = {
-            "WARC-Date": page.fetched_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "WARC-Date": page.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             KIND_HEADER: kind,
         }
         if page.source:
@@ -56,17 +59,21 @@ class Archive:
         with self._lock, open(path, "ab") as out:
             writer = WARCWriter(out, gzip=True)
             record = writer.create_warc_record(
-                page.final_url, "response", payload=io.BytesIO(page.body),
-                http_headers=http_headers, warc_headers_dict=warc_headers,
+                page.final_url,
+                "response",
+                payload=io.BytesIO(page.body),
+                http_headers=http_headers,
+                warc_headers_dict=warc_headers,
             )
             writer.write_record(record)
 
-    def pages(self, source: str | None = None, since: datetime | None = None,
-              kind: str | None = "article") -> Iterator[FetchedPage]:
+    def pages(
+        self, source: str | None = None, since: datetime | None = None, kind: str | None = "article"
+    ) -> Iterator[FetchedPage]:
         """Archived responses in file order, filtered by source, fetch time and kind."""
         if not self.root.exists():
             return
-        since_day = since.astimezone(timezone.utc).strftime("%Y-%m-%d") if since else ""
+        since_day = since.astimezone(UTC).strftime("%Y-%m-%d") if since else ""
         for day in sorted(p for p in self.root.iterdir() if p.is_dir() and p.name >= since_day):
             for path in sorted(day.glob("*.warc.gz")):
                 yield from self._read(path, source, since, kind)
@@ -87,10 +94,12 @@ class Archive:
                     continue
                 final_url = meta.get_header("WARC-Target-URI")
                 yield FetchedPage(
-                    url=meta.get_header("WARC-Refers-To-Target-URI") or final_url, final_url=final_url,
+                    url=meta.get_header("WARC-Refers-To-Target-URI") or final_url,
+                    final_url=final_url,
                     status=int(record.http_headers.get_statuscode()),
                     headers={name.lower(): value for name, value in record.http_headers.headers},
-                    fetched_at=fetched_at, source=meta.get_header(SOURCE_HEADER),
+                    fetched_at=fetched_at,
+                    source=meta.get_header(SOURCE_HEADER),
                     body=record.content_stream().read(),
                 )
 

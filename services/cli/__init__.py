@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -18,8 +18,12 @@ from newsdesk.settings import get_settings
 from services.cli import index as index_commands
 from services.cli.crawling import reparse, sources_app, urls
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="newsdesk: news ingestion and search.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="newsdesk: news ingestion and search.",
+)
 err = Console(stderr=True)
 app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
@@ -40,23 +44,29 @@ def _source_from_url(url: str) -> str:
 
 
 def _summary(tally: Tally) -> str:
-    return (
-        f"fetched {tally.fetched} / parsed {tally.parsed} / indexed {tally.indexed} / "
-        f"failed {tally.failed}" + (f" / not modified {tally.not_modified}" if tally.not_modified else "")
+    return f"fetched {tally.fetched} / parsed {tally.parsed} / indexed {tally.indexed} / failed {tally.failed}" + (
+        f" / not modified {tally.not_modified}" if tally.not_modified else ""
     )
 
 
 def _progress() -> Progress:
     return Progress(
-        TextColumn("[bold]crawl[/bold]"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        TimeElapsedColumn(), console=err, transient=False,
+        TextColumn("[bold]crawl[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=False,
     )
 
 
 @app.command()
 def crawl(
     feed_url: Annotated[str, typer.Argument(help="RSS or Atom feed URL")],
-    source: Annotated[Optional[str], typer.Option(help="source name recorded on each article (default: the feed's host)")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="source name recorded on each article (default: the feed's host)")
+    ] = None,
     wait: Annotated[bool, typer.Option("--wait/--no-wait", help="through the queues: wait until indexed")] = True,
     timeout: Annotated[float, typer.Option(help="seconds to wait for the queues")] = 600.0,
 ) -> None:
@@ -119,8 +129,10 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
             if tally.done:
                 return tally
             if time.monotonic() > deadline:
-                fail(f"timed out after {timeout:.0f}s with {tally.total - tally.finished} articles in the queues "
-                     f"({_summary(tally)}); are workers running? `celery -A workers worker -Q fetch,parse,index`")
+                fail(
+                    f"timed out after {timeout:.0f}s with {tally.total - tally.finished} articles in the queues "
+                    f"({_summary(tally)}); are workers running? `celery -A workers worker -Q fetch,parse,index`"
+                )
             time.sleep(0.25)
 
 
@@ -129,8 +141,8 @@ def search(
     query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions, OR')],
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
     size: Annotated[int, typer.Option(min=1, max=100)] = 10,
-    source: Optional[str] = None,
-    section: Optional[str] = None,
+    source: str | None = None,
+    section: str | None = None,
     newest: Annotated[bool, typer.Option(help="newest first instead of by relevance")] = False,
 ) -> None:
     """Full-text search over indexed articles."""
@@ -140,8 +152,9 @@ def search(
     from newsdesk.index.search import SearchRequest, Sort
 
     try:
-        request = SearchRequest(q=query, size=size, source=source, section=section,
-                                sort=Sort.NEWEST if newest else Sort.RELEVANCE)
+        request = SearchRequest(
+            q=query, size=size, source=source, section=section, sort=Sort.NEWEST if newest else Sort.RELEVANCE
+        )
     except ValidationError as exc:
         fail(f"invalid query: {exc.errors()[0]['msg']}")
     index = open_index(get_settings())
@@ -149,7 +162,7 @@ def search(
         result = index.search(request)
     except NewsdeskError as exc:
         fail(str(exc))
-    except Exception as exc:  # backend unreachable: one clear line, not a traceback
+    except Exception as exc:  # noqa: BLE001 - backend unreachable: one clear line, not a traceback
         fail(f"search failed: {type(exc).__name__}: {exc}")
     finally:
         index.close()
@@ -168,7 +181,7 @@ def search(
 @app.command()
 def extract(
     files: Annotated[list[str], typer.Argument(help="HTML files, or - for standard input")],
-    url: Annotated[Optional[str], typer.Option(help="the page's URL (for links and ids)")] = None,
+    url: Annotated[str | None, typer.Option(help="the page's URL (for links and ids)")] = None,
 ) -> None:
     """Print one JSON article per input file."""
     from newsdesk.extraction.rules import MAX_INPUT_BYTES
@@ -209,7 +222,6 @@ def serve(
 def main() -> None:
     try:
         app(standalone_mode=True)
-    except Exception as exc:  # a bug or a broken install: one line for the user, never a traceback
+    except Exception as exc:  # noqa: BLE001 - a bug or a broken install: one line for the user, never a traceback
         err.print(f"[red]error:[/red] {escape(f'{type(exc).__name__}: {exc}')}", highlight=False, soft_wrap=True)
         raise SystemExit(2) from None
-

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -43,17 +43,17 @@ def _describe(source: Source) -> str:
 
 @sources_app.command("add")
 def add(
-    name: Annotated[Optional[str], typer.Argument(help="source name (letters, digits, . _ -)")] = None,
-    feed: Annotated[Optional[list[str]], typer.Option("--feed", help="RSS/Atom feed URL (repeatable)")] = None,
-    sitemap: Annotated[Optional[list[str]], typer.Option("--sitemap", help="sitemap or sitemap index URL")] = None,
-    section: Annotated[Optional[list[str]], typer.Option("--section", help="section page URL")] = None,
-    pattern: Annotated[Optional[str], typer.Option(help="regex article links on section pages match")] = None,
-    every: Annotated[Optional[int], typer.Option(help="poll interval in seconds")] = None,
-    cron: Annotated[Optional[str], typer.Option(help='cron schedule, e.g. "*/15 * * * *"')] = None,
-    rate: Annotated[Optional[float], typer.Option(help="requests per second per host")] = None,
-    concurrency: Annotated[Optional[int], typer.Option(help="requests in flight per host")] = None,
+    name: Annotated[str | None, typer.Argument(help="source name (letters, digits, . _ -)")] = None,
+    feed: Annotated[list[str] | None, typer.Option("--feed", help="RSS/Atom feed URL (repeatable)")] = None,
+    sitemap: Annotated[list[str] | None, typer.Option("--sitemap", help="sitemap or sitemap index URL")] = None,
+    section: Annotated[list[str] | None, typer.Option("--section", help="section page URL")] = None,
+    pattern: Annotated[str | None, typer.Option(help="regex article links on section pages match")] = None,
+    every: Annotated[int | None, typer.Option(help="poll interval in seconds")] = None,
+    cron: Annotated[str | None, typer.Option(help='cron schedule, e.g. "*/15 * * * *"')] = None,
+    rate: Annotated[float | None, typer.Option(help="requests per second per host")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="requests in flight per host")] = None,
     paused: Annotated[bool, typer.Option(help="add it paused")] = False,
-    file: Annotated[Optional[Path], typer.Option("--file", help="seed every source in a YAML file")] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="seed every source in a YAML file")] = None,
     replace: Annotated[bool, typer.Option(help="with --file: overwrite sources that exist")] = False,
 ) -> None:
     """Add (or replace) one source, or seed sources from a YAML file."""
@@ -63,13 +63,23 @@ def add(
     try:
         if file is not None:
             added, kept = registry.seed_sources(load_sources(file), replace=replace)
-            typer.echo(f"added {len(added)} sources" + (f"; kept {len(kept)} existing: {', '.join(kept)}" if kept else ""))
+            typer.echo(
+                f"added {len(added)} sources" + (f"; kept {len(kept)} existing: {', '.join(kept)}" if kept else "")
+            )
             return
         if not name:
             _fail("give a source NAME, or --file")
-        entry = {"name": name, "feeds": feed or [], "sitemaps": sitemap or [], "sections": section or [],
-                 "article_pattern": pattern, "cron": cron, "paused": paused,
-                 "host_rate": rate, "host_concurrency": concurrency}
+        entry = {
+            "name": name,
+            "feeds": feed or [],
+            "sitemaps": sitemap or [],
+            "sections": section or [],
+            "article_pattern": pattern,
+            "cron": cron,
+            "paused": paused,
+            "host_rate": rate,
+            "host_concurrency": concurrency,
+        }
         if every is not None:
             entry["interval"] = every
         source = make_source(entry)
@@ -147,8 +157,8 @@ def run_now(
         return
     import redis
 
-    from newsdesk.pipeline import Pipeline
     from newsdesk.ops.runs import RedisRun
+    from newsdesk.pipeline import Pipeline
     from services.cli import _summary
     from workers.fetcher import submit_new_links
 
@@ -174,8 +184,8 @@ def run_now(
 
 
 def urls(
-    source: Annotated[Optional[str], typer.Option(help="only this source's URLs")] = None,
-    status: Annotated[Optional[Outcome], typer.Option(help="only URLs whose last outcome is this")] = None,
+    source: Annotated[str | None, typer.Option(help="only this source's URLs")] = None,
+    status: Annotated[Outcome | None, typer.Option(help="only URLs whose last outcome is this")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
 ) -> None:
@@ -192,21 +202,23 @@ def urls(
         if as_json:
             typer.echo(json.dumps(entry.__dict__))
         else:
-            when = datetime.fromtimestamp(entry.at, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+            when = datetime.fromtimestamp(entry.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
             extra = f"  retries={entry.retries}" if entry.retries else ""
-            typer.echo(f"{when}  {entry.status:<14} {entry.url}{extra}" + (f"\n    {entry.reason}" if entry.reason else ""))
+            typer.echo(
+                f"{when}  {entry.status:<14} {entry.url}{extra}" + (f"\n    {entry.reason}" if entry.reason else "")
+            )
 
 
 def reparse(
-    source: Annotated[Optional[str], typer.Option(help="only this source's pages")] = None,
-    since: Annotated[Optional[datetime], typer.Option(help="only pages fetched at or after this date/time (UTC)")] = None,
+    source: Annotated[str | None, typer.Option(help="only this source's pages")] = None,
+    since: Annotated[datetime | None, typer.Option(help="only pages fetched at or after this date/time (UTC)")] = None,
 ) -> None:
     """Parse archived responses again and re-index them, without fetching anything."""
     from newsdesk.pipeline import Pipeline, reparse_archive
     from services.cli import _summary
 
     if since is not None and since.tzinfo is None:
-        since = since.replace(tzinfo=timezone.utc)
+        since = since.replace(tzinfo=UTC)
     pipeline = Pipeline(get_settings())
     try:
         tally = reparse_archive(pipeline, source=source, since=since)

@@ -51,7 +51,9 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="print one JSON 
 @app.command()
 def migrate(
     batch_size: Annotated[int, typer.Option(min=10, max=10000, help="documents per scroll page and bulk")] = 1000,
-    delete_old: Annotated[bool, typer.Option("--delete-old/--keep-old", help="delete the old index after the swap")] = False,
+    delete_old: Annotated[
+        bool, typer.Option("--delete-old/--keep-old", help="delete the old index after the swap")
+    ] = False,
 ) -> None:
     """Create the next index version from the current template, copy every article, swap both aliases.
 
@@ -60,14 +62,16 @@ def migrate(
     """
     index = _elastic_index()
     try:
-        report = index.migrate(batch_size=batch_size, delete_old=delete_old, on_progress=lambda m: err.print(m))
-    except Exception as exc:  # one clear line: what failed; the aliases are only swapped on success
+        report = index.migrate(batch_size=batch_size, delete_old=delete_old, on_progress=err.print)
+    except Exception as exc:  # noqa: BLE001 - one clear line: what failed; the aliases are only swapped on success
         err.print(f"[red]error:[/red] migration failed: {type(exc).__name__}: {exc}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     finally:
         index.close()
-    typer.echo(f"migrated {report.old_index} -> {report.new_index}: copied {report.copied}, "
-               f"{report.skipped_newer} already newer" + (", old index deleted" if report.deleted_old else ""))
+    typer.echo(
+        f"migrated {report.old_index} -> {report.new_index}: copied {report.copied}, "
+        f"{report.skipped_newer} already newer" + (", old index deleted" if report.deleted_old else "")
+    )
 
 
 @app.command()
@@ -77,9 +81,9 @@ def repair() -> None:
     index = _elastic_index()
     try:
         done = index.repair()
-    except Exception as exc:  # one clear line, never a traceback
+    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback
         err.print(f"[red]error:[/red] repair failed: {type(exc).__name__}: {exc}", highlight=False)
-        raise typer.Exit(1)
+        raise typer.Exit(1) from None
     finally:
         index.close()
     for line in done:

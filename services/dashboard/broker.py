@@ -64,7 +64,9 @@ def _eta(headers: dict) -> float | None:
         return None
 
 
-def inspect_queues(client: redis.Redis, queues: tuple[str, ...] | list[str], now: float | None = None) -> list[QueueState]:
+def inspect_queues(
+    client: redis.Redis, queues: tuple[str, ...] | list[str], now: float | None = None
+) -> list[QueueState]:
     now = time.time() if now is None else now
     lists = {q: [q, *(f"{q}{PRIORITY_SEP}{p}" for p in PRIORITY_STEPS)] for q in queues}
     with client.pipeline() as pipe:
@@ -75,7 +77,7 @@ def inspect_queues(client: redis.Redis, queues: tuple[str, ...] | list[str], now
         results = pipe.execute()
     states, i = {}, 0
     for q in queues:
-        ready = sum(int(n) for n in results[i:i + len(lists[q])])
+        ready = sum(int(n) for n in results[i : i + len(lists[q])])
         oldest = results[i + len(lists[q])]
         i += len(lists[q]) + 1
         state = QueueState(name=q, ready=ready)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hmac
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Annotated, Callable
+from typing import Annotated
 
 import redis
 from fastapi import Depends, Header, HTTPException, status
@@ -21,8 +22,9 @@ def _client(url: str) -> redis.Redis:
 
 def get_redis(settings: Annotated[Settings, Depends(get_settings)]) -> redis.Redis:
     if not settings.redis_url:
-        raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE,
-                            "the dashboard watches the Celery queues: set NEWSDESK_REDIS_URL")
+        raise HTTPException(
+            status.HTTP_503_SERVICE_UNAVAILABLE, "the dashboard watches the Celery queues: set NEWSDESK_REDIS_URL"
+        )
     return _client(settings.redis_url)
 
 
@@ -38,8 +40,9 @@ def require_admin(
     if not given and authorization and authorization.lower().startswith("bearer "):
         given = authorization[7:].strip()
     if not given or not hmac.compare_digest(given.encode(), settings.admin_key.encode()):
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "a valid admin key is required",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "a valid admin key is required", headers={"WWW-Authenticate": "Bearer"}
+        )
 
 
 def publish_task(letter: DeadLetter) -> None:

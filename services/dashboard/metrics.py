@@ -10,8 +10,8 @@ from prometheus_client.registry import Collector, CollectorRegistry
 from newsdesk.ops.deadletters import DeadLetterStore
 from newsdesk.ops.monitoring import LAG_KINDS, OUTCOMES, Histogram, Monitor
 from services.dashboard.broker import inspect_queues
-from workers.queues import PROCESSING_QUEUES
 from services.dashboard.sources import configured_sources
+from workers.queues import PROCESSING_QUEUES
 
 
 def _buckets(hist: Histogram) -> list[tuple[str, float]]:
@@ -26,13 +26,17 @@ class NewsdeskCollector(Collector):
         monitor: Monitor = self.monitor_factory()
         now = time.time()
 
-        depth = GaugeMetricFamily("newsdesk_queue_depth", "Tasks in a queue by state (ready, reserved, delayed)",
-                                  labels=["queue", "state"])
-        oldest = GaugeMetricFamily("newsdesk_queue_oldest_task_age_seconds", "Age of the oldest waiting task",
-                                   labels=["queue"])
-        unacked = GaugeMetricFamily("newsdesk_queue_unacked_tasks",
-                                    "Tasks taken by a worker but not acknowledged (running or waiting to retry)",
-                                    labels=["queue"])
+        depth = GaugeMetricFamily(
+            "newsdesk_queue_depth", "Tasks in a queue by state (ready, reserved, delayed)", labels=["queue", "state"]
+        )
+        oldest = GaugeMetricFamily(
+            "newsdesk_queue_oldest_task_age_seconds", "Age of the oldest waiting task", labels=["queue"]
+        )
+        unacked = GaugeMetricFamily(
+            "newsdesk_queue_unacked_tasks",
+            "Tasks taken by a worker but not acknowledged (running or waiting to retry)",
+            labels=["queue"],
+        )
         for q in inspect_queues(monitor.redis, PROCESSING_QUEUES, now):
             for state in ("ready", "reserved", "delayed"):
                 depth.add_metric([q.name, state], getattr(q, state))
@@ -50,8 +54,9 @@ class NewsdeskCollector(Collector):
         yield tasks
 
         latency = HistogramMetricFamily("newsdesk_stage_latency_seconds", "Task run time per stage", labels=["stage"])
-        error_rate = GaugeMetricFamily("newsdesk_stage_error_rate", "Failed / finished over the last 5 minutes",
-                                       labels=["stage"])
+        error_rate = GaugeMetricFamily(
+            "newsdesk_stage_error_rate", "Failed / finished over the last 5 minutes", labels=["stage"]
+        )
         for stage in PROCESSING_QUEUES:
             hist = monitor.latency_histogram(stage)
             latency.add_metric([stage], _buckets(hist), hist.sum)
@@ -61,22 +66,27 @@ class NewsdeskCollector(Collector):
         yield latency
         yield error_rate
 
-        lag = HistogramMetricFamily("newsdesk_lag_seconds", "Seconds until indexed, from published or from fetched",
-                                    labels=["since"])
+        lag = HistogramMetricFamily(
+            "newsdesk_lag_seconds", "Seconds until indexed, from published or from fetched", labels=["since"]
+        )
         for kind in LAG_KINDS:
             hist = monitor.lag_histogram(kind)
             lag.add_metric([kind], _buckets(hist), hist.sum)
         yield lag
 
-        yield GaugeMetricFamily("newsdesk_dead_letters", "Tasks that exhausted their retries",
-                                value=DeadLetterStore(monitor.redis).count())
-        yield GaugeMetricFamily("newsdesk_workers_online", "Workers with a recent heartbeat",
-                                value=len(monitor.workers(now)))
+        yield GaugeMetricFamily(
+            "newsdesk_dead_letters", "Tasks that exhausted their retries", value=DeadLetterStore(monitor.redis).count()
+        )
+        yield GaugeMetricFamily(
+            "newsdesk_workers_online", "Workers with a recent heartbeat", value=len(monitor.workers(now))
+        )
 
-        articles = GaugeMetricFamily("newsdesk_source_articles_24h", "Articles indexed in the last 24 h",
-                                     labels=["source"])
-        failures = GaugeMetricFamily("newsdesk_source_failures_24h", "Failed fetches or polls in the last 24 h",
-                                     labels=["source"])
+        articles = GaugeMetricFamily(
+            "newsdesk_source_articles_24h", "Articles indexed in the last 24 h", labels=["source"]
+        )
+        failures = GaugeMetricFamily(
+            "newsdesk_source_failures_24h", "Failed fetches or polls in the last 24 h", labels=["source"]
+        )
         paused = GaugeMetricFamily("newsdesk_source_paused", "1 when the source's polling is paused", labels=["source"])
         for source in monitor.sources(now, configured_sources()):
             articles.add_metric([source.name], source.articles_24h)

@@ -9,10 +9,17 @@ from newsdesk.ops.deadletters import DeadLetterStore
 from newsdesk.ops.monitoring import ERROR_RATE_WINDOW_MINUTES, LAG_KINDS, OUTCOMES, Monitor, percentile
 from services.dashboard.broker import inspect_queues
 from services.dashboard.schemas import (
-    ErrorOut, LagOut, Overview, QueueOut, SourceOut, StageOut, Throughput, WorkerOut,
+    ErrorOut,
+    LagOut,
+    Overview,
+    QueueOut,
+    SourceOut,
+    StageOut,
+    Throughput,
+    WorkerOut,
 )
-from workers.queues import PROCESSING_QUEUES
 from services.dashboard.sources import configured_sources
+from workers.queues import PROCESSING_QUEUES
 
 
 def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = None) -> Overview:
@@ -23,14 +30,18 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
     stages = []
     for stage in PROCESSING_QUEUES:
         samples = monitor.latency_samples(stage)
-        stages.append(StageOut(
-            name=stage,
-            totals={o: totals.get(stage, {}).get(o, 0) for o in OUTCOMES},
-            per_minute={o: sum(c.get(stage, {}).get(o, 0) for _, c in recent) / len(recent) for o in OUTCOMES},
-            latency_p50=percentile(samples, 50), latency_p95=percentile(samples, 95), latency_samples=len(samples),
-            error_rate=monitor.error_rate(stage, now),
-            last_errors=[ErrorOut(**asdict(e)) for e in monitor.recent_errors(5, stage)],
-        ))
+        stages.append(
+            StageOut(
+                name=stage,
+                totals={o: totals.get(stage, {}).get(o, 0) for o in OUTCOMES},
+                per_minute={o: sum(c.get(stage, {}).get(o, 0) for _, c in recent) / len(recent) for o in OUTCOMES},
+                latency_p50=percentile(samples, 50),
+                latency_p95=percentile(samples, 95),
+                latency_samples=len(samples),
+                error_rate=monitor.error_rate(stage, now),
+                last_errors=[ErrorOut(**asdict(e)) for e in monitor.recent_errors(5, stage)],
+            )
+        )
     lag = {}
     for kind in LAG_KINDS:
         samples = monitor.lag_samples(kind)
@@ -43,11 +54,21 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
             minutes=[start for start, _ in series],
             series={s: {o: [c.get(s, {}).get(o, 0) for _, c in series] for o in OUTCOMES} for s in PROCESSING_QUEUES},
         ),
-        workers=[WorkerOut(name=w.name, queues=w.queues, active=w.active, last_heartbeat=w.last_heartbeat,
-                           seconds_since_heartbeat=max(0.0, now - w.last_heartbeat)) for w in monitor.workers(now)],
+        workers=[
+            WorkerOut(
+                name=w.name,
+                queues=w.queues,
+                active=w.active,
+                last_heartbeat=w.last_heartbeat,
+                seconds_since_heartbeat=max(0.0, now - w.last_heartbeat),
+            )
+            for w in monitor.workers(now)
+        ],
         lag=lag,
         dead_letters=DeadLetterStore(monitor.redis).count(),
-        sources=[SourceOut(**{k: v for k, v in asdict(s).items() if k in SourceOut.model_fields})
-                 for s in monitor.sources(now, configured_sources())],
+        sources=[
+            SourceOut(**{k: v for k, v in asdict(s).items() if k in SourceOut.model_fields})
+            for s in monitor.sources(now, configured_sources())
+        ],
         admin_enabled=admin_enabled,
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from elasticsearch import ApiError, ConnectionError as ESConnectionError, TransportError
+from elasticsearch import ApiError, TransportError
+from elasticsearch import ConnectionError as ESConnectionError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse

@@ -68,21 +68,34 @@ def _page(request: Request, template: str, context: dict, status: int = 200) -> 
 def search_page(request: Request, index: IndexDep) -> HTMLResponse:
     raw = request.query_params
     params = {name: raw[name] for name in PAGE_PARAMS if raw.get(name)}
-    context: dict = {"params": params, "link": _link, "month_link": month_link, "filters": FILTERS, "result": None, "quotes": None,
-                     "error": None, "active": {name: params[name] for name in (*FILTERS, "from", "to") if name in params}}
+    context: dict = {
+        "params": params,
+        "link": _link,
+        "month_link": month_link,
+        "filters": FILTERS,
+        "result": None,
+        "quotes": None,
+        "error": None,
+        "active": {name: params[name] for name in (*FILTERS, "from", "to") if name in params},
+    }
     unknown = sorted(set(raw.keys()) - set(PAGE_PARAMS))
     try:
         if unknown:
             raise ValueError(f"unknown parameter(s): {', '.join(n[:40] for n in unknown[:5])}")
         search = SearchRequest(
-            q=params.get("q", ""), sort=params.get("sort", "relevance"), cursor=params.get("cursor"),
-            date_from=params.get("from"), date_to=params.get("to"), size=20,
+            q=params.get("q", ""),
+            sort=params.get("sort", "relevance"),
+            cursor=params.get("cursor"),
+            date_from=params.get("from"),
+            date_to=params.get("to"),
+            size=20,
             **{name: params.get(name) for name in FILTERS},
         )
         context["result"] = index.search(search)
         if search.q or params.get("speaker"):
-            context["quotes"] = index.quotes(QuoteRequest(q=search.q, speaker=params.get("speaker"), size=QUOTE_CARDS,
-                                                          source=search.source))
+            context["quotes"] = index.quotes(
+                QuoteRequest(q=search.q, speaker=params.get("speaker"), size=QUOTE_CARDS, source=search.source)
+            )
     except ValidationError as exc:
         context["error"] = "; ".join(
             f"{'.'.join(map(str, e['loc'])) or 'query'}: {str(e['msg']).removeprefix('Value error, ')}"

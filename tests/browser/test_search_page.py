@@ -17,8 +17,15 @@ from tests.processes import REPO, api_server
 from tests.search.corpus import fixture_articles
 
 CHROMIUM = os.environ.get("NEWSDESK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = pytest.mark.browser
@@ -95,7 +102,7 @@ def test_type_query_apply_facet_open_article(browser, server):
 
 
 def test_hostile_title_is_text_not_markup(browser, server):
-    backend, base = server
+    _backend, base = server
     page = browser.new_page()
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))

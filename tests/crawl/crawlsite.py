@@ -16,12 +16,15 @@ HTML = "text/html; charset=utf-8"
 
 def article(title: str, body: str = "") -> bytes:
     text = body or " ".join(f"{title} paragraph sentence number {n} with enough words to count." for n in range(12))
-    return (f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
-            f"<p>{text}</p><p>{text}</p></article></body></html>").encode()
+    return (
+        f"<!doctype html><html><head><title>{title}</title></head><body><article><h1>{title}</h1>"
+        f"<p>{text}</p><p>{text}</p></article></body></html>"
+    ).encode()
 
 
-def stream(handler, chunks: Iterable[bytes], delay: float = 0.0, status: int = 200,
-           headers: dict[str, str] | None = None) -> Response:
+def stream(
+    handler, chunks: Iterable[bytes], delay: float = 0.0, status: int = 200, headers: dict[str, str] | None = None
+) -> Response:
     """Write a chunked response ourselves (no Content-Length), then hand TestSite a sink to write into."""
     handler.send_response(status)
     for name, value in (headers or {"Content-Type": HTML}).items():
@@ -65,7 +68,10 @@ class Conditional:
         self.modified = formatdate(time.time() - 3600, usegmt=True)
 
     def __call__(self, handler) -> Response:
-        if handler.headers.get("If-None-Match") == self.etag or handler.headers.get("If-Modified-Since") == self.modified:
+        if (
+            handler.headers.get("If-None-Match") == self.etag
+            or handler.headers.get("If-Modified-Since") == self.modified
+        ):
             return Response(b"", 304, {"ETag": self.etag, "Last-Modified": self.modified})
         return Response(self.body, 200, {"Content-Type": HTML, "ETag": self.etag, "Last-Modified": self.modified})
 
@@ -76,8 +82,10 @@ def gzip_bomb(decoded_bytes: int) -> bytes:
 
 def sitemap_index(base: str, children: list[str]) -> bytes:
     items = "".join(f"<sitemap><loc>{base}{child}</loc></sitemap>" for child in children)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>'
-            f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>').encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</sitemapindex>'
+    ).encode()
 
 
 def urlset(base: str, entries: list[tuple[str, str]], news: bool = False) -> bytes:
@@ -85,20 +93,25 @@ def urlset(base: str, entries: list[tuple[str, str]], news: bool = False) -> byt
     items = []
     for path, when in entries:
         if news:
-            items.append(f"<url><loc>{base}{path}</loc><news:news><news:publication><news:name>T</news:name>"
-                         f"<news:language>en</news:language></news:publication>"
-                         f"<news:publication_date>{when}</news:publication_date><news:title>{path}</news:title>"
-                         f"</news:news></url>")
+            items.append(
+                f"<url><loc>{base}{path}</loc><news:news><news:publication><news:name>T</news:name>"
+                f"<news:language>en</news:language></news:publication>"
+                f"<news:publication_date>{when}</news:publication_date><news:title>{path}</news:title>"
+                f"</news:news></url>"
+            )
         else:
             items.append(f"<url><loc>{base}{path}</loc><lastmod>{when}</lastmod></url>")
-    return ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(items) + "</urlset>").encode()
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(items) + "</urlset>"
+    ).encode()
 
 
 def rss(base: str, paths: list[str]) -> bytes:
     items = "".join(f"<item><title>{p}</title><link>{base}{p}?utm_source=rss#top</link></item>" for p in paths)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>{base}/</link>'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><link>{base}/</link>{items}</channel></rss>'
+    ).encode()
 
 
 def add(site: TestSite, path: str, body: bytes, content_type: str = HTML, **headers: str) -> None:

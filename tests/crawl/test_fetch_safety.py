@@ -7,21 +7,26 @@ import time
 
 import pytest
 
-from newsdesk.errors import FetchRefused, PermanentError, TransientError
 from newsdesk.crawl.fetch import Fetcher
-from newsdesk.retries import retry_delay
 from newsdesk.crawl.safety import check_destination, pinned_url
+from newsdesk.errors import FetchRefused, PermanentError, TransientError
+from newsdesk.retries import retry_delay
 from newsdesk.settings import Settings
+from tests import sitekit
 from tests.crawl.crawlsite import HTML, Flaky, add, article, gzip_bomb, stream
 from tests.sitekit import Response
-from tests import sitekit
 
 pytestmark = pytest.mark.timeout(60)
 
 
 def settings(tmp_path, **overrides) -> Settings:
-    values = {"data_dir": tmp_path, "allow_private_hosts": ["127.0.0.1"], "per_host_rate": 100.0,
-              "redis_url": None, **overrides}
+    values = {
+        "data_dir": tmp_path,
+        "allow_private_hosts": ["127.0.0.1"],
+        "per_host_rate": 100.0,
+        "redis_url": None,
+        **overrides,
+    }
     return Settings(**values)
 
 
@@ -41,9 +46,20 @@ def test_without_the_allow_list_loopback_is_refused_before_any_request(site, tmp
 
 
 # The IPv6 forms wrap 127.0.0.2: 6to4, IPv4-mapped, NAT64, Teredo (client address XOR-ed), IPv4-compatible.
-@pytest.mark.parametrize("target", ["127.0.0.2", "10.1.2.3", "169.254.169.254", "[::1]", "[2002:7f00:2::]",
-                                    "[::ffff:127.0.0.2]", "[64:ff9b::7f00:2]", "[2001:0:4136:e378:8000:63bf:80ff:fffd]",
-                                    "[::127.0.0.2]"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "127.0.0.2",
+        "10.1.2.3",
+        "169.254.169.254",
+        "[::1]",
+        "[2002:7f00:2::]",
+        "[::ffff:127.0.0.2]",
+        "[64:ff9b::7f00:2]",
+        "[2001:0:4136:e378:8000:63bf:80ff:fffd]",
+        "[::127.0.0.2]",
+    ],
+)
 def test_redirect_to_a_private_address_is_refused_before_connecting(site, tmp_path, target):
     # A listener on 127.0.0.2 proves no connection is attempted (10.x and 169.254.x are never reachable here).
     with socket.socket() as trap:
@@ -106,6 +122,7 @@ def test_a_50_mb_body_is_refused_by_its_declared_length_and_cut_when_streamed(si
             for _ in range(fifty_mb // 65536):
                 sent.append(65536)
                 yield b"x" * 65536
+
         return stream(handler, chunks())
 
     site.routes["/huge-chunked"] = endless
@@ -124,8 +141,9 @@ def test_a_50_mb_body_is_refused_by_its_declared_length_and_cut_when_streamed(si
 def test_a_gzip_bomb_is_cut_at_the_decompressed_cap(site, tmp_path):
     bomb = gzip_bomb(200 * 1024 * 1024)  # ~200 KB on the wire, 200 MB decoded
     site.routes["/bomb"] = Response(bomb, headers={"Content-Type": HTML, "Content-Encoding": "gzip"})
-    site.routes["/small-gzip"] = Response(__import__("gzip").compress(article("zipped")),
-                                          headers={"Content-Type": HTML, "Content-Encoding": "gzip"})
+    site.routes["/small-gzip"] = Response(
+        __import__("gzip").compress(article("zipped")), headers={"Content-Type": HTML, "Content-Encoding": "gzip"}
+    )
     with Fetcher(settings(tmp_path, max_decompressed_bytes=2 * 1024 * 1024)) as fetcher:
         with pytest.raises(FetchRefused) as info:
             fetcher.fetch(f"{site.base}/bomb")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 
 import pytest
 
-from newsdesk.errors import FetchRefused
 from newsdesk.crawl.fetch import Fetcher
-from newsdesk.models import Source
 from newsdesk.crawl.politeness import HostLimits, host_key
 from newsdesk.crawl.ratelimit import HostLimit, RedisHostLimiter, acquire
+from newsdesk.errors import FetchRefused
+from newsdesk.models import Source
 from newsdesk.settings import Settings
 from tests import sitekit
 from tests.crawl.crawlsite import add, article
@@ -21,13 +22,20 @@ pytestmark = [pytest.mark.timeout(60), pytest.mark.redis]
 
 
 def settings(tmp_path, redis_url, **overrides) -> Settings:
-    return Settings(**{"data_dir": tmp_path, "allow_private_hosts": ["127.0.0.1"], "redis_url": redis_url,
-                       "per_host_rate": 100.0, **overrides})
+    return Settings(
+        **{
+            "data_dir": tmp_path,
+            "allow_private_hosts": ["127.0.0.1"],
+            "redis_url": redis_url,
+            "per_host_rate": 100.0,
+            **overrides,
+        }
+    )
 
 
 def gaps(site, paths=None) -> list[float]:
     times = [t for t, p, _ in site.requests if paths is None or p in paths]
-    return [b - a for a, b in zip(times, times[1:])]
+    return [b - a for a, b in itertools.pairwise(times)]
 
 
 @pytest.fixture
@@ -40,7 +48,9 @@ def site():
         yield running
 
 
-def test_robots_disallow_is_refused_and_the_file_is_fetched_once_for_all_fetchers(site, tmp_path, redis_url, clean_redis):
+def test_robots_disallow_is_refused_and_the_file_is_fetched_once_for_all_fetchers(
+    site, tmp_path, redis_url, clean_redis
+):
     config = settings(tmp_path, redis_url)
     with Fetcher(config, clean_redis) as one, Fetcher(config, clean_redis) as two:
         with pytest.raises(FetchRefused) as info:
@@ -83,7 +93,7 @@ def test_the_redis_token_bucket_spaces_requests_from_many_threads(clean_redis):
     for thread in threads:
         thread.join()
     granted.sort()
-    spacing = [b - a for a, b in zip(granted, granted[1:])]
+    spacing = [b - a for a, b in itertools.pairwise(granted)]
     assert len(granted) == 24
     assert min(spacing) >= 0.09, spacing  # 10/s: one request every 100 ms, never two together
     assert granted[-1] - granted[0] >= 2.2

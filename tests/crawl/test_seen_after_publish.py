@@ -1,6 +1,9 @@
 """Links are marked seen only once their fetch task is published (workers/fetcher.py submit_new_links)."""
 
+import functools
+import operator
 import uuid
+from datetime import UTC
 
 import pytest
 import redis
@@ -46,18 +49,22 @@ def test_a_concurrent_poll_does_not_queue_a_claimed_link(redis_url):
 
 
 def test_a_huge_feed_is_queued_a_capped_slice_per_poll_newest_first(redis_url):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from newsdesk.crawl.discovery import newest_first
 
     client = redis.Redis.from_url(redis_url)
-    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
     batch = [DiscoveredLink(url=link.url, updated=start + timedelta(hours=i)) for i, link in enumerate(links(25))]
     polls: list[list[str]] = []
     for _ in range(4):
         queued: list[str] = []
-        submit_new_links(client, newest_first(batch), "s", publish=lambda url, s, r: queued.append(url), limit=10)
+        submit_new_links(
+            client, newest_first(batch), "s", publish=lambda url, s, r, queued=queued: queued.append(url), limit=10
+        )
         polls.append(queued)
     assert [len(p) for p in polls] == [10, 10, 5, 0]
     assert polls[0][0] == batch[-1].url  # the newest first
-    assert sorted(sum(polls, [])) == sorted(link.url for link in batch)  # every link once, none skipped
+    assert sorted(functools.reduce(operator.iadd, polls, [])) == sorted(
+        link.url for link in batch
+    )  # every link once, none skipped

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from contextlib import ExitStack
@@ -19,8 +20,14 @@ pytestmark = [pytest.mark.timeout(240), pytest.mark.redis, pytest.mark.elasticse
 
 @pytest.fixture
 def env(base_env, redis_url, clean_redis, es_url, es_prefix) -> dict[str, str]:
-    return {**base_env, "NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_ELASTICSEARCH_URL": es_url,
-            "NEWSDESK_INDEX_PREFIX": es_prefix, "NEWSDESK_RETRY_BACKOFF_BASE": "0.2", "NEWSDESK_PER_HOST_RATE": "50"}
+    return {
+        **base_env,
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_ELASTICSEARCH_URL": es_url,
+        "NEWSDESK_INDEX_PREFIX": es_prefix,
+        "NEWSDESK_RETRY_BACKOFF_BASE": "0.2",
+        "NEWSDESK_PER_HOST_RATE": "50",
+    }
 
 
 def run(*args: str, env: dict[str, str]) -> str:
@@ -59,7 +66,7 @@ def test_two_fetcher_processes_share_the_host_rate_limit_and_recrawls_index_once
     assert sorted(indexed(es_url, es_prefix)) == sorted(f"{site.base}{p}" for p in paths)
     # Both fetcher processes did work, and together they kept the host at 4 requests per second.
     assert all("newsdesk.fetch_article" in log.read_text() for log in logs)
-    spacing = [b - a for a, b in zip(times, times[1:])]
+    spacing = [b - a for a, b in itertools.pairwise(times)]
     busiest = max(sum(1 for t in times if start <= t < start + 1.0) for start in times)
     print(f"requests={len(times)} min_gap={min(spacing):.3f}s busiest_1s_window={busiest} (limit 4/s)")
     assert min(spacing) >= 0.25 * 0.8, spacing
@@ -75,8 +82,16 @@ def test_retries_refusals_and_robots_are_recorded_per_url(env, tmp_path):
         add(site, "/private/memo", article("secret"))
         links = "".join(f'<a href="{p}">{p}</a>' for p in ("/busy", "/flaky", "/gone", "/jump", "/private/memo"))
         add(site, "/front", f"<html><body>{links}</body></html>".encode())
-        run("sources", "add", "wire", "--section", f"{site.base}/front", "--pattern", r"/(busy|flaky|gone|jump|private)",
-            env=env)
+        run(
+            "sources",
+            "add",
+            "wire",
+            "--section",
+            f"{site.base}/front",
+            "--pattern",
+            r"/(busy|flaky|gone|jump|private)",
+            env=env,
+        )
         out = run("sources", "run-now", "wire", "--wait", "--timeout", "120", env=env)
         assert "5 new: fetched 2 / parsed 2 / indexed 2 / failed 3" in out
         busy = [t for t, p, _ in site.requests if p == "/busy"]
@@ -84,8 +99,10 @@ def test_retries_refusals_and_robots_are_recorded_per_url(env, tmp_path):
 
     assert busy[1] - busy[0] >= 2.0  # Retry-After honoured
     assert counts == {"/busy": 2, "/flaky": 3, "/gone": 1, "/jump": 1, "/private/memo": 0}  # no retry for a 404
-    log = {e["url"].removeprefix(site.base): e for e in map(json.loads, run("urls", "--source", "wire", "--json",
-                                                                            env=env).splitlines())}
+    log = {
+        e["url"].removeprefix(site.base): e
+        for e in map(json.loads, run("urls", "--source", "wire", "--json", env=env).splitlines())
+    }
     # the last outcome is the last stage reached; the fetch's retries and HTTP status stay with it
     assert log["/busy"]["status"] == "indexed" and log["/busy"]["retries"] == 1 and log["/busy"]["http_status"] == 200
     assert log["/flaky"]["status"] == "indexed" and log["/flaky"]["retries"] == 2
@@ -123,9 +140,24 @@ def test_sources_are_edited_while_beat_runs(env, tmp_path):
         seed.write_text(f"sources:\n  - {{name: seeded, feed: '{site.base}/seed.xml', cron: '0 0 1 1 *'}}\n")
         beat_env = {**env, "NEWSDESK_SOURCES_FILE": str(seed)}
         with open(tmp_path / "beat.log", "wb") as out:
-            beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "workers", "beat", "--loglevel", "INFO",
-                                     "-s", str(tmp_path / "beat-state")], cwd=REPO,
-                                    env={**__import__("os").environ, **beat_env}, stdout=out, stderr=subprocess.STDOUT)
+            beat = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "workers",
+                    "beat",
+                    "--loglevel",
+                    "INFO",
+                    "-s",
+                    str(tmp_path / "beat-state"),
+                ],
+                cwd=REPO,
+                env={**__import__("os").environ, **beat_env},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         try:
             with celery_worker(env, tmp_path / "worker.log", queues="fetch"):
                 deadline = time.monotonic() + 30

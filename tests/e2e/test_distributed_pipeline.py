@@ -9,9 +9,15 @@ from tests.processes import api_server, celery_worker, newsdesk
 from tests.sitekit import ARTICLE_PATHS
 
 
-def test_crawl_through_queues_indexes_each_article_once(site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path):
-    env = {**base_env, "NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_ELASTICSEARCH_URL": es_url,
-           "NEWSDESK_INDEX_PREFIX": es_prefix}
+def test_crawl_through_queues_indexes_each_article_once(
+    site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path
+):
+    env = {
+        **base_env,
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_ELASTICSEARCH_URL": es_url,
+        "NEWSDESK_INDEX_PREFIX": es_prefix,
+    }
     es = Elasticsearch(es_url)
     with celery_worker(env, tmp_path / "worker.log"):
         first = newsdesk("crawl", f"{site.base}/feed.xml", "--timeout", "120", env=env)
@@ -34,7 +40,9 @@ def test_crawl_through_queues_indexes_each_article_once(site, base_env, redis_ur
         assert "indexed 3" in third.stdout, third.stderr
         es.indices.refresh(index=f"{es_prefix}-articles")
         assert es.count(index=f"{es_prefix}-articles")["count"] == 3
-        urls = sorted(hit["_source"]["url"] for hit in es.search(index=f"{es_prefix}-articles", size=10)["hits"]["hits"])
+        urls = sorted(
+            hit["_source"]["url"] for hit in es.search(index=f"{es_prefix}-articles", size=10)["hits"]["hits"]
+        )
         assert urls == sorted(f"{site.base}{path}" for path in ARTICLE_PATHS)
 
     with api_server(env, tmp_path / "api.log") as api:
@@ -49,8 +57,12 @@ def test_crawl_through_queues_indexes_each_article_once(site, base_env, redis_ur
 
 
 def test_no_wait_enqueues_and_worker_drains(site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path):
-    env = {**base_env, "NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_ELASTICSEARCH_URL": es_url,
-           "NEWSDESK_INDEX_PREFIX": es_prefix}
+    env = {
+        **base_env,
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_ELASTICSEARCH_URL": es_url,
+        "NEWSDESK_INDEX_PREFIX": es_prefix,
+    }
     queued = newsdesk("crawl", f"{site.base}/feed.xml", "--no-wait", env=env)
     assert queued.returncode == 0 and "queued 3 new articles" in queued.stdout
     assert clean_redis.llen("fetch") == 3  # waiting in the fetch queue: no worker yet

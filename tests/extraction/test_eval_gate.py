@@ -31,8 +31,12 @@ def figures() -> dict:
         # The benchmarks are third-party data kept outside the repo (never copied in), so a clone
         # without them cannot run the gate; unlike Redis or Elasticsearch, CI cannot install them.
         pytest.skip(f"SKIPPED LOUDLY: shared benchmarks not found (set NEWSDESK_SHARED_BENCH; looked beside {REPO})")
-    run = subprocess.run([sys.executable, str(REPO / "bench" / "extraction.py"), "--shared", str(SHARED_BENCH), "--json"],
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "extraction.py"), "--shared", str(SHARED_BENCH), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     return json.loads(run.stdout)
 

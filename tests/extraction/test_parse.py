@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -45,8 +45,20 @@ def test_seed_body_is_the_story_only(seed):
     assert paras[0].startswith("As the Taliban begins to form a government in Kabul")
     assert paras[-1].endswith("fly them into American skyscrapers.")
     assert len(paras) == 15 and paras[3] == "Washington Post:"
-    for leak in ("AP Photo", "Zabi Karimi", "Advertisement", "Share on", "newsletter", "Subscribe", "Related",
-                 "patriot1776", "Great article", "Copyright", "Privacy Policy", "News & Politics"):
+    for leak in (
+        "AP Photo",
+        "Zabi Karimi",
+        "Advertisement",
+        "Share on",
+        "newsletter",
+        "Subscribe",
+        "Related",
+        "patriot1776",
+        "Great article",
+        "Copyright",
+        "Privacy Policy",
+        "News & Politics",
+    ):
         assert leak not in seed.body, leak
 
 
@@ -87,21 +99,24 @@ def test_wire_story():
     assert a.section == "Politics"
     assert a.tags == ["Congress", "Government shutdown"]
     assert a.authors == ["Mary Clare Jalonick", "Lisa Mascaro"]
-    assert a.published_at == datetime(2023, 9, 30, 21, 14, tzinfo=timezone.utc)
+    assert a.published_at == datetime(2023, 9, 30, 21, 14, tzinfo=UTC)
     assert a.modified_at is None
     assert (a.language, a.site_name) == ("en", "AP News")
     assert a.body.startswith("WASHINGTON (AP) \u2014 The Senate passed")
     assert a.body.endswith("the White House said.")
     assert "Copy link" not in a.body and "Applewhite" not in a.body and "Copyright" not in a.body
-    assert [(i.url, i.credit) for i in a.images] == [("https://apnews.com/images/capitol-night.jpg",
-                                                     "AP Photo/J. Scott Applewhite")]
+    assert [(i.url, i.credit) for i in a.images] == [
+        ("https://apnews.com/images/capitol-night.jpg", "AP Photo/J. Scott Applewhite")
+    ]
     assert a.images[0].caption.startswith("The U.S. Capitol is seen at dusk")
     assert credits_of(a, CreditRole.WIRE) == {("AP", "AP")}
     assert credits_of(a, CreditRole.PHOTO) == {("J. Scott Applewhite", "AP")}
     assert credits_of(a, CreditRole.AUTHOR) == {("Mary Clare Jalonick", None), ("Lisa Mascaro", None)}
     direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
-    assert direct[0] == ("Chuck Schumer",
-                         "Americans can breathe a sigh of relief. There will be no government shutdown tonight.")
+    assert direct[0] == (
+        "Chuck Schumer",
+        "Americans can breathe a sigh of relief. There will be no government shutdown tonight.",
+    )
     assert direct[1][0] == "Sen. Rand Paul" and "does nothing to rein in the deficit" in direct[1][1]
 
 
@@ -133,10 +148,18 @@ def test_newspaper_photos_and_multi_paragraph_quotes():
 
 
 def test_parse_page_uses_headers_and_final_url():
-    html = load("citytimes_harbor_photos_quotes.html").replace(b'<link rel="canonical" href="https://citytimes.example/local/2024/05/harbor-cleanup">', b"")
-    page = FetchedPage(url="https://t.co/abc", final_url="https://citytimes.example/h", status=200,
-                       headers={"Content-Type": "text/html; charset=windows-1252"},
-                       fetched_at=datetime(2024, 5, 12, tzinfo=timezone.utc), source="citytimes", body=html)
+    html = load("citytimes_harbor_photos_quotes.html").replace(
+        b'<link rel="canonical" href="https://citytimes.example/local/2024/05/harbor-cleanup">', b""
+    )
+    page = FetchedPage(
+        url="https://t.co/abc",
+        final_url="https://citytimes.example/h",
+        status=200,
+        headers={"Content-Type": "text/html; charset=windows-1252"},
+        fetched_at=datetime(2024, 5, 12, tzinfo=UTC),
+        source="citytimes",
+        body=html,
+    )
     a = parse_page(page)
     assert a.url == a.canonical_url == "https://citytimes.example/h"
     assert a.source == "citytimes" and a.fetched_at == page.fetched_at
@@ -144,20 +167,27 @@ def test_parse_page_uses_headers_and_final_url():
 
 
 def test_no_url_no_canonical_gives_stable_urn():
-    html = b"<html><body><article><p>" + b"A plain paragraph of news text that is long enough. " * 5 + b"</p></article></body></html>"
+    html = (
+        b"<html><body><article><p>"
+        + b"A plain paragraph of news text that is long enough. " * 5
+        + b"</p></article></body></html>"
+    )
     a, b = extract_article(html), extract_article(html)
     assert a.canonical_url.startswith("urn:sha1:") and a.canonical_url == b.canonical_url == a.url
 
 
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("payload, message", [
-    (b"", "empty"),
-    ("   \n ", "empty"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20, "binary"),
-    (b"just some words, no markup at all, not a web page", "not HTML"),
-    (b'{"json": true, "items": [1, 2, 3]}', "not HTML"),
-    (b"<html><head><title>Nothing</title></head><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        (b"", "empty"),
+        ("   \n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 20, "binary"),
+        (b"just some words, no markup at all, not a web page", "not HTML"),
+        (b'{"json": true, "items": [1, 2, 3]}', "not HTML"),
+        (b"<html><head><title>Nothing</title></head><body><nav><a href='/'>Home</a></nav></body></html>", "no article"),
+    ],
+)
 def test_bad_input_is_not_an_article(payload, message):
     with pytest.raises(NotAnArticle, match=message) as err:
         extract_article(payload)
@@ -191,7 +221,15 @@ def test_wrong_or_missing_charset():
 
 @pytest.mark.timeout(60)
 def test_deeply_nested_markup():
-    html = b"<html><body>" + b"<div>" * 100_000 + b"<p>" + b"Deep text in a news story. " * 10 + b"</p>" + b"</div>" * 100_000 + b"</body></html>"
+    html = (
+        b"<html><body>"
+        + b"<div>" * 100_000
+        + b"<p>"
+        + b"Deep text in a news story. " * 10
+        + b"</p>"
+        + b"</div>" * 100_000
+        + b"</body></html>"
+    )
     try:
         a = extract_article(html)
     except NotAnArticle as e:
@@ -203,7 +241,11 @@ def test_deeply_nested_markup():
 @pytest.mark.timeout(60)
 def test_fifty_megabyte_page():
     para = b"<p>" + b"Council members debated the harbor budget for hours on Tuesday. " * 20 + b"</p>\n"
-    html = b"<html><head><title>Big</title></head><body><article>" + para * (50_000_000 // len(para)) + b"</article></body></html>"
+    html = (
+        b"<html><head><title>Big</title></head><body><article>"
+        + para * (50_000_000 // len(para))
+        + b"</article></body></html>"
+    )
     assert len(html) >= 49_000_000
     try:
         a = extract_article(html)
@@ -222,14 +264,25 @@ def test_unexpected_types_are_refused():
 def test_broadsheet_bylines_appositions_and_comments():
     a = extract_article(load("broadsheet_flood_split_body.html"))
     assert a.authors == ["Helen Pidd"]  # an author link holding a bare name; article:author is a profile URL
-    assert a.published_at == datetime(2024, 2, 11, 7, 15, 2, tzinfo=timezone.utc)  # no offset given: UTC
+    assert a.published_at == datetime(2024, 2, 11, 7, 15, 2, tzinfo=UTC)  # no offset given: UTC
     assert a.body.split("\n\n")[-1].startswith("Clarke said the government had promised")
-    for leak in ("North of England editor", "Reader comments", "disgrace", "Advertisement", "Photograph", "\u00a9",
-                 "Storm Henk", "Replacement buses", "Insurers brace"):  # a list of teasers for other stories
+    for leak in (
+        "North of England editor",
+        "Reader comments",
+        "disgrace",
+        "Advertisement",
+        "Photograph",
+        "\u00a9",
+        "Storm Henk",
+        "Replacement buses",
+        "Insurers brace",
+    ):  # a list of teasers for other stories
         assert leak not in a.body, leak
     direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
-    assert direct[2] == ("Philip Duffy",  # "The agency's chief executive, Philip Duffy, told ..." then "he said"
-                         "What we saw last night was beyond that design standard. We will look at every metre of those walls.")
+    assert direct[2] == (
+        "Philip Duffy",  # "The agency's chief executive, Philip Duffy, told ..." then "he said"
+        "What we saw last night was beyond that design standard. We will look at every metre of those walls.",
+    )
     assert direct[3] == ("Simon Clarke", "Nothing has happened since")
     indirect = {(q.speaker, q.text[:30]) for q in a.quotes if q.kind == QuoteKind.INDIRECT}
     assert ("Simon Clarke", "the damage would run into mill") in indirect  # "Local MP" is a role, not the name
@@ -242,20 +295,28 @@ def test_a_story_split_by_ad_rows_is_read_whole():
 
     part = '<div class="grid"><div class="story-body">{}</div><div class="rail"></div></div>'
     paragraphs = [f"Paragraph number {n} of the story, long enough to count as body text." for n in range(1, 7)]
-    html = ("<html><body>" + part.format("".join(f"<p>{p}</p>" for p in paragraphs[:3]))
-            + '<div class="ad-row">Advertisement</div>' + part.format("".join(f"<p>{p}</p>" for p in paragraphs[3:]))
-            + '<section><div class="grid"><div class="comment"><div class="story-body"><p>A reader comment that '
-              'is long enough to pass the length test.</p></div></div></div></section></body></html>')
+    html = (
+        "<html><body>"
+        + part.format("".join(f"<p>{p}</p>" for p in paragraphs[:3]))
+        + '<div class="ad-row">Advertisement</div>'
+        + part.format("".join(f"<p>{p}</p>" for p in paragraphs[3:]))
+        + '<section><div class="grid"><div class="comment"><div class="story-body"><p>A reader comment that '
+        "is long enough to pass the length test.</p></div></div></div></section></body></html>"
+    )
     tree = lxml.html.document_fromstring(html)
     assert add_split_body_parts(tree, paragraphs[:3]) == paragraphs  # the comment sits deeper: not taken
     assert add_split_body_parts(tree, paragraphs[:2]) == paragraphs[:2]  # too little to name the container
 
 
 def test_language_is_read_from_the_text_when_the_page_declares_none():
-    story = ("<p>Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten in den großen "
-             "Städten für fünf Jahre begrenzen soll.</p><p>Die Opposition kündigte an, vor dem "
-             "Bundesverfassungsgericht dagegen zu klagen, weil das Gesetz in die Rechte der Eigentümer eingreife.</p>")
-    german = extract_article(f"<html><head><title>Mietendeckel</title></head><body><article>{story}</article></body></html>")
+    story = (
+        "<p>Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten in den großen "
+        "Städten für fünf Jahre begrenzen soll.</p><p>Die Opposition kündigte an, vor dem "
+        "Bundesverfassungsgericht dagegen zu klagen, weil das Gesetz in die Rechte der Eigentümer eingreife.</p>"
+    )
+    german = extract_article(
+        f"<html><head><title>Mietendeckel</title></head><body><article>{story}</article></body></html>"
+    )
     assert german.language == "de"
     declared = extract_article(f'<html lang="fr"><body><article>{story}</article></body></html>')
     assert declared.language == "fr"  # what the page declares wins
@@ -279,14 +340,18 @@ def test_wire_page_title_suffix_caps_byline_via_credits_and_reported_speech():
 
 def test_a_standfirst_that_repeats_the_description_is_no_body_but_a_lede_that_does_stays():
     lede = "The city council approved a new toll on the harbor bridge on Tuesday after months of debate."
-    rest = "".join(f"<p>Paragraph {n} of the story goes on with the details of the vote and what it means.</p>"
-                   for n in range(1, 5))
+    rest = "".join(
+        f"<p>Paragraph {n} of the story goes on with the details of the vote and what it means.</p>"
+        for n in range(1, 5)
+    )
     dek = "Commuters will pay two dollars a crossing from next spring"
 
     def page(description: str, header: str) -> str:
-        return (f'<html lang="en"><head><title>Toll</title><meta name="description" content="{description}"></head>'
-                f"<body><article><h1>Bridge toll approved</h1>{header}<div class='body'><p>{lede}</p>{rest}</div>"
-                f"</article></body></html>")
+        return (
+            f'<html lang="en"><head><title>Toll</title><meta name="description" content="{description}"></head>'
+            f"<body><article><h1>Bridge toll approved</h1>{header}<div class='body'><p>{lede}</p>{rest}</div>"
+            f"</article></body></html>"
+        )
 
     with_dek = extract_article(page(dek, f"<h2>{dek}</h2>"))
     assert not with_dek.body.startswith(dek) and with_dek.body.startswith(lede)
@@ -294,19 +359,24 @@ def test_a_standfirst_that_repeats_the_description_is_no_body_but_a_lede_that_do
     assert lede_as_description.body.startswith(lede)  # the story's own first paragraph is kept
 
 
-_CAFE = ("<html><head><title>Café owners rally in Zürich</title></head><body><article><h1>Café owners rally in Zürich</h1>"
-         + "<p>Owners of cafés gathered on Tuesday to protest a new tax on terraces, saying it would hurt business.</p>" * 6
-         + "</article></body></html>")
+_CAFE = (
+    "<html><head><title>Café owners rally in Zürich</title></head><body><article><h1>Café owners rally in Zürich</h1>"
+    + "<p>Owners of cafés gathered on Tuesday to protest a new tax on terraces, saying it would hurt business.</p>" * 6
+    + "</article></body></html>"
+)
 
 
-@pytest.mark.parametrize("body, content_type", [
-    (_CAFE.encode("utf-8"), "text/html; charset=utf-16"),       # UTF-8 bytes labelled UTF-16: mojibake before
-    (_CAFE.encode("utf-8"), "text/html; charset=iso-8859-1"),   # UTF-8 bytes labelled Latin-1
-    (_CAFE.encode("latin-1"), "text/html; charset=utf-8"),      # Latin-1 bytes labelled UTF-8
-    (_CAFE.encode("latin-1"), "text/html; charset=iso-8859-1"),
-    ("\ufeff".encode("utf-16-le") + _CAFE.encode("utf-16-le"), "text/html; charset=utf-16"),  # real UTF-16
-    (_CAFE.encode("utf-8"), "text/html"),
-])
+@pytest.mark.parametrize(
+    "body, content_type",
+    [
+        (_CAFE.encode("utf-8"), "text/html; charset=utf-16"),  # UTF-8 bytes labelled UTF-16: mojibake before
+        (_CAFE.encode("utf-8"), "text/html; charset=iso-8859-1"),  # UTF-8 bytes labelled Latin-1
+        (_CAFE.encode("latin-1"), "text/html; charset=utf-8"),  # Latin-1 bytes labelled UTF-8
+        (_CAFE.encode("latin-1"), "text/html; charset=iso-8859-1"),
+        ("\ufeff".encode("utf-16-le") + _CAFE.encode("utf-16-le"), "text/html; charset=utf-16"),  # real UTF-16
+        (_CAFE.encode("utf-8"), "text/html"),
+    ],
+)
 def test_a_wrong_declared_charset_falls_back_to_detection(body, content_type):
     article = extract_article(body, url="https://news.example.org/cafe", headers={"content-type": content_type})
     assert article.title == "Café owners rally in Zürich"
@@ -315,5 +385,7 @@ def test_a_wrong_declared_charset_falls_back_to_detection(body, content_type):
 
 def test_a_page_with_no_title_and_no_text_is_not_an_article():
     with pytest.raises(NotAnArticle, match="no article text"):
-        extract_article(b"<html><head></head><body><div><a href='/x'>Home</a></div></body></html>",
-                        url="https://news.example.org/empty")
+        extract_article(
+            b"<html><head></head><body><div><a href='/x'>Home</a></div></body></html>",
+            url="https://news.example.org/empty",
+        )

@@ -24,16 +24,24 @@ from tests.sitekit import generated_news_site
 
 REDIS_PORT = int(os.environ.get("NEWSDESK_FAULT_REDIS_PORT", os.environ.get("NEWSDESK_DEV_REDIS_PORT", "6379")))
 ES_PORT = int(os.environ.get("NEWSDESK_FAULT_ES_PORT", os.environ.get("NEWSDESK_DEV_ES_PORT", "9200")))
-STATE_DIR = Path(os.environ.get("NEWSDESK_FAULT_STATE_DIR", os.environ.get("NEWSDESK_DEV_STATE_DIR", REPO / ".dev-services")))
+STATE_DIR = Path(
+    os.environ.get("NEWSDESK_FAULT_STATE_DIR", os.environ.get("NEWSDESK_DEV_STATE_DIR", REPO / ".dev-services"))
+)
 REDIS_DB = int(os.environ.get("NEWSDESK_FAULT_REDIS_DB", "14"))
 ARTIFACT = REPO / "test-artifacts" / "faults.txt"
 ARTICLES = 200
 
 # Short retry and redelivery settings so that a fault is ridden out in seconds, not minutes (2 cores).
 WORKER_SETTINGS = {
-    "NEWSDESK_MAX_RETRIES": "100", "NEWSDESK_RETRY_BACKOFF_BASE": "1", "NEWSDESK_RETRY_BACKOFF_CAP": "10",
-    "NEWSDESK_VISIBILITY_TIMEOUT": "71", "NEWSDESK_TASK_TIME_LIMIT": "30", "NEWSDESK_PER_HOST_RATE": "200",
-    "NEWSDESK_PER_HOST_CONCURRENCY": "8", "NEWSDESK_FETCH_TIMEOUT": "5", "NEWSDESK_ADMIN_KEY": "fault-suite-key",
+    "NEWSDESK_MAX_RETRIES": "100",
+    "NEWSDESK_RETRY_BACKOFF_BASE": "1",
+    "NEWSDESK_RETRY_BACKOFF_CAP": "10",
+    "NEWSDESK_VISIBILITY_TIMEOUT": "71",
+    "NEWSDESK_TASK_TIME_LIMIT": "30",
+    "NEWSDESK_PER_HOST_RATE": "200",
+    "NEWSDESK_PER_HOST_CONCURRENCY": "8",
+    "NEWSDESK_FETCH_TIMEOUT": "5",
+    "NEWSDESK_ADMIN_KEY": "fault-suite-key",
 }
 
 
@@ -44,10 +52,15 @@ class Services:
     es_url = f"http://127.0.0.1:{ES_PORT}"
 
     def run(self, *args: str) -> None:
-        env = {**os.environ, "NEWSDESK_DEV_REDIS_PORT": str(REDIS_PORT), "NEWSDESK_DEV_ES_PORT": str(ES_PORT),
-               "NEWSDESK_DEV_STATE_DIR": str(STATE_DIR)}
-        result = subprocess.run([str(REPO / "deploy/dev/services"), *args], env=env, capture_output=True,
-                                text=True, timeout=240)
+        env = {
+            **os.environ,
+            "NEWSDESK_DEV_REDIS_PORT": str(REDIS_PORT),
+            "NEWSDESK_DEV_ES_PORT": str(ES_PORT),
+            "NEWSDESK_DEV_STATE_DIR": str(STATE_DIR),
+        }
+        result = subprocess.run(
+            [str(REPO / "deploy/dev/services"), *args], env=env, capture_output=True, text=True, timeout=240
+        )
         assert result.returncode == 0, f"services {' '.join(args)}: {result.stdout}{result.stderr}"
 
     def up(self, *names: str) -> None:
@@ -82,8 +95,10 @@ class Services:
             return f"Redis :{REDIS_PORT} or Elasticsearch :{ES_PORT} not reachable ({type(exc).__name__}: {exc})"
         es_pids = {node["process"]["id"] for node in nodes.values()}
         if redis_pid != self.pid("redis") or self.pid("elasticsearch") not in es_pids:
-            return (f"the services on :{REDIS_PORT} / :{ES_PORT} were not started from {STATE_DIR} "
-                    "(set NEWSDESK_FAULT_STATE_DIR / _REDIS_PORT / _ES_PORT to services the suite may kill)")
+            return (
+                f"the services on :{REDIS_PORT} / :{ES_PORT} were not started from {STATE_DIR} "
+                "(set NEWSDESK_FAULT_STATE_DIR / _REDIS_PORT / _ES_PORT to services the suite may kill)"
+            )
         return None
 
 
@@ -112,8 +127,10 @@ class Figures:
     def line(self) -> str:
         drain = f"{self.drain_seconds:.1f}" if self.drain_seconds is not None else "not-drained"
         notes = f" notes={'; '.join(self.notes)}" if self.notes else ""
-        return (f"faults {self.test}: indexed={self.indexed}/{len(self.expected)} duplicated={self.duplicated} "
-                f"dead_lettered={self.dead_lettered} time_to_drain_s={drain} fetches={self.fetches}{notes}")
+        return (
+            f"faults {self.test}: indexed={self.indexed}/{len(self.expected)} duplicated={self.duplicated} "
+            f"dead_lettered={self.dead_lettered} time_to_drain_s={drain} fetches={self.fetches}{notes}"
+        )
 
 
 class FaultRun:
@@ -123,9 +140,14 @@ class FaultRun:
         self.services, self.tmp_path, self.figures = services, tmp_path, figures
         self.site, self.outage = site, outage
         self.prefix = f"fault{uuid.uuid4().hex[:8]}"
-        self.env = {"NEWSDESK_REDIS_URL": services.redis_url, "NEWSDESK_ELASTICSEARCH_URL": services.es_url,
-                    "NEWSDESK_INDEX_PREFIX": self.prefix, "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
-                    "NEWSDESK_ALLOW_PRIVATE_HOSTS": "127.0.0.1", **WORKER_SETTINGS}
+        self.env = {
+            "NEWSDESK_REDIS_URL": services.redis_url,
+            "NEWSDESK_ELASTICSEARCH_URL": services.es_url,
+            "NEWSDESK_INDEX_PREFIX": self.prefix,
+            "NEWSDESK_DATA_DIR": str(tmp_path / "data"),
+            "NEWSDESK_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
+            **WORKER_SETTINGS,
+        }
         self.workers: list[subprocess.Popen] = []
         self.worker_log = tmp_path / "workers.log"
         self.crawl: subprocess.Popen | None = None
@@ -143,10 +165,11 @@ class FaultRun:
         args = [sys.executable, "-m", "services.cli", "crawl", f"{self.site.base}/feed.xml", "--timeout", str(timeout)]
         if not wait:
             args.append("--no-wait")
-        self.crawl_out = open(self.tmp_path / "crawl.out", "w")
+        self.crawl_out = open(self.tmp_path / "crawl.out", "w")  # noqa: SIM115 - the crawl process writes to it for its whole life
         self.started = time.monotonic()
-        self.crawl = subprocess.Popen(args, cwd=REPO, env={**os.environ, **self.env}, stdout=self.crawl_out,
-                                      stderr=subprocess.STDOUT, text=True)
+        self.crawl = subprocess.Popen(
+            args, cwd=REPO, env={**os.environ, **self.env}, stdout=self.crawl_out, stderr=subprocess.STDOUT, text=True
+        )
 
     def crawl_output(self) -> str:
         return (self.tmp_path / "crawl.out").read_text(errors="replace")
@@ -215,7 +238,10 @@ class FaultRun:
     def assert_every_article_once(self, dead_letters_allowed: bool = False) -> None:
         urls = self.indexed_urls()
         missing = sorted(set(self.figures.expected) - set(urls))
-        assert not missing, f"{len(missing)} of {len(self.figures.expected)} articles not indexed, e.g. {missing[:3]}\n" + self.diagnose()
+        assert not missing, (
+            f"{len(missing)} of {len(self.figures.expected)} articles not indexed, e.g. {missing[:3]}\n"
+            + self.diagnose()
+        )
         assert self.figures.duplicated == 0, f"{self.figures.duplicated} duplicate documents\n" + self.diagnose()
         if not dead_letters_allowed:
             letters = self.dead_letters()
@@ -230,8 +256,9 @@ class FaultRun:
 
     def diagnose(self) -> str:
         log = self.worker_log.read_text(errors="replace") if self.worker_log.exists() else ""
-        interesting = [line for line in log.splitlines() if "ERROR" in line or "Unrecoverable" in line
-                       or "WARNING" in line][-15:]
+        interesting = [
+            line for line in log.splitlines() if "ERROR" in line or "Unrecoverable" in line or "WARNING" in line
+        ][-15:]
         return "crawl: " + self.crawl_output()[-800:] + "\nworker log (errors):\n" + "\n".join(interesting)
 
     def close(self) -> None:

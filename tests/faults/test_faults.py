@@ -79,10 +79,10 @@ def test_elasticsearch_stopped_for_60_seconds_mid_crawl(fault_run, services):
 
 
 def test_write_alias_deleted_mid_crawl_is_a_clear_error_and_repair_recovers(fault_run, services, tmp_path):
+    import redis
     from elasticsearch import Elasticsearch
 
     from newsdesk.ops.monitoring import Monitor
-    import redis
 
     run = fault_run
     run.start_worker()
@@ -99,14 +99,20 @@ def test_write_alias_deleted_mid_crawl_is_a_clear_error_and_repair_recovers(faul
         errors += [f"{record.stage}: {record.reason}" for record in monitor.recent_errors(50)]
         clear = next((e for e in errors if "alias" in e.lower()), None)
         time.sleep(1)
-    stray = es.options(ignore_status=404).indices.exists(index=write_alias) and not es.indices.exists_alias(name=write_alias)
+    stray = es.options(ignore_status=404).indices.exists(index=write_alias) and not es.indices.exists_alias(
+        name=write_alias
+    )
     run.figures.notes.append(f"write alias deleted at >=30; stray concrete index: {bool(stray)}")
     assert clear, f"no error naming the alias within 90 s (stray index {write_alias}: {bool(stray)})\n" + run.diagnose()
     repair = run.newsdesk("index", "repair")
     assert repair.returncode == 0, f"newsdesk index repair: {repair.stdout}{repair.stderr}"
     with api_server(run.env, tmp_path / "api.log") as api:
-        retried = httpx.post(f"{api}/ops/api/deadletters/retry", json={"all": True},
-                             headers={"X-Admin-Key": run.env["NEWSDESK_ADMIN_KEY"]}, timeout=30)
+        retried = httpx.post(
+            f"{api}/ops/api/deadletters/retry",
+            json={"all": True},
+            headers={"X-Admin-Key": run.env["NEWSDESK_ADMIN_KEY"]},
+            timeout=30,
+        )
         assert retried.status_code == 200, retried.text
         run.figures.notes.append(f"retried {retried.json()['count']} dead letters")
         run.drain(within=180)

@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.models import Source
+from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.settings import get_settings
 from services.dashboard.deps import get_publisher
 from services.dashboard.main import app
@@ -30,21 +30,31 @@ def client(clean_redis, redis_url, source_registry, monkeypatch):
 
 def _letters(redis_client, n=2):
     store = DeadLetterStore(redis_client)
-    return store, [store.add(DeadLetter(task="newsdesk.fetch_article", args=[f"http://x/{i}", "wire"], kwargs={},
-                                        error="HTTP 404")) for i in range(n)]
+    return store, [
+        store.add(
+            DeadLetter(task="newsdesk.fetch_article", args=[f"http://x/{i}", "wire"], kwargs={}, error="HTTP 404")
+        )
+        for i in range(n)
+    ]
 
 
 def _admin_requests(letter_id):
     return [
-        ("/ops/api/deadletters/retry", {"ids": [letter_id]}), ("/ops/api/deadletters/retry", {"all": True}),
-        ("/ops/api/deadletters/discard", {"ids": [letter_id]}), ("/ops/api/deadletters/discard", {"all": True}),
-        (f"/ops/api/deadletters/{letter_id}/retry", None), (f"/ops/api/deadletters/{letter_id}/discard", None),
-        ("/ops/api/sources/wire/pause", None), ("/ops/api/sources/wire/resume", None),
+        ("/ops/api/deadletters/retry", {"ids": [letter_id]}),
+        ("/ops/api/deadletters/retry", {"all": True}),
+        ("/ops/api/deadletters/discard", {"ids": [letter_id]}),
+        ("/ops/api/deadletters/discard", {"all": True}),
+        (f"/ops/api/deadletters/{letter_id}/retry", None),
+        (f"/ops/api/deadletters/{letter_id}/discard", None),
+        ("/ops/api/sources/wire/pause", None),
+        ("/ops/api/sources/wire/resume", None),
     ]
 
 
-@pytest.mark.parametrize("headers", [{}, {"X-Admin-Key": "wrong"}, {"Authorization": "Bearer wrong"},
-                                     {"Authorization": KEY}, {"X-Admin-Key": ""}])
+@pytest.mark.parametrize(
+    "headers",
+    [{}, {"X-Admin-Key": "wrong"}, {"Authorization": "Bearer wrong"}, {"Authorization": KEY}, {"X-Admin-Key": ""}],
+)
 def test_without_the_key_every_admin_action_is_401_and_changes_nothing(client, clean_redis, headers):
     store, ids = _letters(clean_redis)
     registry = client.registry
@@ -92,13 +102,25 @@ def test_with_the_key_retry_discard_and_pause_work(client, clean_redis):
 
 def test_dead_letters_listed_with_arguments_error_and_traceback(client, clean_redis):
     store = DeadLetterStore(clean_redis)
-    store.add(DeadLetter(task="newsdesk.parse_article", args=["pagekey"], kwargs={"run_id": "r1"},
-                         error="binary content, not HTML", traceback="Traceback ...\nNotAnArticle", queue="parse"))
+    store.add(
+        DeadLetter(
+            task="newsdesk.parse_article",
+            args=["pagekey"],
+            kwargs={"run_id": "r1"},
+            error="binary content, not HTML",
+            traceback="Traceback ...\nNotAnArticle",
+            queue="parse",
+        )
+    )
     body = client.get("/ops/api/deadletters").json()
     assert body["count"] == 1
     letter = body["data"][0]
     assert (letter["task"], letter["args"], letter["kwargs"], letter["queue"]) == (
-        "newsdesk.parse_article", ["pagekey"], {"run_id": "r1"}, "parse")
+        "newsdesk.parse_article",
+        ["pagekey"],
+        {"run_id": "r1"},
+        "parse",
+    )
     assert letter["error"] == "binary content, not HTML" and "NotAnArticle" in letter["traceback"]
 
 

@@ -20,12 +20,22 @@ from tests.sitekit import Response
 pytestmark = [pytest.mark.redis, pytest.mark.elasticsearch]
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = REPO / "test-artifacts"
 ADMIN_KEY = "ops-test-key-7d1f"
-GOOD = ["/news/2021/08/21/afghanistan-armed-resistance", "/local/2024/03/12/harbor-bridge-vote",
-        "/world/2023/07/02/drought-reservoirs"]
+GOOD = [
+    "/news/2021/08/21/afghanistan-armed-resistance",
+    "/local/2024/03/12/harbor-bridge-vote",
+    "/world/2023/07/02/drought-reservoirs",
+]
 GONE = ["/gone/first-story", "/gone/second-story"]  # 404: fails at fetch
 BINARY = "/files/annual-report"  # binary bytes labelled text/html: fails at parse
 LATE = "/late/fixed-story"  # 404 until the test publishes it, then retried from the dashboard
@@ -33,8 +43,10 @@ LATE = "/late/fixed-story"  # 404 until the test publishes it, then retried from
 
 def _feed(site, paths: list[str]) -> bytes:
     items = "".join(f"<item><title>{p}</title><link>{site.base}{p}</link></item>" for p in paths)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>batch</title><link>{site.base}/</link>'
-            f"{items}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>batch</title><link>{site.base}/</link>'
+        f"{items}</channel></rss>"
+    ).encode()
 
 
 def _batch_site(site) -> int:
@@ -45,8 +57,13 @@ def _batch_site(site) -> int:
 
 
 def _env(base_env, redis_url, es_url, es_prefix) -> dict[str, str]:
-    return {**base_env, "NEWSDESK_REDIS_URL": redis_url, "NEWSDESK_ELASTICSEARCH_URL": es_url,
-            "NEWSDESK_INDEX_PREFIX": es_prefix, "NEWSDESK_ADMIN_KEY": ADMIN_KEY}
+    return {
+        **base_env,
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_ELASTICSEARCH_URL": es_url,
+        "NEWSDESK_INDEX_PREFIX": es_prefix,
+        "NEWSDESK_ADMIN_KEY": ADMIN_KEY,
+    }
 
 
 def _wait(predicate, timeout: float, what: str):
@@ -69,8 +86,9 @@ def _browser(playwright):
 
 
 @pytest.mark.browser
-def test_browser_watches_batch_drain_and_retries_a_dead_letter(site, base_env, redis_url, clean_redis, es_url,
-                                                                 es_prefix, tmp_path):
+def test_browser_watches_batch_drain_and_retries_a_dead_letter(
+    site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path
+):
     from playwright.sync_api import expect, sync_playwright
 
     total = _batch_site(site)
@@ -97,14 +115,17 @@ def test_browser_watches_batch_drain_and_retries_a_dead_letter(site, base_env, r
 
             def drained() -> bool:
                 seen_depths.add(int(cell("q-fetch-depth").inner_text()))
-                return all(cell(f"q-{q}-depth").inner_text() == "0" for q in ("fetch", "parse", "index")) and \
-                    cell("q-index-succeeded").inner_text() == "3" and cell("dl-count").inner_text() == "4"
+                return (
+                    all(cell(f"q-{q}-depth").inner_text() == "0" for q in ("fetch", "parse", "index"))
+                    and cell("q-index-succeeded").inner_text() == "3"
+                    and cell("dl-count").inner_text() == "4"
+                )
 
             try:
                 _wait(drained, 120, "the batch to drain")
             except AssertionError:
                 page.screenshot(path=str(ARTIFACTS / "ops-drain-timeout.png"), full_page=True)
-                raise AssertionError((tmp_path / "worker.log").read_text()[-3000:])
+                raise AssertionError((tmp_path / "worker.log").read_text()[-3000:]) from None
             assert total in seen_depths and 0 in seen_depths  # the page showed the depth falling to zero
             expect(cell("q-fetch-succeeded")).to_have_text("4")  # 3 articles + the binary page fetch fine
             expect(cell("q-fetch-failed")).to_have_text("3")  # 2 gone + the late page
@@ -143,18 +164,26 @@ def test_browser_watches_batch_drain_and_retries_a_dead_letter(site, base_env, r
 
 def _metrics(api: str) -> dict[tuple[str, tuple], float]:
     text = httpx.get(f"{api}/metrics").text
-    return {(s.name, tuple(sorted(s.labels.items()))): s.value
-            for family in text_string_to_metric_families(text) for s in family.samples}
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
 
 
 def test_metrics_agree_with_the_overview(site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path):
     _batch_site(site)
     env = _env(base_env, redis_url, es_url, es_prefix)
     with api_server(env, tmp_path / "api.log") as api, celery_worker(env, tmp_path / "worker.log"):
-        assert newsdesk("crawl", f"{site.base}/batch.xml", "--source", "batchsite", "--timeout", "120",
-                        env=env).returncode == 0
-        overview = _wait(lambda: (o := httpx.get(f"{api}/ops/api/overview").json())["dead_letters"] == 4
-                         and o["workers"] and o, 30, "dead letters and a worker heartbeat")
+        assert (
+            newsdesk("crawl", f"{site.base}/batch.xml", "--source", "batchsite", "--timeout", "120", env=env).returncode
+            == 0
+        )
+        overview = _wait(
+            lambda: (o := httpx.get(f"{api}/ops/api/overview").json())["dead_letters"] == 4 and o["workers"] and o,
+            30,
+            "dead letters and a worker heartbeat",
+        )
         metrics = _metrics(api)
 
     def metric(name: str, **labels) -> float:
@@ -164,7 +193,9 @@ def test_metrics_agree_with_the_overview(site, base_env, redis_url, clean_redis,
         for outcome, count in stage["totals"].items():
             assert metric("newsdesk_tasks_total", stage=stage["name"], outcome=outcome) == count
         assert metric("newsdesk_stage_latency_seconds_count", stage=stage["name"]) == stage["latency_samples"]
-        assert metric("newsdesk_stage_latency_seconds_bucket", stage=stage["name"], le="+Inf") == stage["latency_samples"]
+        assert (
+            metric("newsdesk_stage_latency_seconds_bucket", stage=stage["name"], le="+Inf") == stage["latency_samples"]
+        )
     assert overview["stages"][0]["totals"] == {"succeeded": 4, "failed": 3, "retried": 0}
     for queue in overview["queues"]:
         for state in ("ready", "reserved", "delayed"):

@@ -9,13 +9,16 @@ pytestmark = pytest.mark.redis
 NOW = 1_800_000_000.0  # a minute boundary
 
 
-@pytest.mark.parametrize("samples, q, expected", [
-    ([], 50, None),
-    ([3.0], 95, 3.0),
-    ([1, 2, 3, 4], 50, 2),
-    ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95, 10),
-    (list(range(1, 101)), 95, 95),
-])
+@pytest.mark.parametrize(
+    "samples, q, expected",
+    [
+        ([], 50, None),
+        ([3.0], 95, 3.0),
+        ([1, 2, 3, 4], 50, 2),
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 95, 10),
+        (list(range(1, 101)), 95, 95),
+    ],
+)
 def test_percentile_is_nearest_rank(samples, q, expected):
     assert percentile(samples, q) == expected
 

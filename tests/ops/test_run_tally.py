@@ -28,7 +28,7 @@ def test_redelivered_stages_count_each_article_once(redis_url):
 
 def test_a_tally_write_while_redis_is_down_raises_transient_error():
     unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
-    with pytest.raises(TransientError, match="run tally .* Redis write failed"):
+    with pytest.raises(TransientError, match=r"run tally .* Redis write failed"):
         RedisRun(unreachable, "r1").add("indexed", url="https://a.test/1")
 
 

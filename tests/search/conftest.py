@@ -38,7 +38,7 @@ def embedded_index(tmp_path, articles) -> Iterator[ArticleIndex]:
     index.close()
 
 
-@pytest.fixture(params=["elasticsearch", "embedded"])
+@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
 def index(request) -> ArticleIndex:
     """The same tests run over the real Elasticsearch node and over the embedded SQLite index."""
     return request.getfixturevalue("elastic_index" if request.param == "elasticsearch" else "embedded_index")
@@ -46,8 +46,8 @@ def index(request) -> ArticleIndex:
 
 @pytest.fixture
 def client(index) -> Iterator[TestClient]:
-    from services.search_api import deps
     from services.app import app
+    from services.search_api import deps
 
     app.dependency_overrides[deps.get_index] = lambda: index
     with TestClient(app, raise_server_exceptions=True) as test_client:

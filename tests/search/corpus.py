@@ -30,7 +30,7 @@ def fixture_articles() -> list[Article]:
     hostile = articles[1].model_copy(deep=True)
     hostile.url = hostile.canonical_url = "https://news.example/local/hostile"
     hostile.title = HOSTILE_TITLE
-    hostile.body = 'The <b>council</b> met. <img src=x onerror=alert(1)> Nothing else happened.'
+    hostile.body = "The <b>council</b> met. <img src=x onerror=alert(1)> Nothing else happened."
     hostile.quotes = []
     hostile.source = "tribune"
     hostile.section = "Opinion"

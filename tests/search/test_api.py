@@ -94,9 +94,27 @@ def test_bad_parameters_answer_4xx_json_with_a_message(client, path, params, sta
     assert message in response.json()["detail"]
 
 
-@pytest.mark.parametrize("q", ['"unbalanced', "((( bridge", "bridge)))", "a AND OR NOT |", "*", "-", '"', "\\",
-                               "title:bridge", "<script>alert(1)</script>", '{"script": {"source": "1"}}',
-                               "'; DROP TABLE articles; --", "\x00\x01bridge", "NEAR(a b)", "bridge~2", "é" * 400])
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"unbalanced',
+        "((( bridge",
+        "bridge)))",
+        "a AND OR NOT |",
+        "*",
+        "-",
+        '"',
+        "\\",
+        "title:bridge",
+        "<script>alert(1)</script>",
+        '{"script": {"source": "1"}}',
+        "'; DROP TABLE articles; --",
+        "\x00\x01bridge",
+        "NEAR(a b)",
+        "bridge~2",
+        "é" * 400,
+    ],
+)
 def test_hostile_queries_are_searched_never_500(client, q):
     for path, params in (("/search", {"q": q}), ("/quotes", {"q": q}), ("/quotes", {"speaker": q})):
         response = client.get(path, params=params)

@@ -40,8 +40,14 @@ def test_repair_folds_a_stray_concrete_index_into_the_versioned_one(es_url, es_p
     raw.indices.delete_alias(index=f"{es_prefix}-articles-v1", name=index.write_alias)
     # what an older release without require_alias did: a bulk write auto-created an index named like the alias
     stray = to_document(make(5, "stray"))
-    raw.index(index=index.write_alias, id="stray-1", document=stray,
-              version=doc_version(stray), version_type="external_gte", refresh=True)
+    raw.index(
+        index=index.write_alias,
+        id="stray-1",
+        document=stray,
+        version=doc_version(stray),
+        version_type="external_gte",
+        refresh=True,
+    )
 
     fresh = ElasticIndex(es_url, prefix=es_prefix)
     with pytest.raises(TransientError, match="newsdesk index repair"):
@@ -49,8 +55,10 @@ def test_repair_folds_a_stray_concrete_index_into_the_versioned_one(es_url, es_p
 
     done = fresh.repair()
     assert done[0].startswith(f"copied 1 documents from stray index {index.write_alias}")
-    assert fresh.alias_targets() == {index.read_alias: [f"{es_prefix}-articles-v1"],
-                                     index.write_alias: [f"{es_prefix}-articles-v1"]}
+    assert fresh.alias_targets() == {
+        index.read_alias: [f"{es_prefix}-articles-v1"],
+        index.write_alias: [f"{es_prefix}-articles-v1"],
+    }
     copied = raw.get(index=f"{es_prefix}-articles-v1", id="stray-1")
     assert copied["_version"] == doc_version(stray) > 1  # external version kept
     fresh.index_articles([make(7, "after")])

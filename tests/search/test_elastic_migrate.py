@@ -2,17 +2,23 @@
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from newsdesk.index.elastic import ElasticIndex
-from newsdesk.models import Article
 from newsdesk.index.search import SearchRequest
+from newsdesk.models import Article
 from tests.processes import newsdesk
 
 
 def make(n: int, title: str) -> Article:
-    return Article(url=f"https://m.test/{n}", canonical_url=f"https://m.test/{n}", title=title, body=f"body {n}",
-                   source="m", published_at=datetime(2024, 1, 1 + n % 28, tzinfo=timezone.utc))
+    return Article(
+        url=f"https://m.test/{n}",
+        canonical_url=f"https://m.test/{n}",
+        title=title,
+        body=f"body {n}",
+        source="m",
+        published_at=datetime(2024, 1, 1 + n % 28, tzinfo=UTC),
+    )
 
 
 def test_migrate_keeps_writes_made_during_the_copy(es_url, es_prefix):
@@ -39,7 +45,7 @@ def test_migrate_keeps_writes_made_during_the_copy(es_url, es_prefix):
         while not stop.is_set():
             try:
                 counts.append(live.search(SearchRequest(q="body", size=1)).total)
-            except Exception as exc:  # noqa: BLE001 (any failure is what we are looking for)
+            except Exception as exc:
                 read_failures.append(repr(exc))
 
     threads = [threading.Thread(target=writer), threading.Thread(target=reader)]

@@ -24,7 +24,7 @@ def test_facet_link_filters_and_chip_removes_the_filter(client):
 
 
 def test_hostile_text_is_escaped_everywhere_but_mark_survives(client):
-    page = client.get("/", params={"q": '<script> council'}).text
+    page = client.get("/", params={"q": "<script> council"}).text
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "<img" not in page and "<b>council" not in page
     assert "<mark>" in page

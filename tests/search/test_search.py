@@ -6,7 +6,13 @@ import pytest
 from pydantic import ValidationError
 
 from newsdesk.index.search import (
-    QuoteRequest, SearchRequest, Sort, build_es_query, build_quotes_query, decode_cursor, encode_cursor,
+    QuoteRequest,
+    SearchRequest,
+    Sort,
+    build_es_query,
+    build_quotes_query,
+    decode_cursor,
+    encode_cursor,
 )
 
 
@@ -21,8 +27,16 @@ def test_text_goes_only_through_simple_query_string_with_title_boosted():
 
 
 def test_filters_are_terms_on_keyword_fields_and_dates_cover_whole_days():
-    body = build_es_query(SearchRequest(source="ledger", section="World", author="Ann Lee", language="en",
-                                        date_from=date(2024, 1, 1), date_to=date(2024, 1, 31)))
+    body = build_es_query(
+        SearchRequest(
+            source="ledger",
+            section="World",
+            author="Ann Lee",
+            language="en",
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 31),
+        )
+    )
     filters = body["query"]["bool"]["filter"]
     assert {"term": {"source": "ledger"}} in filters and {"term": {"authors": "Ann Lee"}} in filters
     assert {"range": {"published_at": {"gte": "2024-01-01", "lte": "2024-01-31||/d"}}} in filters
@@ -48,15 +62,27 @@ def test_cursor_round_trip_and_sort_mismatch():
         build_es_query(SearchRequest(q="x", sort=Sort.NEWEST, cursor=cursor))
 
 
-@pytest.mark.parametrize("cursor", ["abc", "!!!", encode_cursor([]), encode_cursor([{"script": "x"}]),
-                                    encode_cursor([True]), encode_cursor(list(range(9))), "e30="])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "abc",
+        "!!!",
+        encode_cursor([]),
+        encode_cursor([{"script": "x"}]),
+        encode_cursor([True]),
+        encode_cursor(list(range(9))),
+        "e30=",
+    ],
+)
 def test_hostile_cursors_are_refused(cursor):
     with pytest.raises(ValueError):
         decode_cursor(cursor)
 
 
-@pytest.mark.parametrize("fields", [{"q": "x" * 501}, {"size": 0}, {"size": 101},
-                                    {"date_from": date(2024, 2, 1), "date_to": date(2024, 1, 1)}])
+@pytest.mark.parametrize(
+    "fields",
+    [{"q": "x" * 501}, {"size": 0}, {"size": 101}, {"date_from": date(2024, 2, 1), "date_to": date(2024, 1, 1)}],
+)
 def test_requests_out_of_bounds_are_invalid(fields):
     with pytest.raises(ValidationError):
         SearchRequest(**fields)

@@ -12,4 +12,8 @@ def test_sources_file_becomes_one_poll_per_feed(tmp_path):
     )
     schedule = beat_schedule(load_sources(path))
     assert sorted(schedule) == ["poll:ledger:0", "poll:tribune:0", "poll:tribune:1"]
-    assert schedule["poll:ledger:0"] == {"task": POLL_TASK, "schedule": 300.0, "args": ("https://ledger.test/rss", "ledger")}
+    assert schedule["poll:ledger:0"] == {
+        "task": POLL_TASK,
+        "schedule": 300.0,
+        "args": ("https://ledger.test/rss", "ledger"),
+    }

@@ -23,15 +23,19 @@ def test_compose_parses_and_names_every_service_the_readme_mentions():
 
 def test_one_worker_service_per_queue_and_healthy_dependencies():
     services = yaml.safe_load((REPO / "docker-compose.yml").read_text())["services"]
-    queues = {name: svc["environment"]["QUEUES"] for name, svc in services.items() if svc.get("command") == ["start-worker"]}
+    queues = {
+        name: svc["environment"]["QUEUES"] for name, svc in services.items() if svc.get("command") == ["start-worker"]
+    }
     assert queues == {"fetcher": "fetch", "parser": "parse", "indexer": "index"}
     for name in ("redis", "elasticsearch", "api"):
         assert "healthcheck" in services[name]
     for name, svc in services.items():
         if name in ("redis", "elasticsearch"):
             continue
-        assert svc["depends_on"] == {"redis": {"condition": "service_healthy"},
-                                     "elasticsearch": {"condition": "service_healthy"}}, name
+        assert svc["depends_on"] == {
+            "redis": {"condition": "service_healthy"},
+            "elasticsearch": {"condition": "service_healthy"},
+        }, name
     assert "--appendonly" in services["redis"]["command"]
     assert services["elasticsearch"]["image"].startswith("docker.elastic.co/elasticsearch/elasticsearch:")
 

@@ -1,27 +1,35 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from newsdesk.index.embedded import EmbeddedIndex, to_fts_query
-from newsdesk.models import Article
 from newsdesk.index.search import SearchRequest, Sort
+from newsdesk.models import Article
 
 
 def make(n: int, title: str, body: str, source: str = "ledger", day: int = 1) -> Article:
     return Article(
-        url=f"https://x.test/{n}", canonical_url=f"https://x.test/{n}", title=title, body=body, source=source,
-        section="World", authors=["Ann Lee"], published_at=datetime(2024, 1, day, tzinfo=timezone.utc),
+        url=f"https://x.test/{n}",
+        canonical_url=f"https://x.test/{n}",
+        title=title,
+        body=body,
+        source=source,
+        section="World",
+        authors=["Ann Lee"],
+        published_at=datetime(2024, 1, day, tzinfo=UTC),
     )
 
 
 @pytest.fixture
 def index(tmp_path):
     idx = EmbeddedIndex(tmp_path / "index.sqlite3")
-    idx.index_articles([
-        make(1, "Panjshir fighters resist", "Resistance fighters in the Panjshir valley held out.", day=3),
-        make(2, "Harbor bridge vote", "The council voted to replace the bridge.", source="tribune", day=5),
-        make(3, "Drought in Spain", "Reservoirs fall as farmers wait for rain in the valley.", day=1),
-    ])
+    idx.index_articles(
+        [
+            make(1, "Panjshir fighters resist", "Resistance fighters in the Panjshir valley held out.", day=3),
+            make(2, "Harbor bridge vote", "The council voted to replace the bridge.", source="tribune", day=5),
+            make(3, "Drought in Spain", "Reservoirs fall as farmers wait for rain in the valley.", day=1),
+        ]
+    )
     yield idx
     idx.close()
 
@@ -47,10 +55,12 @@ def test_exclusion_phrase_or_and_filters(index):
     assert index.search(SearchRequest(q="drought OR bridge")).total == 2
     assert index.search(SearchRequest(q="valley", source="tribune")).total == 0
     newest = index.search(SearchRequest(q="", sort=Sort.NEWEST))
-    assert [h.title for h in newest.hits][0] == "Harbor bridge vote"
+    assert next(h.title for h in newest.hits) == "Harbor bridge vote"
 
 
-@pytest.mark.parametrize("hostile", ['"unbalanced', "a AND OR NOT (", "*", "NEAR(", "title:x", "'; DROP TABLE articles; --", "\x00\x01"])
+@pytest.mark.parametrize(
+    "hostile", ['"unbalanced', "a AND OR NOT (", "*", "NEAR(", "title:x", "'; DROP TABLE articles; --", "\x00\x01"]
+)
 def test_hostile_queries_never_raise(index, hostile):
     result = index.search(SearchRequest(q=hostile))
     assert result.total >= 0

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -16,8 +16,11 @@ def test_article_id_is_stable_and_depends_only_on_canonical_url():
 
 def test_article_round_trips_through_json():
     article = Article(
-        url="https://x.test/a", canonical_url="https://x.test/a", title="T", authors=["A B"],
-        published_at=datetime(2021, 8, 21, 18, 5, tzinfo=timezone.utc),
+        url="https://x.test/a",
+        canonical_url="https://x.test/a",
+        title="T",
+        authors=["A B"],
+        published_at=datetime(2021, 8, 21, 18, 5, tzinfo=UTC),
         quotes=[Quote(text="We will fight.", speaker="Ahmad Massoud", kind=QuoteKind.DIRECT, paragraph=3)],
         credits=[Credit(role=CreditRole.PHOTO, name="Zabi Karimi", agency="AP", text="AP Photo/Zabi Karimi")],
     )

@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -9,9 +9,14 @@ from newsdesk.store.pages import PageStore
 
 def test_put_get_round_trip_keeps_headers_and_bytes(tmp_path):
     store = PageStore(tmp_path)
-    page = FetchedPage(url="https://x.test/a", final_url="https://x.test/a/", status=200,
-                       headers={"content-type": "text/html; charset=latin-1", "etag": '"v1"'},
-                       fetched_at=datetime.now(timezone.utc), body="caf\xe9 <p>".encode("latin-1"))
+    page = FetchedPage(
+        url="https://x.test/a",
+        final_url="https://x.test/a/",
+        status=200,
+        headers={"content-type": "text/html; charset=latin-1", "etag": '"v1"'},
+        fetched_at=datetime.now(UTC),
+        body="caf\xe9 <p>".encode("latin-1"),
+    )
     key = store.put(page)
     assert store.get(key) == page
     assert list(tmp_path.rglob("*.gz"))  # stored compressed

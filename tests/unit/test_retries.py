@@ -16,8 +16,16 @@ def test_default_schedule_spans_at_least_fifteen_minutes_at_its_shortest():
     assert span >= 15 * 60
     # and the jittered delays really drawn never add up to less
     for _ in range(50):
-        drawn = sum(retry_delay(TransientError("down"), n, settings.max_retries, base=settings.retry_backoff_base,
-                                cap=settings.retry_backoff_cap) for n in range(settings.max_retries))
+        drawn = sum(
+            retry_delay(
+                TransientError("down"),
+                n,
+                settings.max_retries,
+                base=settings.retry_backoff_base,
+                cap=settings.retry_backoff_cap,
+            )
+            for n in range(settings.max_retries)
+        )
         assert span <= drawn <= span / 0.75 + 1e-6
 
 
@@ -55,8 +63,14 @@ def test_exhausted_transient_failure_becomes_a_dead_letter_and_is_not_reraised(c
     task.settings = Settings(redis_url=redis_url, max_retries=16)
     task.redis = clean_redis
     # Past Celery's default of 3: before the fix, self.retry() re-raised here and the message was lost.
-    task.push_request(id="t-1", retries=16, args=["https://example.org/a"], kwargs={},
-                      delivery_info={"routing_key": "fetch"}, called_directly=False)
+    task.push_request(
+        id="t-1",
+        retries=16,
+        args=["https://example.org/a"],
+        kwargs={},
+        delivery_info={"routing_key": "fetch"},
+        called_directly=False,
+    )
     try:
         with task.stage("run-1", "https://example.org/a"):
             raise TransientError("Elasticsearch unreachable during bulk indexing")
@@ -80,8 +94,14 @@ def test_a_task_that_cannot_reach_redis_is_requeued_not_acknowledged(free_redis_
     task = app.tasks[FETCH_TASK]
     task.settings = Settings(redis_url=unreachable, max_retries=16)
     task.redis = redis.Redis.from_url(unreachable, socket_connect_timeout=0.5)
-    task.push_request(id="t-2", retries=16, args=["https://example.org/a"], kwargs={},
-                      delivery_info={"routing_key": "fetch"}, called_directly=False)
+    task.push_request(
+        id="t-2",
+        retries=16,
+        args=["https://example.org/a"],
+        kwargs={},
+        delivery_info={"routing_key": "fetch"},
+        called_directly=False,
+    )
     try:
         with pytest.raises(Reject) as info, task.stage("run-1", "https://example.org/a"):
             task.redis.get("newsdesk:anything")  # the politeness or crawl-log call that meets the outage
@@ -113,8 +133,14 @@ def test_a_retry_that_cannot_be_published_requeues_the_task(monkeypatch):
     monkeypatch.setattr(app, "send_task", broker_down)
     task = app.tasks[FETCH_TASK]
     task.settings = Settings(max_retries=16)
-    task.push_request(id="t-3", retries=0, args=["https://example.org/a"], kwargs={},
-                      delivery_info={"routing_key": "fetch"}, called_directly=False)
+    task.push_request(
+        id="t-3",
+        retries=0,
+        args=["https://example.org/a"],
+        kwargs={},
+        delivery_info={"routing_key": "fetch"},
+        called_directly=False,
+    )
     try:
         with pytest.raises(Reject) as info, task.stage("run-1", "https://example.org/a"):
             raise TransientError("host answered 503")

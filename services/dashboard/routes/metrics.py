@@ -20,8 +20,11 @@ def _monitor() -> Monitor:
 _registry = registry_for(_monitor)
 
 
-@router.get("/metrics", summary="Prometheus metrics: queues, task outcomes, stage latency, lag, dead letters",
-            response_class=Response)
+@router.get(
+    "/metrics",
+    summary="Prometheus metrics: queues, task outcomes, stage latency, lag, dead letters",
+    response_class=Response,
+)
 def metrics() -> Response:
     if not get_settings().redis_url:
         raise HTTPException(503, "metrics come from Redis: set NEWSDESK_REDIS_URL")

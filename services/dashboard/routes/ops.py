@@ -8,10 +8,10 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from services.dashboard.sources import set_source_paused
 from services.dashboard.deps import AdminDep, DeadLettersDep, MonitorDep, PublisherDep, SettingsDep
 from services.dashboard.overview import build_overview
 from services.dashboard.schemas import ActionResult, DeadLetterOut, DeadLetterPage, Overview, Selection
+from services.dashboard.sources import set_source_paused
 
 HERE = Path(__file__).resolve().parents[1]
 STATIC_FILES = {"ops.js": "text/javascript", "ops.css": "text/css"}
@@ -32,14 +32,17 @@ def static(name: str) -> FileResponse:
     return FileResponse(HERE / "static" / name, media_type=STATIC_FILES[name])
 
 
-@router.get("/api/overview", response_model=Overview, summary="Queues, stages, workers, lag, sources: what the page shows")
+@router.get(
+    "/api/overview", response_model=Overview, summary="Queues, stages, workers, lag, sources: what the page shows"
+)
 def overview(monitor: MonitorDep, settings: SettingsDep) -> Overview:
     return build_overview(monitor, admin_enabled=bool(settings.admin_key))
 
 
 @router.get("/api/deadletters", response_model=DeadLetterPage, summary="Dead letters, newest first")
-def list_dead_letters(store: DeadLettersDep, limit: int = Query(50, ge=1, le=500),
-                      offset: int = Query(0, ge=0)) -> DeadLetterPage:
+def list_dead_letters(
+    store: DeadLettersDep, limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)
+) -> DeadLetterPage:
     letters = store.list(limit=limit, offset=offset)
     return DeadLetterPage(count=store.count(), data=[DeadLetterOut(**vars(letter)) for letter in letters])
 
@@ -48,22 +51,34 @@ def _selected(store, selection: Selection) -> list[str]:
     return store.ids() if selection.all else selection.ids
 
 
-@router.post("/api/deadletters/retry", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Re-send the selected dead letters' tasks (admin key)")
+@router.post(
+    "/api/deadletters/retry",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Re-send the selected dead letters' tasks (admin key)",
+)
 def retry_many(selection: Selection, store: DeadLettersDep, publish: PublisherDep) -> ActionResult:
     done = store.retry(_selected(store, selection), publish)
     return ActionResult(action="retry", done=done, count=len(done))
 
 
-@router.post("/api/deadletters/discard", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Drop the selected dead letters (admin key)")
+@router.post(
+    "/api/deadletters/discard",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Drop the selected dead letters (admin key)",
+)
 def discard_many(selection: Selection, store: DeadLettersDep) -> ActionResult:
     done = store.discard(_selected(store, selection))
     return ActionResult(action="discard", done=done, count=len(done))
 
 
-@router.post("/api/deadletters/{letter_id}/retry", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Re-send one dead letter's task (admin key)")
+@router.post(
+    "/api/deadletters/{letter_id}/retry",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Re-send one dead letter's task (admin key)",
+)
 def retry_one(letter_id: str, store: DeadLettersDep, publish: PublisherDep) -> ActionResult:
     done = store.retry([letter_id], publish)
     if not done:
@@ -71,8 +86,12 @@ def retry_one(letter_id: str, store: DeadLettersDep, publish: PublisherDep) -> A
     return ActionResult(action="retry", done=done, count=1)
 
 
-@router.post("/api/deadletters/{letter_id}/discard", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Drop one dead letter (admin key)")
+@router.post(
+    "/api/deadletters/{letter_id}/discard",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Drop one dead letter (admin key)",
+)
 def discard_one(letter_id: str, store: DeadLettersDep) -> ActionResult:
     done = store.discard([letter_id])
     if not done:
@@ -80,16 +99,24 @@ def discard_one(letter_id: str, store: DeadLettersDep) -> ActionResult:
     return ActionResult(action="discard", done=done, count=1)
 
 
-@router.post("/api/sources/{name}/pause", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Stop a source's scheduled polling (admin key)")
+@router.post(
+    "/api/sources/{name}/pause",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Stop a source's scheduled polling (admin key)",
+)
 def pause_source(name: str) -> ActionResult:
     if not set_source_paused(name, True):
         raise HTTPException(404, f"no configured source {name}")
     return ActionResult(action="pause", done=[name], count=1)
 
 
-@router.post("/api/sources/{name}/resume", response_model=ActionResult, dependencies=[AdminDep],
-             summary="Restart a source's scheduled polling (admin key)")
+@router.post(
+    "/api/sources/{name}/resume",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Restart a source's scheduled polling (admin key)",
+)
 def resume_source(name: str) -> ActionResult:
     if not set_source_paused(name, False):
         raise HTTPException(404, f"no configured source {name}")

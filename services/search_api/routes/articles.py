@@ -12,8 +12,12 @@ ARTICLE_ID = r"^[0-9a-f]{8,64}$"
 router = APIRouter(prefix="/articles", tags=["articles"])
 
 
-@router.get("/{article_id}", response_model=Article, summary="One article with its body, quotes and credits",
-            dependencies=[Depends(only_params())])
+@router.get(
+    "/{article_id}",
+    response_model=Article,
+    summary="One article with its body, quotes and credits",
+    dependencies=[Depends(only_params())],
+)
 def get_article(index: IndexDep, article_id: str = Path(pattern=ARTICLE_ID)) -> Article:
     article = index.get(article_id)
     if article is None:

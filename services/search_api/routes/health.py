@@ -17,11 +17,13 @@ def healthz(settings: SettingsDep, index: IndexDep, redis_client: RedisDep) -> J
         try:
             redis_client.ping()
             checks["redis"] = "ok"
-        except Exception as exc:  # any failure to answer is "down", with its reason
+        except Exception as exc:  # noqa: BLE001 - any failure to answer is "down", with its reason
             checks["redis"] = f"down: {type(exc).__name__}"
     else:
         checks["redis"] = "not configured (in-process mode)"
     backend = "elasticsearch" if settings.elasticsearch_url else "embedded"
     checks[backend] = "ok" if index.ping() else "down"
     healthy = all(value == "ok" or value.startswith("not configured") for value in checks.values())
-    return JSONResponse({"status": "ok" if healthy else "degraded", "checks": checks}, status_code=200 if healthy else 503)
+    return JSONResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks}, status_code=200 if healthy else 503
+    )

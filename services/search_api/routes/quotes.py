@@ -26,8 +26,9 @@ async def quote_request(
     cursor: Annotated[str | None, Query(max_length=1000)] = None,
 ) -> QuoteRequest:
     try:
-        return QuoteRequest(speaker=speaker or None, q=q, source=source or None, sort=sort, size=size,
-                            cursor=cursor or None)
+        return QuoteRequest(
+            speaker=speaker or None, q=q, source=source or None, sort=sort, size=size, cursor=cursor or None
+        )
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=_first_message(exc)) from None
 
@@ -39,7 +40,11 @@ def run_quotes(index: ArticleIndex, request: QuoteRequest) -> QuoteResponse:
         raise HTTPException(status_code=400, detail=_first_message(exc)) from None
 
 
-@router.get("", response_model=QuoteResponse, summary="Quotes by a speaker and/or containing words",
-            dependencies=[Depends(only_params(*QUOTE_PARAMS))])
+@router.get(
+    "",
+    response_model=QuoteResponse,
+    summary="Quotes by a speaker and/or containing words",
+    dependencies=[Depends(only_params(*QUOTE_PARAMS))],
+)
 def quotes(index: IndexDep, request: Annotated[QuoteRequest, Depends(quote_request)]) -> Response:
     return model_response(run_quotes(index, request))

@@ -32,8 +32,16 @@ async def search_request(
     """The query parameters as one validated request. No I/O: async keeps it off the threadpool."""
     try:
         return SearchRequest(
-            q=q, source=source or None, section=section or None, author=author or None, language=language or None,
-            date_from=date_from, date_to=date_to, sort=sort, size=size, cursor=cursor or None,
+            q=q,
+            source=source or None,
+            section=section or None,
+            author=author or None,
+            language=language or None,
+            date_from=date_from,
+            date_to=date_to,
+            sort=sort,
+            size=size,
+            cursor=cursor or None,
         )
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise HTTPException(status_code=422, detail=_first_message(exc)) from None
@@ -53,7 +61,11 @@ def _first_message(exc: ValueError) -> str:
     return str(exc).splitlines()[0][:300]
 
 
-@router.get("/search", response_model=SearchResponse, summary="Search articles",
-            dependencies=[Depends(only_params(*SEARCH_PARAMS))])
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    summary="Search articles",
+    dependencies=[Depends(only_params(*SEARCH_PARAMS))],
+)
 def search(index: IndexDep, request: Annotated[SearchRequest, Depends(search_request)]) -> Response:
     return model_response(run_search(index, request))

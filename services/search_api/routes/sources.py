@@ -10,7 +10,8 @@ from services.search_api.deps import IndexDep, only_params
 router = APIRouter(prefix="/sources", tags=["sources"])
 
 
-@router.get("", response_model=SourcesResponse, summary="Sources with article counts",
-            dependencies=[Depends(only_params())])
+@router.get(
+    "", response_model=SourcesResponse, summary="Sources with article counts", dependencies=[Depends(only_params())]
+)
 def sources(index: IndexDep) -> SourcesResponse:
     return index.sources()
