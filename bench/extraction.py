@@ -25,6 +25,7 @@ import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -38,6 +39,8 @@ from newsdesk.parse import extract_article  # noqa: E402
 
 def _load_scorer(path: Path):
     spec = importlib.util.spec_from_file_location("shared_extraction_score", path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"cannot load the scorer at {path}")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -110,7 +113,7 @@ def run_body(shared: Path, repeat: int) -> dict:
     for fn in systems.values():  # warm-up, one untimed pass: imports, regexes, lazily loaded models
         for pid, html in pages.items():
             fn(html, urls[pid])
-    preds = {name: {} for name in systems}
+    preds: dict[str, dict[str, Any]] = {name: {} for name in systems}
     seconds = {name: 0.0 for name in systems}
     for _ in range(repeat):
         for pid, html in pages.items():
@@ -118,7 +121,7 @@ def run_body(shared: Path, repeat: int) -> dict:
                 t0 = time.perf_counter()
                 preds[name][pid] = fn(html, urls[pid])
                 seconds[name] += time.perf_counter() - t0
-    out = {}
+    out: dict[str, Any] = {}
     for name, fn in systems.items():
         s = scorer.score(gold, preds[name], n_bootstrap=0)
         out[name] = {

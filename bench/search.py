@@ -173,7 +173,7 @@ def index_both(es: Elasticsearch, es_url: str, articles: list[Article], batch: i
 
     def raw_bulk(body: bytes) -> float:
         t = time.perf_counter()
-        response = es.bulk(operations=body, filter_path="errors")
+        response = es.bulk(operations=body, filter_path="errors")  # type: ignore[arg-type]  # the client sends bytes as they are
         elapsed = time.perf_counter() - t
         assert not response["errors"]
         return elapsed

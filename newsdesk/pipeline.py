@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from newsdesk.connections import redis_client
 from newsdesk.crawl.discovery import (
     DiscoveredLink,
     links_from_feed,
@@ -53,9 +54,7 @@ class Pipeline:
     def redis(self):
         """Crawl state (politeness, validators, crawl log) is shared through Redis when it is configured."""
         if self._redis is None and self.settings.redis_url:
-            import redis
-
-            self._redis = redis.Redis.from_url(self.settings.redis_url)
+            self._redis = redis_client(self.settings.redis_url)
         return self._redis
 
     @property
@@ -129,7 +128,8 @@ class Pipeline:
 
         for url in source.feeds:
             collect(self._read_discovery(url, source.name, "feed", FEED_TYPES, links_from_feed))
-        pending, visited = [(url, 0) for url in source.sitemaps], set()
+        pending = [(url, 0) for url in source.sitemaps]
+        visited: set[str] = set()
         while pending and len(visited) < MAX_SITEMAPS_PER_POLL:
             url, depth = pending.pop(0)
             if url in visited:

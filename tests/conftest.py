@@ -75,7 +75,7 @@ def site() -> Iterator[TestSite]:
 
 
 @pytest.fixture
-def base_env(tmp_path, monkeypatch) -> dict[str, str]:
+def base_env(tmp_path, monkeypatch) -> Iterator[dict[str, str]]:
     """Environment for a newsdesk process in embedded mode, allowed to fetch from 127.0.0.1."""
     env = {
         "NEWSDESK_DATA_DIR": str(tmp_path / "data"),

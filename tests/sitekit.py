@@ -19,7 +19,7 @@ class Response:
     headers: dict[str, str] = field(default_factory=lambda: {"Content-Type": "text/html; charset=utf-8"})
 
 
-Handler = Callable[["BaseHTTPRequestHandler"], Response]
+Handler = Callable[["BaseHTTPRequestHandler"], Response | None]
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -191,11 +191,12 @@ def generated_news_site(articles: int = 200) -> tuple[TestSite, list[str], Outag
     routes = dict(site.routes)
     site.routes = {}
 
-    def route(handler) -> Response | None:
+    def route(handler: BaseHTTPRequestHandler) -> Response | None:
         if outage.active:
             outage.refused += 1
             return Response(b"service unavailable", 503, {"Content-Type": "text/plain"})
-        return routes.get(handler.path.split("?", 1)[0])
+        found = routes.get(handler.path.split("?", 1)[0])
+        return found(handler) if callable(found) else found
 
     site.fallback = route
     return site, urls, outage

@@ -12,13 +12,13 @@ from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError
 
+from newsdesk.connections import redis_client
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.ops.runs import RedisRun
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
 from newsdesk.settings import get_settings
-from workers.celery_app import DEFAULT_REDIS_URL
 
 # Redis (broker and crawl state) unreachable: a connection refused, reset or timed out, or a publish failing.
 BACKEND_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
@@ -38,7 +38,7 @@ class StageTask(Task):
 
     @cached_property
     def redis(self) -> redis.Redis:
-        return redis.Redis.from_url(self.settings.redis_url or DEFAULT_REDIS_URL)
+        return redis_client(self.settings.redis_url)
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
+from newsdesk.connections import DEFAULT_REDIS_URL
 from newsdesk.settings import get_settings
 from workers.queues import PROCESSING_QUEUES, TASK_ROUTES
-
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 settings = get_settings()
 app = Celery("newsdesk")

@@ -14,7 +14,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-import redis
 from celery.signals import (
     before_task_publish,
     task_failure,
@@ -27,10 +26,10 @@ from celery.signals import (
 )
 from celery.worker import state as worker_state
 
+from newsdesk.connections import redis_client
 from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat
 from newsdesk.settings import get_settings
 from workers import queues
-from workers.celery_app import DEFAULT_REDIS_URL
 from workers.queues import FETCH_TASK, INDEX_TASK, POLL_TASK, TASK_ROUTES
 
 log = logging.getLogger(__name__)
@@ -47,7 +46,7 @@ def monitor() -> Monitor:
     """One Monitor per process (re-created after a fork)."""
     global _monitor
     if _monitor is None or _monitor[0] != os.getpid():
-        client = redis.Redis.from_url(get_settings().redis_url or DEFAULT_REDIS_URL, socket_timeout=5)
+        client = redis_client(get_settings().redis_url)
         _monitor = (os.getpid(), Monitor(client))
     return _monitor[1]
 
@@ -108,7 +107,7 @@ def stamp_enqueue_time(headers: dict | None = None, **_: Any) -> None:
 
 @task_prerun.connect
 def on_prerun(task_id: str | None = None, **_: Any) -> None:
-    _started[task_id] = time.monotonic()
+    _started[task_id or "-"] = time.monotonic()
     current_task_id.set(task_id or "-")
 
 
@@ -117,7 +116,7 @@ def on_prerun(task_id: str | None = None, **_: Any) -> None:
 def on_postrun(task_id: str | None = None, task=None, state: str | None = None, **_: Any) -> None:
     """Count the run once, by outcome: a dead-lettered run finished 'successfully' but failed."""
     current_task_id.set("-")
-    started = _started.pop(task_id, None)
+    started = _started.pop(task_id or "-", None)
     duration = time.monotonic() - started if started is not None else None
     if state == "RETRY":
         outcome = "retried"
@@ -164,7 +163,7 @@ def on_failure(sender=None, exception: BaseException | None = None, args=None, k
 def on_retry(sender=None, request=None, reason=None, **_: Any) -> None:
     """A retry is the stage's latest error too: an operator sees why work waits (a missing alias, a 503 host)."""
     log.info("retrying %s: %s", getattr(request, "task", "?"), reason)
-    task_name = getattr(sender, "name", None) or getattr(request, "task", "?")
+    task_name = str(getattr(sender, "name", None) or getattr(request, "task", "?"))
     kwargs, args = dict(getattr(request, "kwargs", None) or {}), list(getattr(request, "args", None) or [])
     subject = kwargs.get("url") or (str(args[0]) if args and not isinstance(args[0], dict) else "")
     monitor().record_error(

@@ -46,9 +46,12 @@ class DiscoveredLink:
     title: str | None = None
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def newest_first(links: list[DiscoveredLink]) -> list[DiscoveredLink]:
     """Dated links newest first, then undated ones in their feed order (feeds list newest first)."""
-    dated = sorted((link for link in links if link.updated), key=lambda link: link.updated, reverse=True)
+    dated = sorted((link for link in links if link.updated), key=lambda link: link.updated or _EPOCH, reverse=True)
     return dated + [link for link in links if not link.updated]
 
 
@@ -62,7 +65,8 @@ def _entry_time(entry: feedparser.FeedParserDict) -> datetime | None:
     for field in ("updated_parsed", "published_parsed"):
         value = entry.get(field)
         if value:
-            return datetime(*value[:6], tzinfo=UTC)
+            year, month, day, hour, minute, second = value[:6]
+            return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     return None
 
 

@@ -54,7 +54,7 @@ def embedded_ipv4(address: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]
     return found
 
 
-def is_public_address(address: ipaddress._BaseAddress) -> bool:
+def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     """Only globally routable unicast addresses are public; loopback, private, link-local,
     multicast, reserved and unspecified ones are not. An IPv6 address that embeds an IPv4
     address (6to4, Teredo, NAT64, mapped, compatible) is public only if that address is too."""
@@ -102,7 +102,7 @@ def check_destination(url: str, allow_list: Iterable[str]) -> str | None:
         raise FetchRefused(f"cannot resolve host {host}", reason="unresolvable") from None
     addresses = []
     for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if is_public_address(address) or any(address in net for net in networks):
             addresses.append(address)
             continue

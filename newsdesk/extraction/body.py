@@ -153,7 +153,7 @@ def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
             parents[p.getparent()] = parents.get(p.getparent(), 0) + 1
     if not parents:
         return lines
-    main = max(parents, key=parents.get)
+    main = max(parents, key=lambda parent: parents[parent])
     if parents[main] < rules.SPLIT_BODY_MIN_PARAGRAPHS or not main.get("class"):
         return lines
     before: list[str] = []

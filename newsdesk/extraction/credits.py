@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from newsdesk.extraction import rules
 from newsdesk.models import Credit, CreditRole
@@ -38,7 +39,7 @@ def photo_credit(text: str) -> Credit | None:
     return None
 
 
-def wire_credits(paragraphs: list[str], bylines: list[str], authors: list[str] = ()) -> list[Credit]:
+def wire_credits(paragraphs: list[str], bylines: list[str], authors: Sequence[str] = ()) -> list[Credit]:
     """Wire credits from a dateline ('WASHINGTON (AP) \u2014') or a byline naming an agency."""
     out: list[Credit] = []
     for para in paragraphs[:3]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import cache
 
@@ -262,15 +263,15 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        spk = (participle and _sentence_subject(head)) or speaker_before(head)
-        if spk and VEHICLE.search(spk):
-            spk = _sentence_subject(head)  # 'Trump released a statement saying': Trump
-        if spk and spk.endswith(("'s", "\u2019s")):
+        found = (participle and _sentence_subject(head)) or speaker_before(head)
+        if found and VEHICLE.search(found):
+            found = _sentence_subject(head)  # 'Trump released a statement saying': Trump
+        if found and found.endswith(("'s", "\u2019s")):
             continue  # "Mr. Obama's remarks": the "verb" is a noun here
-        if spk and (_is_name(spk) or _is_pronoun(spk)):
-            return spk, rest, tail
-        if spk and described is None:
-            described = (spk, rest, tail)
+        if found and (_is_name(found) or _is_pronoun(found)):
+            return found, rest, tail
+        if found and described is None:
+            described = (found, rest, tail)
     if described is not None:
         return described
     m = TRAILING_CUE.match(post)
@@ -429,7 +430,7 @@ def direct_quotes(
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
-            if same_para and prev[0].speaker:
+            if prev is not None and same_para and prev[0].speaker:
                 if _words(para[prev[1].end : seg.start]) <= 12:
                     prev[0].text = _join_pieces(prev[0].text, seg.text, para[prev[1].end : seg.start])
                     prev = (prev[0], seg)
@@ -471,7 +472,7 @@ def indirect_quotes(
     paragraphs: list[str],
     names: _Names,
     history: Callable[[], list[tuple[int, int, str]]],
-    skip: set[int] = frozenset(),
+    skip: AbstractSet[int] = frozenset(),
 ) -> list[Quote]:
     """Reported speech without quotation marks: 'Shuja said that ...', ', Aghbar warned, ...', '..., he said'."""
     out: list[Quote] = []

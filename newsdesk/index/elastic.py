@@ -85,7 +85,7 @@ def transient_when_unavailable(action: str) -> Iterator[None]:
 
 
 def _item_status(error: dict[str, Any]) -> int | None:
-    item = next(iter(error.values()), {}) if error else {}
+    item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
     return item.get("status")
 
 
@@ -186,7 +186,7 @@ class ElasticIndex:
                 f"copied {copied} documents from stray index {alias} into {target} "
                 f"({skipped} already newer) and deleted it"
             )
-        actions = []
+        actions: list[dict[str, Any]] = []
         if not self.client.indices.exists_alias(name=self.read_alias):
             actions.append({"add": {"index": target, "alias": self.read_alias}})
         if not self.client.indices.exists_alias(name=self.write_alias):
@@ -219,7 +219,7 @@ class ElasticIndex:
         """
         self.ensure()
         # require_alias: a missing write alias is an error, never an auto-created concrete index of that name.
-        options = {
+        options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
             "require_alias": True,
@@ -391,7 +391,7 @@ class ElasticIndex:
 
 
 def _is_missing_alias(error: dict[str, Any]) -> bool:
-    item = next(iter(error.values()), {}) if error else {}
+    item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
     return "require_alias" in str(item.get("error", {}).get("reason", ""))
 
 

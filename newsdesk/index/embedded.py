@@ -159,6 +159,7 @@ class EmbeddedIndex:
                         "\n".join(doc["quotes_text"]),
                     ),
                 )
+                assert cursor.lastrowid is not None  # set by the INSERT just above
                 self._insert_quotes(cursor.lastrowid, doc["quotes"])
         return IndexResult(indexed=len(articles))
 

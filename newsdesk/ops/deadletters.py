@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import time
 import uuid
@@ -68,16 +69,16 @@ class DeadLetterStore:
             removed, _ = pipe.execute()
         return bool(removed)
 
-    def ids(self) -> list[str]:
+    def ids(self) -> builtins.list[str]:
         return [
             i.decode() if isinstance(i, bytes) else i for i in self.redis.zrange(f"{DEAD_LETTERS_KEY}:by_time", 0, -1)
         ]
 
-    def discard(self, letter_ids: Iterable[str]) -> list[str]:
+    def discard(self, letter_ids: Iterable[str]) -> builtins.list[str]:
         """Drop letters for good; returns the ids that were there."""
         return [letter_id for letter_id in letter_ids if self.remove(letter_id)]
 
-    def retry(self, letter_ids: Iterable[str], publish: Callable[[DeadLetter], None]) -> list[str]:
+    def retry(self, letter_ids: Iterable[str], publish: Callable[[DeadLetter], None]) -> builtins.list[str]:
         """Hand each letter back to `publish` (which re-sends its task with the same arguments).
 
         A letter is claimed by removing it first, so two operators pressing Retry at once send it once;

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from newsdesk.connections import redis_client
 from newsdesk.errors import NewsdeskError
 from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
@@ -106,7 +107,7 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
     from newsdesk.ops.runs import RedisRun
     from workers.fetcher import submit_new_links
 
-    client = redis.Redis.from_url(pipeline.settings.redis_url)
+    client = redis_client(pipeline.settings.redis_url)
     links = pipeline.discover(feed_url, source)
     run = RedisRun(client)
     run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from newsdesk.connections import redis_client
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Outcome, Source
 from newsdesk.settings import get_settings
@@ -108,11 +109,10 @@ def show(name: str) -> None:
     source = _registry().get_source(name)
     if source is None:
         _fail(f"no source named {name!r}")
-    import redis
 
     from newsdesk.ops.crawllog import CrawlLog
 
-    counts = CrawlLog(redis.Redis.from_url(get_settings().redis_url)).counts(name)
+    counts = CrawlLog(redis_client(get_settings().redis_url)).counts(name)
     typer.echo(json.dumps({**source.model_dump(mode="json"), "urls": counts}, indent=2))
 
 
@@ -155,7 +155,6 @@ def run_now(
         registry.run_now(name)
         typer.echo(f"queued a poll of {name}")
         return
-    import redis
 
     from newsdesk.ops.runs import RedisRun
     from newsdesk.pipeline import Pipeline
@@ -163,7 +162,7 @@ def run_now(
     from workers.fetcher import submit_new_links
 
     settings = get_settings()
-    client = redis.Redis.from_url(settings.redis_url)
+    client = redis_client(settings.redis_url)
     pipeline = Pipeline(settings, redis_client=client)
     try:
         links = pipeline.discover_source(source)
@@ -193,11 +192,10 @@ def urls(
     settings = get_settings()
     if not settings.redis_url:
         _fail("the crawl log is kept in Redis: set NEWSDESK_REDIS_URL", code=2)
-    import redis
 
     from newsdesk.ops.crawllog import CrawlLog
 
-    log = CrawlLog(redis.Redis.from_url(settings.redis_url))
+    log = CrawlLog(redis_client(settings.redis_url))
     for entry in log.query(source=source, status=status.value if status else None, limit=limit):
         if as_json:
             typer.echo(json.dumps(entry.__dict__))

@@ -43,7 +43,7 @@ class QueueState:
         return self.ready + self.reserved + self.delayed
 
 
-def _unacked_values(client: redis.Redis, limit: int) -> list[bytes]:
+def _unacked_values(client: redis.Redis, limit: int) -> list[bytes | str]:
     if client.hlen(UNACKED_KEY) <= limit:
         return client.hvals(UNACKED_KEY)
     values = []
@@ -94,12 +94,12 @@ def inspect_queues(
             message, _exchange, routing_key = json.loads(raw)
         except ValueError:
             continue
-        state = states.get(routing_key)
-        if state is None:
+        unacked_state = states.get(routing_key)
+        if unacked_state is None:
             continue
         eta = _eta(message.get("headers") or {})
         if eta is not None and eta > now:
-            state.delayed += 1
+            unacked_state.delayed += 1
         else:
-            state.reserved += 1
+            unacked_state.reserved += 1
     return [states[q] for q in queues]

@@ -10,6 +10,7 @@ from typing import Annotated
 import redis
 from fastapi import Depends, Header, HTTPException, status
 
+from newsdesk.connections import redis_client
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.ops.monitoring import Monitor
 from newsdesk.settings import Settings, get_settings
@@ -17,7 +18,7 @@ from newsdesk.settings import Settings, get_settings
 
 @lru_cache(maxsize=1)
 def _client(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=2)
+    return redis_client(url)
 
 
 def get_redis(settings: Annotated[Settings, Depends(get_settings)]) -> redis.Redis:

@@ -15,7 +15,7 @@ from workers.queues import PROCESSING_QUEUES
 
 
 def _buckets(hist: Histogram) -> list[tuple[str, float]]:
-    return [(str(bound), count) for bound, count in zip(hist.bounds, hist.buckets)] + [("+Inf", hist.count)]
+    return [(str(bound), float(count)) for bound, count in zip(hist.bounds, hist.buckets)] + [("+Inf", hist.count)]
 
 
 class NewsdeskCollector(Collector):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
 from typing import Annotated
 
 import redis
 from fastapi import Depends, HTTPException, Request
 
+from newsdesk.connections import redis_client
 from newsdesk.index import ArticleIndex, open_index
 from newsdesk.settings import Settings, get_settings
 
@@ -26,10 +27,10 @@ async def get_index() -> ArticleIndex:
 @lru_cache(maxsize=1)
 def _redis() -> redis.Redis | None:
     url = get_settings().redis_url
-    return redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2) if url else None
+    return redis_client(url) if url else None
 
 
-def only_params(*allowed: str) -> Callable[[Request], None]:
+def only_params(*allowed: str) -> Callable[[Request], Awaitable[None]]:
     """A dependency that refuses unknown or repeated query parameters (a typo is an error, not ignored)."""
 
     async def check(request: Request) -> None:  # no I/O: async keeps it off the threadpool

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from elasticsearch import ApiError, TransportError
 from elasticsearch import ConnectionError as ESConnectionError
@@ -14,7 +16,7 @@ from pydantic import ValidationError
 log = logging.getLogger(__name__)
 
 
-def _describe(errors: list[dict]) -> str:
+def _describe(errors: Sequence[Mapping[str, Any]]) -> str:
     parts = []
     for error in errors[:5]:
         where = ".".join(str(p) for p in error.get("loc", ()) if p not in ("query", "path", "body"))
@@ -27,11 +29,9 @@ def _bad_request(status: int, message: str) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
-async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-    return _bad_request(422, _describe(list(exc.errors())))
-
-
-async def _model_validation(request: Request, exc: ValidationError) -> JSONResponse:
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    if not isinstance(exc, RequestValidationError | ValidationError):  # registered for these two only
+        raise exc
     return _bad_request(422, _describe(list(exc.errors())))
 
 
@@ -46,6 +46,6 @@ async def _backend(request: Request, exc: Exception) -> JSONResponse:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(ValidationError, _model_validation)
+    app.add_exception_handler(ValidationError, _validation)
     for backend_error in (ApiError, ESConnectionError, TransportError):
         app.add_exception_handler(backend_error, _backend)

@@ -55,7 +55,7 @@ templates.env.filters["paragraphs"] = paragraphs
 
 def _link(params: dict[str, str], **changes: str | None) -> str:
     """The page's URL with some parameters changed (None removes one); a new filter restarts paging."""
-    merged = {name: value for name, value in params.items() if name != "cursor"}
+    merged: dict[str, str | None] = {name: value for name, value in params.items() if name != "cursor"}
     merged.update(changes)
     return "/?" + urlencode({k: v for k, v in merged.items() if v})
 

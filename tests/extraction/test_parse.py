@@ -258,7 +258,7 @@ def test_fifty_megabyte_page():
 @pytest.mark.timeout(60)
 def test_unexpected_types_are_refused():
     with pytest.raises(NotAnArticle):
-        extract_article(12345)  # type: ignore[arg-type]
+        extract_article(12345)
 
 
 def test_broadsheet_bylines_appositions_and_comments():

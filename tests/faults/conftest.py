@@ -78,6 +78,7 @@ class Services:
     def kill_redis(self) -> None:
         """SIGKILL, as the OOM killer does: no shutdown save, the append-only file is what survives."""
         pid = self.pid("redis")
+        assert pid is not None, "the launcher's redis.pid is missing"
         os.kill(pid, signal.SIGKILL)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline and Path(f"/proc/{pid}").exists():
@@ -186,7 +187,7 @@ class FaultRun:
         target = index or f"{self.prefix}-articles"
         try:
             es.indices.refresh(index=target)
-            hits = es.search(index=target, size=1000, source=["url"], query={"match_all": {}})["hits"]["hits"]
+            hits = es.search(index=target, size=1000, source_includes=["url"], query={"match_all": {}})["hits"]["hits"]
         except Exception:
             return []
         return [hit["_source"]["url"] for hit in hits]
