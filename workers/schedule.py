@@ -8,27 +8,11 @@ from pathlib import Path
 from celery.signals import beat_init
 
 from newsdesk.crawl.sources import load_sources
-from newsdesk.models import Source
 from workers.celery_app import settings
-from workers.queues import POLL_TASK
 
-__all__ = ["beat_schedule", "load_sources", "seed_from_file"]
+__all__ = ["load_sources", "seed_from_file"]
 
 log = logging.getLogger(__name__)
-
-
-def beat_schedule(sources: list[Source]) -> dict[str, dict]:
-    """A static beat_schedule with one feed poll per feed, for running beat without RedBeat."""
-    return {
-        f"poll:{source.name}:{n}": {
-            "task": POLL_TASK,
-            "schedule": float(source.interval),
-            "args": (feed_url, source.name),
-        }
-        for source in sources
-        if not source.paused
-        for n, feed_url in enumerate(source.feeds)
-    }
 
 
 def seed_from_file(path: Path) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 import redis
@@ -276,10 +276,3 @@ class Monitor:
                 )
             )
         return result
-
-    def clear(self, stages: Iterable[str] = ()) -> None:
-        """Forget every figure (tests, or an operator starting over); keeps dead letters."""
-        keys = list(self.redis.scan_iter(f"{PREFIX}:*")) + list(self.redis.scan_iter("newsdesk:sources:hourly:*"))
-        keys += [*list(self.redis.scan_iter("newsdesk:sources:stats:*")), SOURCES_KNOWN_KEY]
-        if keys:
-            self.redis.delete(*keys)

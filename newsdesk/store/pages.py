@@ -62,6 +62,3 @@ class PageStore:
             raise PageNotFound(f"no stored page with key {key}") from None
         meta = json.loads(header)
         return FetchedPage(**meta, body=body)
-
-    def exists(self, key: str) -> bool:
-        return self._path(key).exists()
