@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from newsdesk.connections import redis_client
 from newsdesk.errors import NewsdeskError
@@ -18,6 +15,7 @@ from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
 from services.cli import index as index_commands
 from services.cli.crawling import reparse, sources_app, urls
+from services.cli.output import err, fail, print_failures, run_progress, summary
 
 app = typer.Typer(
     add_completion=False,
@@ -25,16 +23,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     help="newsdesk: news ingestion and search.",
 )
-err = Console(stderr=True)
 app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
 app.command()(urls)
 app.command()(reparse)
-
-
-def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _source_from_url(url: str) -> str:
@@ -42,24 +34,6 @@ def _source_from_url(url: str) -> str:
     from urllib.parse import urlsplit
 
     return (urlsplit(url).hostname or "cli").lower()
-
-
-def _summary(tally: Tally) -> str:
-    return f"fetched {tally.fetched} / parsed {tally.parsed} / indexed {tally.indexed} / failed {tally.failed}" + (
-        f" / not modified {tally.not_modified}" if tally.not_modified else ""
-    )
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("[bold]crawl[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        TimeElapsedColumn(),
-        console=err,
-        transient=False,
-    )
 
 
 @app.command()
@@ -81,11 +55,11 @@ def crawl(
         if settings.distributed:
             tally = _crawl_through_queues(pipeline, feed_url, source, wait, timeout)
         else:
-            with _progress() as progress:
+            with run_progress() as progress:
                 task = progress.add_task("", total=None)
 
                 def show(t: Tally) -> None:
-                    progress.update(task, total=t.total, completed=t.finished, description=_summary(t))
+                    progress.update(task, total=t.total, completed=t.finished, description=summary(t))
 
                 from newsdesk.pipeline import crawl_in_process
 
@@ -96,45 +70,20 @@ def crawl(
         pipeline.close()
     if tally is None:
         return
-    typer.echo(f"{tally.total} articles: {_summary(tally)}")
-    for line in tally.errors[:20]:
-        err.print(f"  failed: {line}", highlight=False, soft_wrap=True)
+    typer.echo(f"{tally.total} articles: {summary(tally)}")
+    print_failures(tally)
 
 
 def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, timeout: float) -> Tally | None:
-    import redis
-
-    from newsdesk.ops.runs import RedisRun
-    from workers.fetcher import submit_new_links
+    from services.cli.runs import queue_run, wait_for_run
 
     client = redis_client(pipeline.settings.redis_url)
     links = pipeline.discover(feed_url, source)
-    run = RedisRun(client)
-    run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
-    queued = submit_new_links(client, links, source, run.run_id, limit=pipeline.settings.max_links_per_poll)
-    run.set_total(queued)
+    run, queued = queue_run(client, links, source, limit=pipeline.settings.max_links_per_poll)
     if not wait:
         typer.echo(f"queued {queued} new articles (run {run.run_id})")
         return None
-    deadline = time.monotonic() + timeout
-    with _progress() as progress:
-        task = progress.add_task("", total=queued)
-        tally = Tally(total=queued)
-        while True:
-            try:
-                tally = run.read()
-                progress.update(task, completed=tally.finished, description=_summary(tally))
-            except redis.RedisError as exc:  # Redis restarting: the run's state is there when it is back
-                progress.update(task, description=f"Redis unreachable ({type(exc).__name__}), waiting")
-                time.sleep(1)
-            if tally.done:
-                return tally
-            if time.monotonic() > deadline:
-                fail(
-                    f"timed out after {timeout:.0f}s with {tally.total - tally.finished} articles in the queues "
-                    f"({_summary(tally)}); are workers running? `celery -A workers worker -Q fetch,parse,index`"
-                )
-            time.sleep(0.25)
+    return wait_for_run(run, queued, timeout)
 
 
 @app.command()

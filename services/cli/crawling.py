@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from newsdesk.connections import redis_client
 from newsdesk.errors import NewsdeskError
 from newsdesk.models import Outcome, Source
 from newsdesk.settings import get_settings
+from services.cli.output import fail, print_failures, summary
 
 sources_app = typer.Typer(no_args_is_help=True, help="Add, change, pause and remove scheduled sources (kept in Redis).")
-err = Console(stderr=True)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
-    raise typer.Exit(code)
 
 
 def _registry():
     """workers.sources, after checking Redis is configured (sources live in RedBeat entries)."""
     if not get_settings().redis_url:
-        _fail("sources are kept in Redis: set NEWSDESK_REDIS_URL", code=2)
+        fail("sources are kept in Redis: set NEWSDESK_REDIS_URL", code=2)
     from workers import sources
 
     return sources
@@ -69,7 +62,7 @@ def add(
             )
             return
         if not name:
-            _fail("give a source NAME, or --file")
+            fail("give a source NAME, or --file")
         entry = {
             "name": name,
             "feeds": feed or [],
@@ -85,7 +78,7 @@ def add(
             entry["interval"] = every
         source = make_source(entry)
     except (NewsdeskError, OSError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     registry.save_source(source)
     typer.echo(f"saved {_describe(source)}")
 
@@ -108,7 +101,7 @@ def show(name: str) -> None:
     """One source's definition and the outcomes of its URLs, as JSON."""
     source = _registry().get_source(name)
     if source is None:
-        _fail(f"no source named {name!r}")
+        fail(f"no source named {name!r}")
 
     from newsdesk.ops.crawllog import CrawlLog
 
@@ -120,7 +113,7 @@ def show(name: str) -> None:
 def pause(name: str) -> None:
     """Stop scheduled polls of a source (its definition is kept)."""
     if _registry().set_paused(name, True) is None:
-        _fail(f"no source named {name!r}")
+        fail(f"no source named {name!r}")
     typer.echo(f"paused {name}")
 
 
@@ -128,7 +121,7 @@ def pause(name: str) -> None:
 def resume(name: str) -> None:
     """Schedule a paused source again."""
     if _registry().set_paused(name, False) is None:
-        _fail(f"no source named {name!r}")
+        fail(f"no source named {name!r}")
     typer.echo(f"resumed {name}")
 
 
@@ -136,7 +129,7 @@ def resume(name: str) -> None:
 def remove(name: str) -> None:
     """Delete a source and its schedule (crawled articles stay indexed)."""
     if not _registry().remove_source(name):
-        _fail(f"no source named {name!r}")
+        fail(f"no source named {name!r}")
     typer.echo(f"removed {name}")
 
 
@@ -150,16 +143,14 @@ def run_now(
     registry = _registry()
     source = registry.get_source(name)
     if source is None:
-        _fail(f"no source named {name!r}")
+        fail(f"no source named {name!r}")
     if not wait:
         registry.run_now(name)
         typer.echo(f"queued a poll of {name}")
         return
 
-    from newsdesk.ops.runs import RedisRun
     from newsdesk.pipeline import Pipeline
-    from services.cli import _summary
-    from workers.fetcher import submit_new_links
+    from services.cli.runs import queue_run, wait_for_run
 
     settings = get_settings()
     client = redis_client(settings.redis_url)
@@ -168,18 +159,10 @@ def run_now(
         links = pipeline.discover_source(source)
     finally:
         pipeline.close()
-    run = RedisRun(client)
-    run.start(0)
-    queued = submit_new_links(client, links, source.name, run.run_id)
-    run.set_total(queued)
-    deadline = time.monotonic() + timeout
-    while not (tally := run.read()).done:
-        if time.monotonic() > deadline:
-            _fail(f"timed out with {tally.total - tally.finished} articles in the queues ({_summary(tally)})")
-        time.sleep(0.25)
-    typer.echo(f"{len(links)} links, {tally.total} new: {_summary(tally)}")
-    for line in tally.errors[:20]:
-        err.print(f"  failed: {line}", highlight=False, soft_wrap=True)
+    run, queued = queue_run(client, links, source.name, limit=settings.max_links_per_poll)
+    tally = wait_for_run(run, queued, timeout)
+    typer.echo(f"{len(links)} links, {tally.total} new: {summary(tally)}")
+    print_failures(tally)
 
 
 def urls(
@@ -191,7 +174,7 @@ def urls(
     """The crawl log: each URL's last outcome, newest first."""
     settings = get_settings()
     if not settings.redis_url:
-        _fail("the crawl log is kept in Redis: set NEWSDESK_REDIS_URL", code=2)
+        fail("the crawl log is kept in Redis: set NEWSDESK_REDIS_URL", code=2)
 
     from newsdesk.ops.crawllog import CrawlLog
 
@@ -213,7 +196,6 @@ def reparse(
 ) -> None:
     """Parse archived responses again and re-index them, without fetching anything."""
     from newsdesk.pipeline import Pipeline, reparse_archive
-    from services.cli import _summary
 
     if since is not None and since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
@@ -221,9 +203,8 @@ def reparse(
     try:
         tally = reparse_archive(pipeline, source=source, since=since)
     except NewsdeskError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     finally:
         pipeline.close()
-    typer.echo(f"{tally.total} archived pages: {_summary(tally)}")
-    for line in tally.errors[:20]:
-        err.print(f"  failed: {line}", highlight=False, soft_wrap=True)
+    typer.echo(f"{tally.total} archived pages: {summary(tally)}")
+    print_failures(tally)

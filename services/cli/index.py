@@ -6,12 +6,11 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from newsdesk.settings import get_settings
+from services.cli.output import err
 
 app = typer.Typer(no_args_is_help=True, help="Manage the Elasticsearch article index (versions and aliases).")
-err = Console(stderr=True)
 
 
 def _elastic_index():

@@ -1,0 +1,47 @@
+"""Send discovered links to the fetch queue as one run, and wait for that run: shared by `crawl` and `run-now`."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+
+from newsdesk.crawl.discovery import DiscoveredLink
+from newsdesk.ops.runs import RedisRun, Tally
+from services.cli.output import fail, run_progress, summary
+
+WORKERS_HINT = "are workers running? `celery -A workers worker -Q fetch,parse,index`"
+
+
+def queue_run(client: redis.Redis, links: list[DiscoveredLink], source: str, limit: int) -> tuple[RedisRun, int]:
+    """The new links of `links` (at most `limit`) queued for fetching under a fresh run id."""
+    from workers.fetcher import submit_new_links
+
+    run = RedisRun(client)
+    run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
+    queued = submit_new_links(client, links, source, run.run_id, limit=limit)
+    run.set_total(queued)
+    return run, queued
+
+
+def wait_for_run(run: RedisRun, total: int, timeout: float) -> Tally:
+    """Show progress until every queued article is indexed or failed; a Redis restart is waited out."""
+    deadline = time.monotonic() + timeout
+    with run_progress() as progress:
+        bar = progress.add_task("", total=total)
+        tally = Tally(total=total)
+        while True:
+            try:
+                tally = run.read()
+                progress.update(bar, completed=tally.finished, description=summary(tally))
+            except redis.RedisError as exc:  # Redis restarting: the run's state is there when it is back
+                progress.update(bar, description=f"Redis unreachable ({type(exc).__name__}), waiting")
+                time.sleep(1)
+            if tally.done:
+                return tally
+            if time.monotonic() > deadline:
+                fail(
+                    f"timed out after {timeout:.0f}s with {tally.total - tally.finished} articles in the queues "
+                    f"({summary(tally)}); {WORKERS_HINT}"
+                )
+            time.sleep(0.25)
