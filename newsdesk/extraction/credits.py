@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from newsdesk.extraction import rules
 from newsdesk.models import Credit, CreditRole
@@ -43,7 +44,7 @@ def agency_name(name: str) -> str:
     return rules.AGENCIES.get(name.strip(), name.strip())
 
 
-def wire_credits(paragraphs: list[str], bylines: list[str], authors: list[str] = ()) -> list[Credit]:
+def wire_credits(paragraphs: list[str], bylines: Sequence[str], authors: Sequence[str] = ()) -> list[Credit]:
     """Wire credits from a dateline ('WASHINGTON (AP) \u2014', '(AFP) \u2014'), an end line ('\u2014 Reuters')
     or a byline naming an agency."""
     out: list[Credit] = []
