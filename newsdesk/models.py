@@ -25,6 +25,7 @@ class CreditRole(str, Enum):
     PHOTO = "photo"
     WIRE = "wire"
     SOURCE = "source"
+    CONTRIBUTOR = "contributor"  # "Additional reporting by ...": a person who reported, not the byline
 
 
 class Image(_Model):

@@ -29,7 +29,7 @@ from w3lib.encoding import html_to_unicode
 from newsdesk.errors import NotAnArticle
 from newsdesk.extraction import rules
 from newsdesk.extraction.body import extract_paragraphs
-from newsdesk.extraction.credits import author_credits, source_credits, wire_credits
+from newsdesk.extraction.credits import author_credits, contributor_credits, source_credits, wire_credits
 from newsdesk.extraction.images import extract_images
 from newsdesk.extraction.language import detect_language
 from newsdesk.extraction.metadata import extract_metadata
@@ -194,6 +194,7 @@ def _cascade(text: str, url: str | None) -> Article:
         author_credits([a for a in md.authors if not rules.WIRE_BYLINE.match(a)])
         + photo_credits
         + wire_credits(paragraphs, md.bylines, md.authors)
+        + contributor_credits(paragraphs)
         + source_credits(paragraphs)
     )
     return Article(

@@ -16,7 +16,7 @@ def normalize_outlet(name: str) -> str:
     name = _WS.sub(" ", name).strip(" ,.;:\u2019'")
     name = re.sub(r"^(?:the|The)\s+", "", name)
     name = re.sub(r"['\u2019]s$", "", name)
-    return rules.AGENCIES.get(name, name) if name in ("Associated Press", "The Associated Press") else name
+    return agency_name(name) if name in ("Associated Press", "The Associated Press") else name
 
 
 def photo_credit(text: str) -> Credit | None:
@@ -32,30 +32,56 @@ def photo_credit(text: str) -> Credit | None:
         agency = groups.get("agency") or groups.get("via")
         name = (groups.get("name") or "").strip()
         if agency:
-            agency = rules.AGENCIES.get(agency.strip(), agency.strip())
+            agency = agency_name(agency)
         if name and name in rules.AGENCIES and not agency:
             agency, name = rules.AGENCIES[name], ""
         return Credit(role=CreditRole.PHOTO, name=name or agency or text, agency=agency, text=m.group(0).strip())
     return None
 
 
-def wire_credits(paragraphs: list[str], bylines: list[str], authors: Sequence[str] = ()) -> list[Credit]:
-    """Wire credits from a dateline ('WASHINGTON (AP) \u2014') or a byline naming an agency."""
+def agency_name(name: str) -> str:
+    """The one canonical name of an agency: 'AP' -> 'Associated Press'; other names pass through."""
+    return rules.AGENCIES.get(name.strip(), name.strip())
+
+
+def wire_credits(paragraphs: list[str], bylines: Sequence[str], authors: Sequence[str] = ()) -> list[Credit]:
+    """Wire credits from a dateline ('WASHINGTON (AP) \u2014', '(AFP) \u2014'), an end line ('\u2014 Reuters')
+    or a byline naming an agency."""
     out: list[Credit] = []
+
+    def add(agency: str, text: str) -> None:
+        agency = agency_name(agency)
+        if not any(c.name == agency for c in out):
+            out.append(Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=text))
+
     for para in paragraphs[:3]:
-        m = rules.DATELINE.match(para)
+        m = rules.DATELINE.match(para) or rules.BARE_DATELINE.match(para)
         if m:
-            agency = rules.AGENCIES.get(m.group("agency"), m.group("agency"))
-            out.append(
-                Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=m.group(0).strip(" \u2014\u2013-"))
-            )
+            add(m.group("agency"), m.group(0).strip(" \u2014\u2013-"))
             break
+    for para in paragraphs[-rules.WIRE_END_LINES :]:
+        m = rules.WIRE_END_LINE.match(para.strip())
+        if m:
+            add(m.group("agency") or m.group("paren"), para.strip())
     for line in list(bylines) + list(authors):
         m = rules.WIRE_BYLINE.match(line.strip())
         if m:
-            agency = rules.AGENCIES.get(m.group("agency"), m.group("agency"))
-            if not any(c.name == agency for c in out):
-                out.append(Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=line.strip()))
+            add(m.group("agency"), line.strip())
+    return out
+
+
+def contributor_credits(paragraphs: list[str]) -> list[Credit]:
+    """People credited at the end of a story: 'Additional reporting by Jane Doe in Paris and Ali Khan.'"""
+    out: list[Credit] = []
+    for para in paragraphs[-rules.WIRE_END_LINES :]:
+        line = _WS.sub(" ", para).strip()
+        m = rules.CONTRIBUTOR_LINE.match(line)
+        if not m:
+            continue
+        for raw in rules.CONTRIBUTOR_SEPARATOR.split(m.group("names") or m.group("names2") or ""):
+            name = rules.CONTRIBUTOR_PLACE.sub("", raw).strip(" .;()")
+            if re.fullmatch(rules.NAME, name):
+                out.append(Credit(role=CreditRole.CONTRIBUTOR, name=name, text=line))
     return out
 
 

@@ -12,12 +12,17 @@ from newsdesk.extraction.credits import photo_credit
 from newsdesk.models import Credit, Image
 
 _WS = re.compile(r"\s+")
-_FIGURES = etree.XPath("//figure|//*[contains(@class, 'wp-caption')]")
+# figures, WordPress caption boxes, and any block that holds an image beside a caption element
+_FIGURES = etree.XPath(
+    "//figure|//*[contains(@class, 'wp-caption')]|//*[contains(@class, 'caption')]/parent::*[.//img]"
+)
 _CREDIT_EL = etree.XPath(
     ".//*[contains(@class, 'credit') or contains(@class, 'copyright') or contains(@class, 'byline') "
     "or contains(@class, 'source') or contains(@class, 'attribution')]"
 )
 _CAPTION_EL = etree.XPath(".//figcaption|.//*[contains(@class, 'caption')]")
+# a figure whose caption is a plain paragraph: "<figure><img><p>... Photograph: Tom Reyes/Reuters</p></figure>"
+_CAPTION_PARAGRAPH = etree.XPath(".//p")
 
 
 def _text(el) -> str:
@@ -42,12 +47,14 @@ def extract_images(
     credits: list[Credit] = []
     lines: set[str] = set()
     seen: set[str] = set()
-    for fig in _FIGURES(tree):
-        if fig.getparent() is not None and fig.getparent().tag == "figure":
-            continue
+    figures = _FIGURES(tree)
+    members = set(figures)
+    for fig in figures:
+        if any(ancestor in members for ancestor in fig.iterancestors()):
+            continue  # a block inside a figure already read
         url = _img_url(fig, base_url)
         credit_text = " ".join(t for t in (_text(e) for e in _CREDIT_EL(fig)) if t) or None
-        caption_el = next(iter(_CAPTION_EL(fig)), None)
+        caption_el = next(iter(_CAPTION_EL(fig) or _CAPTION_PARAGRAPH(fig)), None)
         caption = _text(caption_el) or None
         if caption and credit_text and credit_text in caption:
             lines.add(caption)

@@ -181,7 +181,7 @@ def _sentence_bounds(para: str, start: int, end: int, spans: list[tuple[int, int
 def _clean_speaker(spk: str) -> str:
     spk = spk.strip(" ,.;:\u2014-")
     words = spk.split()
-    while words and words[0] in rules.NOT_NAMES and words[0].lower() not in rules.PRONOUNS:
+    while words and (words[0] in rules.NOT_NAMES or words[0] in rules.SPEAKER_OPENERS) and not _is_pronoun(words[0]):
         words = words[1:]
     while len(words) > 1 and words[-1].lower() in {"also", "then", "later", "has", "had", "have", "was", "is"}:
         words = words[:-1]
@@ -191,6 +191,18 @@ def _clean_speaker(spk: str) -> str:
             words = words[i + 1 :]
             break
     return " ".join(words)
+
+
+def plausible_speaker(spk: str) -> bool:
+    """A person, an organisation or a described group; never a lone stray word ('During', 'Audience', 'Monday').
+
+    Shape rule: a speaker with capitalised words ('Ana Ruiz', 'the union's Ana Ruiz') needs one that is not a
+    stop word, a weekday or a month; lower-case descriptions ('senator', 'a spokesman') stand as they are."""
+    if not spk or _is_pronoun(spk):
+        return bool(spk)
+    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in spk.split() if w[:1].isupper()]
+    stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
+    return not capitalised or any(w not in stray for w in capitalised)
 
 
 def _join_pieces(first: str, second: str, between: str) -> str:
@@ -449,6 +461,8 @@ def direct_quotes(
             speaker = _antecedent(history, para, seg.para, seg.start, person) or speaker
         if speaker is not None and _is_name(speaker):
             speaker = names.resolve(speaker)
+        if speaker is not None and not plausible_speaker(speaker):
+            speaker = None  # unsure: unattributed rather than a stray word
         q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
         out.append(q)
         prev = (q, seg)
@@ -501,7 +515,7 @@ def indirect_quotes(
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
                 spk = _antecedent(history, para, pi, at, person=True) or ""
-            if not _is_name(spk) or len(spk.split()) > 5:
+            if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(names.resolve(spk)):
                 continue
             out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
     return out

@@ -89,34 +89,44 @@ LINK_LIST_DENSITY = 0.8  # a list whose text is mostly link text is navigation o
 LINK_LIST_MIN_ITEMS = 2
 
 # --- agencies and outlets -------------------------------------------------------------------
+# every spelling of an agency -> its one canonical name (the name credits and facets carry)
 AGENCIES = {
-    "AP": "AP",
-    "Associated Press": "AP",
-    "The Associated Press": "AP",
+    "AP": "Associated Press",
+    "Associated Press": "Associated Press",
+    "The Associated Press": "Associated Press",
     "Reuters": "Reuters",
-    "AFP": "AFP",
-    "Agence France-Presse": "AFP",
+    "Thomson Reuters": "Reuters",
+    "AFP": "Agence France-Presse",
+    "Agence France-Presse": "Agence France-Presse",
+    "Agence France Presse": "Agence France-Presse",
     "Getty Images": "Getty Images",
     "Getty": "Getty Images",
     "EPA": "EPA",
     "EPA-EFE": "EPA-EFE",
     "Bloomberg": "Bloomberg",
-    "UPI": "UPI",
-    "dpa": "dpa",
+    "UPI": "United Press International",
+    "United Press International": "United Press International",
+    "dpa": "Deutsche Presse-Agentur",
+    "Deutsche Presse-Agentur": "Deutsche Presse-Agentur",
     "Xinhua": "Xinhua",
     "Shutterstock": "Shutterstock",
     "Pool": "Pool",
-    "AAP": "AAP",
-    "PA": "PA",
+    "AAP": "Australian Associated Press",
+    "Australian Associated Press": "Australian Associated Press",
+    "PA": "PA Media",
+    "PA Media": "PA Media",
     "CNN": "CNN",
     "ANSA": "ANSA",
-    "Kyodo": "Kyodo",
+    "Kyodo": "Kyodo News",
+    "Kyodo News": "Kyodo News",
     "Yonhap": "Yonhap",
 }
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 
 # --- photo credits (matched against captions, credit spans and short lines) ------------------
-NAME = r"[A-Z][\w'\u2019.-]*(?:\s+(?:[A-Z][\w'\u2019.-]*|de|van|von|da|al|el|bin)){0,4}"
+# a full stop only after an initial ("J. Scott Applewhite"), so "Rescuers. Tom Reyes" is no name
+_NAME_WORD = r"[A-Z](?:\.|[\w'\u2019-]*)"
+NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|da|al|el|bin)){{0,4}}"
 # "... via AP": the distributor of a photo, read as part of its credit line
 _VIA = rf"(?:\s+via\s+(?:{_AGENCY_ALT}))?"
 PHOTO_CREDIT_PATTERNS = (
@@ -134,6 +144,8 @@ PHOTO_CREDIT_PATTERNS = (
         rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"
         rf"(?:\s+via\s+(?P<via>{_AGENCY_ALT}))?"
     ),
+    # an agency in brackets closing a caption: "Smoke rises over the city. (Reuters)"
+    re.compile(rf"(?<=\()(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?(?=\)\.?$)"),
     # bare agency credit: "(Reuters)", "Getty Images", "AP Photo"
     re.compile(rf"^\(?(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?\)?\.?$"),
 )
@@ -147,7 +159,23 @@ CREDIT_LINE = re.compile(
 DATELINE = re.compile(
     rf"^(?P<place>[A-Z][A-Z .'\u2019/-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
 )
-WIRE_BYLINE = re.compile(r"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse)$", re.I)
+# a dateline without a place: "(AFP) \u2014 ...", "(Reuters) - ..."
+BARE_DATELINE = re.compile(rf"^\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*")
+WIRE_BYLINE = re.compile(
+    r"^(?:By\s+)?(?:The\s+)?(?P<agency>Associated Press|Reuters|AFP|Agence France-Presse|Agence France Presse)$", re.I
+)
+# an end line that names the agency: "\u2014 Reuters", "- AFP", "(AP)"; matched against the last paragraphs
+WIRE_END_LINE = re.compile(rf"^(?:[\u2014\u2013-]+\s*(?P<agency>{_AGENCY_ALT})|\((?P<paren>{_AGENCY_ALT})\))\.?$")
+WIRE_END_LINES = 3  # how many closing paragraphs are read for end lines and contributor credits
+# "Additional reporting by Jane Doe in Paris and Ali Khan": a contributor credit, one per name
+CONTRIBUTOR_LINE = re.compile(
+    r"^\(?(?:Additional|Further|Extra)\s+reporting\s+by\s+(?P<names>.+?)\)?\.?$|"
+    r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+report)\b.*$",
+    re.I,
+)
+# "Jane Doe in Paris": the place after a contributor's name is not part of it
+CONTRIBUTOR_PLACE = re.compile(r"\s+(?:in|from)\s+[A-Z][\w .'\u2019-]*$")
+CONTRIBUTOR_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 # --- sources named in the text --------------------------------------------------------------
 OUTLET = r"(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:[A-Z][\w&'\u2019.-]*|of|and|on))*?"
@@ -537,7 +565,8 @@ NOT_NAMES = {
     "Once",
 }
 # words that make a capitalized run a date, an event or an institution: never the "he" or "she" of a quote
-NOT_PERSON_WORDS = {
+# weekdays and months: never a speaker, never the referent of "he" or "she"
+CALENDAR_WORDS = {
     "Monday",
     "Tuesday",
     "Wednesday",
@@ -557,6 +586,8 @@ NOT_PERSON_WORDS = {
     "October",
     "November",
     "December",
+}
+NOT_PERSON_WORDS = CALENDAR_WORDS | {
     "Day",
     "Week",
     "Congress",
@@ -649,5 +680,56 @@ TITLES = (
     "Leader",
     "Leader",
 )
+# conjunctions and prepositions that open a sentence: dropped from the front of a speaker ("During Trump")
+SPEAKER_OPENERS = {
+    "During",
+    "Although",
+    "Though",
+    "Because",
+    "Since",
+    "Until",
+    "Despite",
+    "Amid",
+    "Among",
+    "Without",
+    "With",
+    "From",
+    "Through",
+}
+# words that are never a speaker on their own (nor are NOT_NAMES and CALENDAR_WORDS): a quote whose speaker
+# would be only such words is left unattributed
+NOT_SPEAKERS = SPEAKER_OPENERS | {
+    "Audience",
+    "Audiences",
+    "Crowd",
+    "Crowds",
+    "Tonight",
+    "Tomorrow",
+    "Morning",
+    "Afternoon",
+    "Evening",
+    "Night",
+    "Update",
+    "Updated",
+    "Breaking",
+    "Note",
+    "Photo",
+    "Video",
+    "Watch",
+    "Live",
+    "Thanks",
+    "Please",
+    "Yes",
+    "No",
+    "Well",
+    "Oh",
+    "Not",
+    "Never",
+    "Always",
+    "Again",
+    "Finally",
+    "Together",
+}
+
 # quotation marks: (open, close) pairs
 QUOTE_PAIRS = (("\u201c", "\u201d"), ("''", "''"), ('"', '"'), ("\u00ab", "\u00bb"), ("\u201e", "\u201c"))

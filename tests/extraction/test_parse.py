@@ -68,7 +68,7 @@ def test_seed_images_and_credits(seed):
     assert img.url == "https://media.pjmedia.com/img/2021/08/panjshir.jpg"
     assert img.credit == "AP Photo/Zabi Karimi"
     photo = [c for c in seed.credits if c.role == CreditRole.PHOTO]
-    assert [(c.name, c.agency, c.text) for c in photo] == [("Zabi Karimi", "AP", "AP Photo/Zabi Karimi")]
+    assert [(c.name, c.agency, c.text) for c in photo] == [("Zabi Karimi", "Associated Press", "AP Photo/Zabi Karimi")]
     assert credits_of(seed, CreditRole.SOURCE) == {("Washington Post", None), ("Fox News", None)}
     assert credits_of(seed, CreditRole.AUTHOR) == {("Rick Moran", None)}
     assert credits_of(seed, CreditRole.WIRE) == set()
@@ -109,8 +109,8 @@ def test_wire_story():
         ("https://apnews.com/images/capitol-night.jpg", "AP Photo/J. Scott Applewhite")
     ]
     assert a.images[0].caption.startswith("The U.S. Capitol is seen at dusk")
-    assert credits_of(a, CreditRole.WIRE) == {("AP", "AP")}
-    assert credits_of(a, CreditRole.PHOTO) == {("J. Scott Applewhite", "AP")}
+    assert credits_of(a, CreditRole.WIRE) == {("Associated Press", "Associated Press")}
+    assert credits_of(a, CreditRole.PHOTO) == {("J. Scott Applewhite", "Associated Press")}
     assert credits_of(a, CreditRole.AUTHOR) == {("Mary Clare Jalonick", None), ("Lisa Mascaro", None)}
     direct = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.DIRECT]
     assert direct[0] == (
@@ -330,8 +330,11 @@ def test_wire_page_title_suffix_caps_byline_via_credits_and_reported_speech():
         ("Smoke rises over Lahaina on Tuesday.", "Photo by Zeke Sandoval via AP"),
         ("People walk among ashes.", "Credit: Matthew Thayer/The Maui News via AP"),
     ]
-    assert credits_of(a, CreditRole.PHOTO) == {("Zeke Sandoval", "AP"), ("Matthew Thayer", "The Maui News")}
-    assert credits_of(a, CreditRole.WIRE) == {("AP", "AP")}
+    assert credits_of(a, CreditRole.PHOTO) == {
+        ("Zeke Sandoval", "Associated Press"),
+        ("Matthew Thayer", "The Maui News"),
+    }
+    assert credits_of(a, CreditRole.WIRE) == {("Associated Press", "Associated Press")}
     assert "___" not in a.body and "via AP" not in a.body
     indirect = [(q.speaker, q.text) for q in a.quotes if q.kind == QuoteKind.INDIRECT]
     # "said in a statement that X" reports X; "said at a news conference, and ..." reports nothing
