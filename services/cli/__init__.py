@@ -173,6 +173,8 @@ def search(
         return
     out = Console(highlight=False, soft_wrap=True)
     out.print(f"{result.total} results", markup=False)
+    if result.notice:
+        out.print(result.notice, markup=False)
     for hit in result.hits:
         when = hit.published_at.date().isoformat() if hit.published_at else "----------"
         out.print(f"\n{when}  {hit.title or '(untitled)'}\n  {hit.url}", markup=False)
