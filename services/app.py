@@ -5,9 +5,10 @@ from fastapi import FastAPI
 from services.dashboard.routes import metrics, ops
 from services.search_api import errors
 from services.search_api.routes import articles, health, quotes, search, sources
-from services.web import pages
+from services.web import docs, pages
 
-app = FastAPI(title="newsdesk search API", version="0.1.0")
+# /docs is served from local assets (services/web/docs.py); ReDoc is off because it only loads from a CDN
+app = FastAPI(title="newsdesk search API", version="0.1.0", docs_url=None, redoc_url=None)
 errors.install(app)
 app.include_router(search.router)
 app.include_router(quotes.router)
@@ -15,6 +16,7 @@ app.include_router(articles.router)
 app.include_router(sources.router)
 app.include_router(health.router)
 app.include_router(pages.router)
+app.include_router(docs.router)
 app.mount("/static", pages.static, name="static")
 app.include_router(ops.router)
 app.include_router(metrics.router)

@@ -34,6 +34,7 @@ from newsdesk.index.search import (
     build_es_query,
     build_quotes_query,
     build_sources_query,
+    only_stop_words_notice,
     quotes_from_es,
     response_from_es,
     sources_from_es,
@@ -257,7 +258,15 @@ class ElasticIndex:
     def search(self, request: SearchRequest) -> SearchResponse:
         self.ensure()
         raw = self.client.search(index=self.read_alias, **build_es_query(request))
-        return response_from_es(raw.body, request)
+        response = response_from_es(raw.body, request)
+        if request.q and response.total == 0 and not self._analyzed_terms(request.q):
+            response.notice = only_stop_words_notice(request.q)
+        return response
+
+    def _analyzed_terms(self, text: str) -> list[str]:
+        """The terms the body field's own analyzer keeps from text (none when it is all stop words)."""
+        analyzed = self.client.indices.analyze(index=self.read_alias, field="body", text=text)
+        return [token["token"] for token in analyzed.get("tokens", [])]
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         self.ensure()

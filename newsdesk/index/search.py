@@ -101,6 +101,11 @@ class SearchResponse(BaseModel):
         default_factory=dict, description="source, section, author, and published (by month, oldest first)"
     )
     next_cursor: str | None = None
+    notice: str | None = Field(default=None, description="why the query could not match, e.g. only stop words")
+
+
+def only_stop_words_notice(q: str) -> str:
+    return f"Your query ({q}) is made only of common words (like 'the', 'and') that the index ignores; add other words."
 
 
 class QuoteRequest(BaseModel):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import re
 import sys
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.markup import escape
+from rich.text import Text
 
 from newsdesk.connections import redis_client
 from newsdesk.errors import NewsdeskError
@@ -119,13 +122,34 @@ def search(
     if as_json:
         typer.echo(result.model_dump_json())
         return
-    typer.echo(f"{result.total} results")
+    out = Console(highlight=False, soft_wrap=True)
+    out.print(f"{result.total} results", markup=False)
+    if result.notice:
+        out.print(result.notice, markup=False)
     for hit in result.hits:
         when = hit.published_at.date().isoformat() if hit.published_at else "----------"
-        typer.echo(f"\n{when}  {hit.title or '(untitled)'}\n  {hit.url}")
+        out.print(f"\n{when}  {hit.title or '(untitled)'}\n  {hit.url}", markup=False)
         for snippet in hit.highlight[:2]:
-            text = " ".join(snippet.replace("<mark>", "[").replace("</mark>", "]").split()).strip("… ")
-            typer.echo(f"  … {text} …")
+            out.print(
+                Text("  … ").append_text(snippet_for_terminal(snippet, styled=out.color_system is not None)) + " …"
+            )
+
+
+_MARK_TAG = re.compile(r"(</?mark>)")
+
+
+def snippet_for_terminal(snippet: str, styled: bool) -> Text:
+    """A backend's HTML snippet as terminal text: entities decoded; matches bold, or in [brackets] when piped."""
+    text = Text()
+    marked = False
+    for part in _MARK_TAG.split(" ".join(snippet.split()).strip("… ")):
+        if part in ("<mark>", "</mark>"):
+            marked = part == "<mark>"
+            if not styled:
+                text.append("[" if marked else "]")
+        elif part:
+            text.append(html.unescape(part), style="bold" if marked and styled else "")
+    return text
 
 
 @app.command()

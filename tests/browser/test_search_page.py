@@ -114,3 +114,22 @@ def test_hostile_title_is_text_not_markup(browser, server):
         assert dialogs == []
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("server", ["embedded"], indirect=True)  # layout only: one backend is enough
+def test_phone_width_keeps_the_search_button_on_screen(browser, server):
+    _backend, base = server
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{base}/?q=council")
+        page.wait_for_selector("li.hit")
+        button = page.locator(".searchbox button").bounding_box()
+        field = page.locator(".searchbox input[type=search]").bounding_box()
+        assert button and field
+        assert button["x"] >= 0 and button["x"] + button["width"] <= 390, button
+        assert field["x"] >= 0 and field["x"] + field["width"] <= 390, field
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing pushes the page sideways
+        page.screenshot(path=str(ARTIFACTS / "search-phone-390x844.png"), full_page=False)
+    finally:
+        page.close()
