@@ -120,7 +120,7 @@ SERVICE_FIXTURES = {
     "es_prefix": "elasticsearch",
     "browser": "browser",
 }
-SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults"}
+SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval"}  # eval: the shared benchmark corpora
 
 
 def pytest_collection_modifyitems(config, items) -> None:

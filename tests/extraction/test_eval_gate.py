@@ -41,6 +41,7 @@ def figures() -> dict:
     return json.loads(run.stdout)
 
 
+@pytest.mark.eval
 @pytest.mark.timeout(600)
 def test_body_extraction_stays_above_its_floor(figures):
     ours = figures["body"]["newsdesk"]
@@ -49,6 +50,7 @@ def test_body_extraction_stays_above_its_floor(figures):
     assert ours["f1"] > figures["body"]["trafilatura"]["f1"], "newsdesk must beat plain trafilatura on body F1"
 
 
+@pytest.mark.eval
 @pytest.mark.timeout(600)
 def test_quote_attribution_stays_above_its_floor(figures):
     quotes = figures["quotes"]
