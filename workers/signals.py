@@ -27,6 +27,7 @@ from celery.signals import (
 from celery.worker import state as worker_state
 
 from newsdesk.connections import redis_client
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat
 from newsdesk.settings import get_settings
 from workers import queues
@@ -187,20 +188,10 @@ def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> N
         monitor().record_source(source, "robots" if "robots" in (kind or "") else "failed", error=reason)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _record_indexed(article: dict[str, Any]) -> None:
     now = datetime.now(UTC)
     for kind, field in (("published", "published_at"), ("fetched", "fetched_at")):
-        if (when := _parse_time(article.get(field))) is not None:
+        if (when := parse_iso_datetime(article.get(field))) is not None:
             monitor().record_lag(kind, (now - when).total_seconds())
     if article.get("source"):
         monitor().record_source(article["source"], "indexed")

@@ -15,6 +15,7 @@ import lxml.html
 from w3lib.url import canonicalize_url, url_query_cleaner
 
 from newsdesk.crawl.safety import validate_url
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import InvalidURL, NotAnArticle
 from newsdesk.models import FetchedPage
 
@@ -105,16 +106,6 @@ class SitemapLinks:
     sitemaps: list[DiscoveredLink]  # children of a sitemap index
 
 
-def _w3c_date(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
@@ -152,7 +143,7 @@ def links_from_sitemap(page: FetchedPage) -> SitemapLinks:
         except InvalidURL:
             continue
         url = canonical_url(urljoin(page.final_url, loc))
-        updated = _w3c_date(fields.get("lastmod")) or _w3c_date(fields.get("publication_date"))
+        updated = parse_iso_datetime(fields.get("lastmod")) or parse_iso_datetime(fields.get("publication_date"))
         found.setdefault(url, DiscoveredLink(url=url, updated=updated, title=fields.get("title")))
     links = list(found.values())
     if _local(root.tag) == "sitemapindex":

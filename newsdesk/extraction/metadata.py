@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from lxml import etree
 from lxml.html import HtmlElement
+
+from newsdesk.dates import parse_iso_datetime
 
 _WS = re.compile(r"\s+")
 _BY = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
@@ -91,26 +93,6 @@ def _name_case(name: str) -> str:
         return name
     words = ("-".join(part.capitalize() for part in word.split("-")) for word in name.split())
     return " ".join(_MC_OR_O.sub(lambda m: m.group(1) + m.group(2).upper(), word) for word in words)
-
-
-def parse_date(value: str | None) -> datetime | None:
-    """An ISO 8601 date from metadata; one without an offset is taken as UTC, so every date carries one."""
-    if not value or not isinstance(value, str):
-        return None
-    value = value.strip().replace("Z", "+00:00")
-    parsed = None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%d"):
-            try:
-                parsed = datetime.strptime(value, fmt)
-                break
-            except ValueError:
-                continue
-    if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
 
 
 def _jsonld_objects(tree: HtmlElement) -> list[dict]:
@@ -244,8 +226,10 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
                 break
         if not md.authors:  # <a rel="author">Helen Pidd</a>: an author link that holds a bare name
             md.authors = list(dict.fromkeys(b for b in md.bylines if _PERSON_NAME.match(b)))
-    md.published_at = parse_date(ld.get("datePublished")) or parse_date(meta.get("article:published_time"))
-    md.modified_at = parse_date(ld.get("dateModified")) or parse_date(meta.get("article:modified_time"))
+    md.published_at = parse_iso_datetime(ld.get("datePublished")) or parse_iso_datetime(
+        meta.get("article:published_time")
+    )
+    md.modified_at = parse_iso_datetime(ld.get("dateModified")) or parse_iso_datetime(meta.get("article:modified_time"))
     md.language = (
         _clean(ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None)
         or _clean(tree.get("lang"))
@@ -270,4 +254,4 @@ def _htmldate(tree: HtmlElement, url: str | None) -> datetime | None:
         found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except Exception:  # noqa: BLE001 - htmldate is heuristic; a failure only means no date
         return None
-    return parse_date(found) if found else None
+    return parse_iso_datetime(found) if found else None

@@ -22,6 +22,7 @@ from elasticsearch import ApiError, Elasticsearch, NotFoundError, helpers
 from elasticsearch import TransportError as ESTransportError
 from elasticsearch.serializer import OrjsonSerializer
 
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
@@ -58,10 +59,8 @@ def mapping_version(template: dict[str, Any]) -> int:
 
 def doc_version(doc: dict[str, Any]) -> int:
     """External version of a document: when it was indexed, in milliseconds."""
-    stamp = doc.get("indexed_at")
-    if not stamp:
-        return 1
-    return int(datetime.fromisoformat(stamp).timestamp() * 1000)
+    stamp = parse_iso_datetime(doc.get("indexed_at"))
+    return int(stamp.timestamp() * 1000) if stamp else 1
 
 
 # Statuses that mean "Elasticsearch is overloaded, red or restarting": retrying later may succeed.

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from newsdesk.dates import parse_iso_datetime
 from newsdesk.models import FetchedPage
 
 SOURCE_HEADER = "WARC-Newsdesk-Source"  # WARC allows extension fields; these say what the record was for
@@ -89,7 +90,7 @@ class Archive:
                     continue
                 if source and meta.get_header(SOURCE_HEADER) != source:
                     continue
-                fetched_at = datetime.fromisoformat(meta.get_header("WARC-Date").replace("Z", "+00:00"))
+                fetched_at = parse_iso_datetime(meta.get_header("WARC-Date")) or datetime.now(UTC)
                 if since and fetched_at < since:
                     continue
                 final_url = meta.get_header("WARC-Target-URI")

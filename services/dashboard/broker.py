@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
 import redis
 
+from newsdesk.dates import parse_iso_datetime
 from workers.signals import ENQUEUED_AT_HEADER
 
 UNACKED_KEY = "unacked"
@@ -55,13 +55,8 @@ def _unacked_values(client: redis.Redis, limit: int) -> list[bytes | str]:
 
 
 def _eta(headers: dict) -> float | None:
-    value = headers.get("eta")
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(str(value)).timestamp()
-    except ValueError:
-        return None
+    eta = parse_iso_datetime(headers.get("eta"))
+    return eta.timestamp() if eta else None
 
 
 def inspect_queues(
