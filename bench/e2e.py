@@ -125,16 +125,22 @@ def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -
     args += ["--service-ready", f"{PY} {me} --ping-workers {len(WORKERS)}"]
     for worker in WORKERS:
         args += ["--service", in_repo(worker.format(tag=tag))]
-    args += ["--crawler", in_repo("newsdesk crawl {feed} --timeout 1200")]
     broker = redis.Redis.from_url(a.redis_url)
     es = Elasticsearch(a.es_url)
     servers = server_pids(("redis-server", f":{broker.connection_pool.connection_kwargs.get('port', 6379)}"))
     servers += server_pids(("java", "org.elasticsearch"))
+    # server CPU read right around the crawl (which returns once all is indexed), not the site build or startup
+    snapshot = f"{PY} {me} --snapshot-cpu {','.join(map(str, servers)) or 0}"
+    crawl = f"{snapshot} > {{rundir}}/servers-before && newsdesk crawl {{feed}} --timeout 1200"
+    crawl += f"; rc=$?; {snapshot} > {{rundir}}/servers-after; exit $rc"
+    args += ["--crawler", in_repo(f"sh -c {shlex.quote(crawl)}")]
     broker.flushdb()
     try:
-        before = cpu_seconds(servers)
         result = harness("distributed", args, env, workdir)
-        result["server_cpu_s"] = cpu_seconds(servers) - before if servers else None
+        rundir = Path(result["rundir"])
+        if servers and (rundir / "servers-after").exists():
+            cpu = [float((rundir / f"servers-{when}").read_text()) for when in ("before", "after")]
+            result["server_cpu_s"] = cpu[1] - cpu[0]
     finally:
         broker.flushdb()
         es.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
@@ -157,6 +163,10 @@ def dump_es(es_url: str, prefix: str) -> None:
     es.indices.refresh(index=f"{prefix}-articles")
     for hit in scan(es, index=f"{prefix}-articles", _source=["url", "body"], size=500):
         print(json.dumps(hit["_source"]))
+
+
+def snapshot_cpu(pids: str) -> None:
+    print(cpu_seconds([int(pid) for pid in pids.split(",") if pid != "0"]))
 
 
 def ping_workers(expected: int) -> int:
@@ -189,11 +199,14 @@ def main() -> int:
     ap.add_argument("--dump-sqlite", help=argparse.SUPPRESS)
     ap.add_argument("--dump-es", nargs=2, help=argparse.SUPPRESS)
     ap.add_argument("--ping-workers", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--snapshot-cpu", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.dump_sqlite:
         return dump_sqlite(a.dump_sqlite) or 0
     if a.dump_es:
         return dump_es(*a.dump_es) or 0
+    if a.snapshot_cpu:
+        return snapshot_cpu(a.snapshot_cpu) or 0
     if a.ping_workers:
         return ping_workers(a.ping_workers)
     modes = [m.strip() for m in a.only.split(",") if m.strip()]
