@@ -2,14 +2,13 @@
 
     python bench/e2e.py [--articles 600] [--rounds 1] [--only script,distributed,embedded]
 
-Each round runs, one after another, through the shared harness `../shared/bench/e2e/bench.py` (it serves the
-site, times the command, samples the process tree and checks every article was produced exactly once):
-- script: the harness's `baseline_trafilatura.py --procs 2` (writes JSON files, indexes nothing);
-- distributed: `newsdesk crawl` through Celery workers on Redis (--redis-url, a database this benchmark
-  FLUSHES before and after each run) and Elasticsearch (a random index prefix, deleted afterwards);
-- embedded: `newsdesk crawl` in-process with a temporary data dir (SQLite index).
-CPU per article covers the whole process tree; for distributed it adds the Redis and Elasticsearch servers'
-CPU deltas read from /proc (other users of those servers count too: run on a quiet machine).
+Each round runs every mode in turn through the shared harness ../shared/bench/e2e/bench.py (or
+$NEWSDESK_BENCH_HARNESS), which serves the site, times the command, samples its process tree and checks every
+article was produced exactly once. script: the harness's `baseline_trafilatura.py --procs 2` (JSON files, no
+index); distributed: `newsdesk crawl` through Celery workers on Redis (--redis-url: a database of its own, FLUSHED
+before and after) and Elasticsearch (a random index prefix, deleted afterwards); embedded: `newsdesk crawl`
+in-process, temporary data dir. Distributed CPU adds the Redis and Elasticsearch servers' CPU from /proc, read
+around the crawl (anyone else using those servers counts too: run on a quiet machine).
 """
 
 from __future__ import annotations
@@ -18,29 +17,23 @@ import argparse
 import json
 import os
 import shlex
-import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-HARNESS = REPO.parent / "shared" / "bench" / "e2e"
+HARNESS = Path(os.environ.get("NEWSDESK_BENCH_HARNESS", REPO.parent / "shared" / "bench" / "e2e"))
 PAGES = HARNESS.parent / "extraction" / "dev"  # passed explicitly: site.py's default resolves one level too high
 PY = sys.executable
 MODES = ("script", "distributed", "embedded")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # the site is ours and local: reachable, and fast per-host limits (the defaults, 1 request/s, are for real sites)
-FAST_CRAWL = {
-    "NEWSDESK_PER_HOST_RATE": "1000",
-    "NEWSDESK_PER_HOST_CONCURRENCY": "16",
-    "NEWSDESK_ALLOW_PRIVATE_HOSTS": "127.0.0.1",
-}
+FAST_CRAWL = {"NEWSDESK_PER_HOST_RATE": "1000", "NEWSDESK_PER_HOST_CONCURRENCY": "16"}
+FAST_CRAWL["NEWSDESK_ALLOW_PRIVATE_HOSTS"] = "127.0.0.1"
 WORKERS = (  # one worker per queue: fetch and index are I/O-bound (threads), parse is CPU-bound (processes)
     "celery -A workers worker -Q fetch -P threads -c 8 -n fetch-{tag}@%h --loglevel WARNING",
     "celery -A workers worker -Q parse -c 2 -n parse-{tag}@%h --loglevel WARNING",
@@ -52,31 +45,23 @@ def in_repo(cmd: str) -> str:
     return f"cd {shlex.quote(str(REPO))} && exec {cmd}"
 
 
-def server_pids(needles: tuple[str, ...]) -> list[int]:
+def read_proc(pid: str, name: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # the process is gone
+        return ""
+
+
+def server_pids(*needles: str) -> list[str]:
     """Pids whose command line contains every needle (the Redis and Elasticsearch servers)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if all(needle in cmdline for needle in needles):
-            pids.append(int(entry))
-    return pids
+    return [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and all(n in read_proc(pid, "cmdline") for n in needles)
+    ]
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    total = 0
-    for pid in pids:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat[stat.rfind(")") + 2 :].split()
-        total += int(fields[11]) + int(fields[12])
-    return total / CLK_TCK
+def cpu_seconds(*pids: str) -> None:
+    stats = [stat[stat.rfind(")") + 2 :].split() for stat in (read_proc(pid, "stat") for pid in pids) if stat]
+    print(sum(int(fields[11]) + int(fields[12]) for fields in stats) / CLK_TCK)  # utime + stime
 
 
 def harness(label: str, args: list[str], env: dict[str, str], workdir: Path) -> dict[str, Any]:
@@ -101,15 +86,11 @@ def run_script(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dic
 
 def run_embedded(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
     data = workdir / "embedded-data"
-    env = {**env, **FAST_CRAWL, "NEWSDESK_DATA_DIR": str(data)}
-    for name in ("NEWSDESK_REDIS_URL", "NEWSDESK_ELASTICSEARCH_URL"):
-        env.pop(name, None)
-    dump = f"{PY} {Path(__file__).resolve()} --dump-sqlite {data}"
+    env = {k: v for k, v in env.items() if k not in ("NEWSDESK_REDIS_URL", "NEWSDESK_ELASTICSEARCH_URL")}
+    env.update(FAST_CRAWL, NEWSDESK_DATA_DIR=str(data))
+    dump = f"{PY} {Path(__file__).resolve()} --helper dump_sqlite {data}"
     args = ["--pages", str(a.articles), "--text-field", "body", "--records-cmd", dump]
-    try:
-        return harness("embedded", [*args, "--crawler", in_repo("newsdesk crawl {feed} --timeout 1200")], env, workdir)
-    finally:
-        shutil.rmtree(data, ignore_errors=True)
+    return harness("embedded", [*args, "--crawler", in_repo("newsdesk crawl {feed} --timeout 1200")], env, workdir)
 
 
 def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
@@ -121,16 +102,16 @@ def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -
     env.update(NEWSDESK_INDEX_PREFIX=prefix, NEWSDESK_DATA_DIR=str(workdir / "distributed-data"))
     me = Path(__file__).resolve()
     args = ["--pages", str(a.articles), "--text-field", "body", "--service-timeout", "120"]
-    args += ["--records-cmd", f"{PY} {me} --dump-es {a.es_url} {prefix}"]
-    args += ["--service-ready", f"{PY} {me} --ping-workers {len(WORKERS)}"]
+    args += ["--records-cmd", f"{PY} {me} --helper dump_es {a.es_url} {prefix}"]
+    args += ["--service-ready", f"{PY} {me} --helper ping_workers {len(WORKERS)}"]
     for worker in WORKERS:
         args += ["--service", in_repo(worker.format(tag=tag))]
     broker = redis.Redis.from_url(a.redis_url)
     es = Elasticsearch(a.es_url)
-    servers = server_pids(("redis-server", f":{broker.connection_pool.connection_kwargs.get('port', 6379)}"))
-    servers += server_pids(("java", "org.elasticsearch"))
+    servers = server_pids("redis-server", f":{broker.connection_pool.connection_kwargs.get('port', 6379)}")
+    servers += server_pids("java", "org.elasticsearch")
     # server CPU read right around the crawl (which returns once all is indexed), not the site build or startup
-    snapshot = f"{PY} {me} --snapshot-cpu {','.join(map(str, servers)) or 0}"
+    snapshot = f"{PY} {me} --helper cpu_seconds {' '.join(servers)}"
     crawl = f"{snapshot} > {{rundir}}/servers-before && newsdesk crawl {{feed}} --timeout 1200"
     crawl += f"; rc=$?; {snapshot} > {{rundir}}/servers-after; exit $rc"
     args += ["--crawler", in_repo(f"sh -c {shlex.quote(crawl)}")]
@@ -145,7 +126,6 @@ def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -
         broker.flushdb()
         es.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
         es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-articles")
-        shutil.rmtree(workdir / "distributed-data", ignore_errors=True)
     return result
 
 
@@ -165,15 +145,10 @@ def dump_es(es_url: str, prefix: str) -> None:
         print(json.dumps(hit["_source"]))
 
 
-def snapshot_cpu(pids: str) -> None:
-    print(cpu_seconds([int(pid) for pid in pids.split(",") if pid != "0"]))
-
-
-def ping_workers(expected: int) -> int:
-    sys.path.insert(0, str(REPO))
+def ping_workers(expected: str) -> int:
     from workers.celery_app import app
 
-    return 0 if len(app.control.ping(timeout=1.0) or []) >= expected else 1
+    return 0 if len(app.control.ping(timeout=1.0) or []) >= int(expected) else 1
 
 
 def row(mode: str, r: dict[str, Any], script: dict[str, Any] | None) -> list[str]:
@@ -196,44 +171,29 @@ def main() -> int:
     ap.add_argument("--only", default=",".join(MODES), help="comma-separated subset of " + ",".join(MODES))
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/1", help="a database of its own: it is flushed")
     ap.add_argument("--es-url", default="http://127.0.0.1:9200")
-    ap.add_argument("--dump-sqlite", help=argparse.SUPPRESS)
-    ap.add_argument("--dump-es", nargs=2, help=argparse.SUPPRESS)
-    ap.add_argument("--ping-workers", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--snapshot-cpu", help=argparse.SUPPRESS)
+    ap.add_argument("--helper", nargs="+", help=argparse.SUPPRESS)  # the harness's hooks, run as commands
     a = ap.parse_args()
-    if a.dump_sqlite:
-        return dump_sqlite(a.dump_sqlite) or 0
-    if a.dump_es:
-        return dump_es(*a.dump_es) or 0
-    if a.snapshot_cpu:
-        return snapshot_cpu(a.snapshot_cpu) or 0
-    if a.ping_workers:
-        return ping_workers(a.ping_workers)
+    if a.helper:
+        helpers = {f.__name__: f for f in (dump_sqlite, dump_es, cpu_seconds, ping_workers)}
+        return helpers[a.helper[0]](*a.helper[1:]) or 0
     modes = [m.strip() for m in a.only.split(",") if m.strip()]
     if unknown := set(modes) - set(MODES):
         ap.error(f"unknown mode(s) {', '.join(sorted(unknown))}; pick from {', '.join(MODES)}")
+    if not (HARNESS / "bench.py").exists():
+        ap.error(f"the end-to-end harness is missing: expected {HARNESS}/bench.py (see /work/shared/bench/e2e)")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     env["PATH"] = os.pathsep.join([str(Path(PY).parent), env.get("PATH", "")])  # celery, newsdesk of this venv
     runners = {"script": run_script, "distributed": run_distributed, "embedded": run_embedded}
     rows: list[list[str]] = []
-    by_mode: dict[str, list[float]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as tmp:
         for k in range(1, a.rounds + 1):
-            results = {}
-            for mode in modes:
-                started = time.time()
-                results[mode] = runners[mode](a, env, Path(tmp) / f"round-{k}")
-                print(f"round {k} {mode}: {time.time() - started:.0f}s", file=sys.stderr, flush=True)
-            for mode in modes:
-                rows.append([f"{k}", *row(mode, results[mode], results.get("script"))])
-                by_mode[mode].append(results[mode]["articles_per_s"])
-    head = ["round", "mode", "articles/s", "CPU ms/article", "peak RSS tree MB", "exactly once", "x script", "CPU x"]
+            results = {mode: runners[mode](a, env, Path(tmp) / f"round-{k}") for mode in modes}
+            rows += [[f"{k}", *row(mode, results[mode], results.get("script"))] for mode in modes]
+    head = "round | mode | articles/s | CPU ms/article | peak RSS tree MB | exactly once | x script | CPU x script"
     print(f"\n{a.articles} articles, {a.rounds} round(s), {os.cpu_count()} CPUs\n")
-    print("| " + " | ".join(head) + " |\n|" + "---|" * len(head))
+    print(f"| {head} |\n|" + "---|" * (head.count("|") + 1))
     for r in rows:
         print("| " + " | ".join(r) + " |")
-    if a.rounds > 1:
-        print("\nmedian articles/s: " + ", ".join(f"{m} {statistics.median(v):.1f}" for m, v in by_mode.items()))
     return 0
 
 
