@@ -1,0 +1,201 @@
+"""End-to-end benchmark: newsdesk vs a requests + trafilatura script on the same local news site, interleaved.
+
+    python bench/e2e.py [--articles 600] [--rounds 1] [--only script,distributed,embedded]
+
+Each round runs every mode in turn through the shared harness ../shared/bench/e2e/bench.py (or
+$NEWSDESK_BENCH_HARNESS), which serves the site, times the command, samples its process tree and checks every
+article was produced exactly once. script: the harness's `baseline_trafilatura.py --procs 2` (JSON files, no
+index); distributed: `newsdesk crawl` through Celery workers on Redis (--redis-url: a database of its own, FLUSHED
+before and after) and Elasticsearch (a random index prefix, deleted afterwards); embedded: `newsdesk crawl`
+in-process, temporary data dir. Distributed CPU adds the Redis and Elasticsearch servers' CPU from /proc, read
+around the crawl (anyone else using those servers counts too: run on a quiet machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shlex
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+HARNESS = Path(os.environ.get("NEWSDESK_BENCH_HARNESS", REPO.parent / "shared" / "bench" / "e2e"))
+PAGES = HARNESS.parent / "extraction" / "dev"  # passed explicitly: site.py's default resolves one level too high
+PY = sys.executable
+MODES = ("script", "distributed", "embedded")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+# the site is ours and local: reachable, and fast per-host limits (the defaults, 1 request/s, are for real sites)
+FAST_CRAWL = {"NEWSDESK_PER_HOST_RATE": "1000", "NEWSDESK_PER_HOST_CONCURRENCY": "16"}
+FAST_CRAWL["NEWSDESK_ALLOW_PRIVATE_HOSTS"] = "127.0.0.1"
+WORKERS = (  # one worker per queue: fetch and index are I/O-bound (threads), parse is CPU-bound (processes)
+    "celery -A workers worker -Q fetch -P threads -c 8 -n fetch-{tag}@%h --loglevel WARNING",
+    "celery -A workers worker -Q parse -c 2 -n parse-{tag}@%h --loglevel WARNING",
+    "celery -A workers worker -Q index -P threads -c 4 -n index-{tag}@%h --loglevel WARNING",
+)
+
+
+def in_repo(cmd: str) -> str:
+    return f"cd {shlex.quote(str(REPO))} && exec {cmd}"
+
+
+def read_proc(pid: str, name: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/{name}").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:  # the process is gone
+        return ""
+
+
+def server_pids(*needles: str) -> list[str]:
+    """Pids whose command line contains every needle (the Redis and Elasticsearch servers)."""
+    return [
+        pid for pid in os.listdir("/proc") if pid.isdigit() and all(n in read_proc(pid, "cmdline") for n in needles)
+    ]
+
+
+def cpu_seconds(*pids: str) -> None:
+    stats = [stat[stat.rfind(")") + 2 :].split() for stat in (read_proc(pid, "stat") for pid in pids) if stat]
+    print(sum(int(fields[11]) + int(fields[12]) for fields in stats) / CLK_TCK)  # utime + stime
+
+
+def harness(label: str, args: list[str], env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    workdir.mkdir(parents=True, exist_ok=True)
+    out = workdir / f"{label}.json"
+    cmd = [PY, str(HARNESS / "bench.py"), "--label", label, "--runs", "1", "--no-netns", "--json-out", str(out)]
+    cmd += ["--src", str(PAGES / "html"), "--gold", str(PAGES / "ground-truth.json"), "--workdir", str(workdir / label)]
+    proc = subprocess.run([*cmd, *args], check=False, env=env, cwd=workdir, timeout=1800)
+    if proc.returncode != 0 or not out.exists():
+        raise SystemExit(f"{label}: the harness failed (exit {proc.returncode}); see {workdir / label}")
+    result = json.loads(out.read_text())["results"][0]
+    if result["exit_code"] != 0 or not result["exactly_once"]:
+        errors = Path(result["rundir"], "crawler.err").read_text(errors="replace").strip().splitlines()
+        print(f"{label}: exit {result['exit_code']}; crawler stderr ends:", *errors[-8:], sep="\n  ", file=sys.stderr)
+    return result
+
+
+def run_script(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    crawler = f"{PY} {HARNESS / 'baseline_trafilatura.py'} --feed {{feed}} --outdir {{outdir}} --procs 2"
+    return harness("script", ["--pages", str(a.articles), "--text-field", "text", "--crawler", crawler], env, workdir)
+
+
+def run_embedded(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    data = workdir / "embedded-data"
+    env = {k: v for k, v in env.items() if k not in ("NEWSDESK_REDIS_URL", "NEWSDESK_ELASTICSEARCH_URL")}
+    env.update(FAST_CRAWL, NEWSDESK_DATA_DIR=str(data))
+    dump = f"{PY} {Path(__file__).resolve()} --helper dump_sqlite {data}"
+    args = ["--pages", str(a.articles), "--text-field", "body", "--records-cmd", dump]
+    return harness("embedded", [*args, "--crawler", in_repo("newsdesk crawl {feed} --timeout 1200")], env, workdir)
+
+
+def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
+    import redis
+    from elasticsearch import Elasticsearch
+
+    prefix, tag = f"bench{uuid.uuid4().hex[:10]}", uuid.uuid4().hex[:6]
+    env = {**env, **FAST_CRAWL, "NEWSDESK_REDIS_URL": a.redis_url, "NEWSDESK_ELASTICSEARCH_URL": a.es_url}
+    env.update(NEWSDESK_INDEX_PREFIX=prefix, NEWSDESK_DATA_DIR=str(workdir / "distributed-data"))
+    me = Path(__file__).resolve()
+    args = ["--pages", str(a.articles), "--text-field", "body", "--service-timeout", "120"]
+    args += ["--records-cmd", f"{PY} {me} --helper dump_es {a.es_url} {prefix}"]
+    args += ["--service-ready", f"{PY} {me} --helper ping_workers {len(WORKERS)}"]
+    for worker in WORKERS:
+        args += ["--service", in_repo(worker.format(tag=tag))]
+    broker = redis.Redis.from_url(a.redis_url)
+    es = Elasticsearch(a.es_url)
+    servers = server_pids("redis-server", f":{broker.connection_pool.connection_kwargs.get('port', 6379)}")
+    servers += server_pids("java", "org.elasticsearch")
+    # server CPU read right around the crawl (which returns once all is indexed), not the site build or startup
+    snapshot = f"{PY} {me} --helper cpu_seconds {' '.join(servers)}"
+    crawl = f"{snapshot} > {{rundir}}/servers-before && newsdesk crawl {{feed}} --timeout 1200"
+    crawl += f"; rc=$?; {snapshot} > {{rundir}}/servers-after; exit $rc"
+    args += ["--crawler", in_repo(f"sh -c {shlex.quote(crawl)}")]
+    broker.flushdb()
+    try:
+        result = harness("distributed", args, env, workdir)
+        rundir = Path(result["rundir"])
+        if servers and (rundir / "servers-after").exists():
+            cpu = [float((rundir / f"servers-{when}").read_text()) for when in ("before", "after")]
+            result["server_cpu_s"] = cpu[1] - cpu[0]
+    finally:
+        broker.flushdb()
+        es.options(ignore_status=404).indices.delete(index=f"{prefix}-*")
+        es.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-articles")
+    return result
+
+
+def dump_sqlite(data_dir: str) -> None:
+    with sqlite3.connect(Path(data_dir) / "index.sqlite3") as db:  # Settings.embedded_index_path
+        for (doc,) in db.execute("SELECT doc FROM articles"):
+            print(json.dumps({k: v for k, v in json.loads(doc).items() if k in ("url", "body")}))
+
+
+def dump_es(es_url: str, prefix: str) -> None:
+    from elasticsearch import Elasticsearch
+    from elasticsearch.helpers import scan
+
+    es = Elasticsearch(es_url)
+    es.indices.refresh(index=f"{prefix}-articles")
+    for hit in scan(es, index=f"{prefix}-articles", _source=["url", "body"], size=500):
+        print(json.dumps(hit["_source"]))
+
+
+def ping_workers(expected: str) -> int:
+    from workers.celery_app import app
+
+    return 0 if len(app.control.ping(timeout=1.0) or []) >= int(expected) else 1
+
+
+def row(mode: str, r: dict[str, Any], script: dict[str, Any] | None) -> list[str]:
+    cpu = r["cpu_s"] + (r.get("server_cpu_s") or 0)
+    per_article = 1000 * cpu / r["produced"] if r["produced"] else float("nan")
+    servers = {"distributed": " (incl. Redis+ES)" if r.get("server_cpu_s") is not None else " (excl. Redis+ES)"}
+    ratio = cpu_ratio = "-"
+    if script and script["articles_per_s"] and r["produced"]:
+        ratio = f"{r['articles_per_s'] / script['articles_per_s']:.2f}x"
+        cpu_ratio = f"{per_article / (1000 * script['cpu_s'] / script['produced']):.2f}x"
+    once = "yes" if r["exactly_once"] else f"NO ({r['produced']}, dup {r['duplicate_records']})"
+    return [mode, f"{r['articles_per_s']:.1f}", f"{per_article:.0f}{servers.get(mode, '')}",
+            f"{r['peak_rss_tree_sum_mb']:.0f}", once, ratio, cpu_ratio]  # fmt: skip
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=600, help="articles on the site")
+    ap.add_argument("--rounds", type=int, default=1, help="interleaved rounds of every mode")
+    ap.add_argument("--only", default=",".join(MODES), help="comma-separated subset of " + ",".join(MODES))
+    ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/1", help="a database of its own: it is flushed")
+    ap.add_argument("--es-url", default="http://127.0.0.1:9200")
+    ap.add_argument("--helper", nargs="+", help=argparse.SUPPRESS)  # the harness's hooks, run as commands
+    a = ap.parse_args()
+    if a.helper:
+        helpers = {f.__name__: f for f in (dump_sqlite, dump_es, cpu_seconds, ping_workers)}
+        return helpers[a.helper[0]](*a.helper[1:]) or 0
+    modes = [m.strip() for m in a.only.split(",") if m.strip()]
+    if unknown := set(modes) - set(MODES):
+        ap.error(f"unknown mode(s) {', '.join(sorted(unknown))}; pick from {', '.join(MODES)}")
+    if not (HARNESS / "bench.py").exists():
+        ap.error(f"the end-to-end harness is missing: expected {HARNESS}/bench.py (see /work/shared/bench/e2e)")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    env["PATH"] = os.pathsep.join([str(Path(PY).parent), env.get("PATH", "")])  # celery, newsdesk of this venv
+    runners = {"script": run_script, "distributed": run_distributed, "embedded": run_embedded}
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as tmp:
+        for k in range(1, a.rounds + 1):
+            results = {mode: runners[mode](a, env, Path(tmp) / f"round-{k}") for mode in modes}
+            rows += [[f"{k}", *row(mode, results[mode], results.get("script"))] for mode in modes]
+    head = "round | mode | articles/s | CPU ms/article | peak RSS tree MB | exactly once | x script | CPU x script"
+    print(f"\n{a.articles} articles, {a.rounds} round(s), {os.cpu_count()} CPUs\n")
+    print(f"| {head} |\n|" + "---|" * (head.count("|") + 1))
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
