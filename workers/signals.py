@@ -28,7 +28,7 @@ from celery.worker import state as worker_state
 
 from newsdesk.connections import redis_client
 from newsdesk.dates import parse_iso_datetime
-from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat
+from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat, index_lags
 from newsdesk.settings import get_settings
 from workers import queues
 from workers.queues import FETCH_TASK, INDEX_TASK, POLL_TASK, TASK_ROUTES
@@ -189,10 +189,13 @@ def _record_failure(task, reason: str, kind: str, args: list, kwargs: dict) -> N
 
 
 def _record_indexed(article: dict[str, Any]) -> None:
-    now = datetime.now(UTC)
-    for kind, field in (("published", "published_at"), ("fetched", "fetched_at")):
-        if (when := parse_iso_datetime(article.get(field))) is not None:
-            monitor().record_lag(kind, (now - when).total_seconds())
+    lags = index_lags(
+        parse_iso_datetime(article.get("published_at")),
+        parse_iso_datetime(article.get("fetched_at")),
+        datetime.now(UTC),
+    )
+    for kind, seconds in lags.items():
+        monitor().record_lag(kind, seconds)
     if article.get("source"):
         monitor().record_source(article["source"], "indexed")
 

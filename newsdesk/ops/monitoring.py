@@ -12,6 +12,7 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 import redis
 
@@ -23,6 +24,9 @@ SOURCES_KNOWN_KEY = "newsdesk:sources:known"
 
 OUTCOMES = ("succeeded", "failed", "retried")
 LAG_KINDS = ("published", "fetched")  # published -> indexed, fetched -> indexed
+# An article published longer ago than this before it was fetched is from an archive or a backfill: its
+# published -> indexed lag measures the newsroom, not the pipeline, so only fetched -> indexed counts.
+FRESH_ARTICLE_SECONDS = 48 * 3600
 
 MINUTE_TTL_SECONDS = 2 * 3600
 HOUR_TTL_SECONDS = 25 * 3600
@@ -55,6 +59,19 @@ def percentile(samples: list[float], q: float) -> float | None:
     ordered = sorted(samples)
     rank = max(1, min(len(ordered), int(-(-q * len(ordered) // 100))))
     return ordered[rank - 1]
+
+
+def index_lags(published: datetime | None, fetched: datetime | None, now: datetime) -> dict[str, float]:
+    """Seconds from publication and from fetch to `now` (indexing), per LAG_KINDS; an old article's
+    published lag is left out (FRESH_ARTICLE_SECONDS), so a backfill does not read as a "2571 d" lag."""
+    lags: dict[str, float] = {}
+    if fetched is not None:
+        lags["fetched"] = (now - fetched).total_seconds()
+    if published is not None:
+        reference = fetched or now
+        if (reference - published).total_seconds() <= FRESH_ARTICLE_SECONDS:
+            lags["published"] = (now - published).total_seconds()
+    return lags
 
 
 @dataclass
