@@ -7,6 +7,7 @@ import time
 import redis
 
 from newsdesk.crawl.discovery import DiscoveredLink
+from newsdesk.ops.monitoring import Monitor
 from newsdesk.ops.runs import RedisRun, Tally
 from services.cli.output import fail, run_progress, summary
 
@@ -14,13 +15,15 @@ WORKERS_HINT = "are workers running? `celery -A workers worker -Q fetch,parse,in
 
 
 def queue_run(client: redis.Redis, links: list[DiscoveredLink], source: str, limit: int) -> tuple[RedisRun, int]:
-    """The new links of `links` (at most `limit`) queued for fetching under a fresh run id."""
+    """The new links of `links` (at most `limit`) queued for fetching under a fresh run id. The poll counts
+    as the source's latest, as a scheduled one does, so /ops does not show a run-now source as never polled."""
     from workers.fetcher import submit_new_links
 
     run = RedisRun(client)
     run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
     queued = submit_new_links(client, links, source, run.run_id, limit=limit)
     run.set_total(queued)
+    Monitor(client).record_source(source, "poll_ok")
     return run, queued
 
 

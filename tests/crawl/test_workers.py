@@ -8,8 +8,10 @@ import time
 from contextlib import ExitStack
 
 import pytest
+import redis
 from elasticsearch import Elasticsearch
 
+from newsdesk.ops.monitoring import Monitor
 from tests import sitekit
 from tests.crawl.crawlsite import Flaky, add, article, rss, urlset
 from tests.processes import REPO, celery_worker, newsdesk, stop
@@ -57,6 +59,8 @@ def test_two_fetcher_processes_share_the_host_rate_limit_and_recrawls_index_once
 
         first = run("sources", "run-now", "ledger", "--wait", "--timeout", "120", env=env)
         assert "12 new: fetched 12 / parsed 12 / indexed 12 / failed 0" in first
+        health = {s.name: s for s in Monitor(redis.Redis.from_url(env["NEWSDESK_REDIS_URL"])).sources()}
+        assert health["ledger"].last_poll_ok is not None  # /ops shows when it was polled, not "never"
         times = sorted(t for t, _, _ in site.requests)
         article_hits = sum(site.hits(p) for p in paths)
 
