@@ -137,6 +137,9 @@ def test_browser_watches_batch_drain_and_retries_a_dead_letter(
             expect(cell("s-index-p50")).not_to_have_text("–")
             expect(cell("lag-fetched-p50")).not_to_have_text("–")
             expect(page.locator("#sources tr[data-source='batchsite']")).to_contain_text("active")
+            fetch_graph = page.locator("figure[data-graph='fetch'] svg")
+            expect(fetch_graph.locator("text[data-axis='y']")).to_have_count(3)  # 0, half, max tasks per minute
+            expect(fetch_graph.locator("text[data-axis='x']").first).to_have_text(re.compile(r"\d{1,2}:\d{2}"))
             page.screenshot(path=str(ARTIFACTS / "ops-2-drained.png"), full_page=True)
 
             late_row = page.locator("#deadletters tr[data-letter-id]", has_text=LATE)

@@ -68,19 +68,36 @@ function renderQueues(o) {
 }
 
 function graph(stage, series, minutes) {
-  const W = 300, H = 90, max = Math.max(1, ...OUTCOMES.flatMap((k) => series[k]));
-  const x = (i) => (i / Math.max(1, minutes.length - 1)) * W, y = (v) => H - (v / max) * (H - 4);
+  // Plot area inside margins: the y axis is tasks per minute (0, half, max), the x axis clock time per minute.
+  const W = 340, H = 120, L = 34, R = 6, T = 8, B = 20, max = Math.max(1, ...OUTCOMES.flatMap((k) => series[k]));
+  const x = (i) => L + (i / Math.max(1, minutes.length - 1)) * (W - L - R), y = (v) => H - B - (v / max) * (H - B - T);
   const ns = "http://www.w3.org/2000/svg";
-  const svg = document.createElementNS(ns, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`); svg.setAttribute("width", "100%"); svg.setAttribute("height", H);
-  const axis = document.createElementNS(ns, "line");
-  Object.entries({ x1: 0, y1: H - 0.5, x2: W, y2: H - 0.5, class: "axis" }).forEach(([k, v]) => axis.setAttribute(k, v));
-  svg.append(axis);
+  const svgEl = (tag, attrs, text) => {
+    const node = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => node.setAttribute(k, v));
+    if (text !== undefined) node.textContent = text;
+    return node;
+  };
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, width: "100%", height: H, role: "img",
+    "aria-label": `${stage} tasks per minute over the last hour` });
+  svg.append(svgEl("line", { x1: L, y1: H - B, x2: W - R, y2: H - B, class: "axis" }));
+  svg.append(svgEl("line", { x1: L, y1: T, x2: L, y2: H - B, class: "axis" }));
+  for (const v of [0, max / 2, max]) {
+    svg.append(svgEl("line", { x1: L - 3, y1: y(v), x2: L, y2: y(v), class: "axis" }));
+    svg.append(svgEl("text", { x: L - 5, y: y(v) + 3, "text-anchor": "end", class: "tick", "data-axis": "y" },
+      Number.isInteger(v) ? v : v.toFixed(1)));
+  }
+  const clock = (t) => new Date(t * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const last = minutes.length - 1;
+  for (const i of last > 0 ? [0, Math.floor(last / 2), last] : [0]) {
+    if (minutes[i] === undefined) continue;
+    svg.append(svgEl("text", { x: x(i), y: H - 5, "text-anchor": i === 0 ? "start" : i === last ? "end" : "middle",
+      class: "tick", "data-axis": "x" }, clock(minutes[i])));
+  }
+  svg.append(svgEl("text", { x: L + 4, y: T + 2, class: "tick unit" }, "per min"));
   for (const k of OUTCOMES) {
-    const line = document.createElementNS(ns, "polyline");
-    line.setAttribute("class", k);
-    line.setAttribute("points", series[k].map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" "));
-    svg.append(line);
+    svg.append(svgEl("polyline", { class: k,
+      points: series[k].map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ") }));
   }
   const total = (k) => series[k].reduce((a, b) => a + b, 0);
   return el("figure", { "data-graph": stage }, svg,
