@@ -90,6 +90,15 @@ class DeadLetterOut(BaseModel):  # type: ignore[no-redef]  # a field named kwarg
     failed_at: float
 
 
+class FailureGroupOut(BaseModel):
+    key: str = Field(description="stable id of the group: POST /ops/api/deadletters/groups/{key}/retry")
+    task: str
+    cause: str = Field(description="the error with its URLs, numbers, ids and quoted values blanked")
+    count: int
+    newest_at: float
+    example: str
+
+
 class DeadLetterPage(BaseModel):
     count: int
     data: list[DeadLetterOut]

@@ -128,3 +128,30 @@ def test_overview_is_documented_in_openapi(client):
     spec = client.get("/openapi.json").json()
     assert "/ops/api/overview" in spec["paths"] and "Overview" in spec["components"]["schemas"]
     assert "/ops/api/deadletters/{letter_id}/retry" in spec["paths"]
+
+
+def test_retry_this_group_resends_exactly_the_letters_of_one_cause(client, clean_redis):
+    store = DeadLetterStore(clean_redis)
+    gone = [
+        store.add(
+            DeadLetter(
+                task="newsdesk.fetch_article",
+                args=[],
+                kwargs={"url": f"http://x/{i}"},
+                error=f"HTTP 404 for http://x/{i}",
+            )
+        )
+        for i in range(3)
+    ]
+    other = store.add(DeadLetter(task="newsdesk.fetch_article", args=[], kwargs={}, error="HTTP 503 for http://y/1"))
+    groups = client.get("/ops/api/deadletters/groups").json()
+    assert [(g["cause"], g["count"]) for g in groups] == [("HTTP 404 for <url>", 3), ("HTTP 503 for <url>", 1)]
+    key = groups[0]["key"]
+    assert client.post(f"/ops/api/deadletters/groups/{key}/retry").status_code == 401  # admin key needed
+    assert store.count() == 4
+    answer = client.post(f"/ops/api/deadletters/groups/{key}/retry", headers={"X-Admin-Key": KEY})
+    assert answer.status_code == 200 and sorted(answer.json()["done"]) == sorted(gone)
+    assert sorted(letter.kwargs["url"] for letter in client.sent) == [f"http://x/{i}" for i in range(3)]
+    assert store.ids() == [other]
+    missing = client.post(f"/ops/api/deadletters/groups/{key}/retry", headers={"X-Admin-Key": KEY})
+    assert missing.status_code == 404

@@ -8,9 +8,18 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from newsdesk.ops.deadletters import MAX_DEAD_LETTERS
+from newsdesk.ops.failures import group_failures
 from services.dashboard.deps import AdminDep, DeadLettersDep, MonitorDep, PublisherDep, SettingsDep
 from services.dashboard.overview import build_overview
-from services.dashboard.schemas import ActionResult, DeadLetterOut, DeadLetterPage, Overview, Selection
+from services.dashboard.schemas import (
+    ActionResult,
+    DeadLetterOut,
+    DeadLetterPage,
+    FailureGroupOut,
+    Overview,
+    Selection,
+)
 from services.dashboard.sources import set_source_paused
 
 HERE = Path(__file__).resolve().parents[1]
@@ -45,6 +54,32 @@ def list_dead_letters(
 ) -> DeadLetterPage:
     letters = store.list(limit=limit, offset=offset)
     return DeadLetterPage(count=store.count(), data=[DeadLetterOut(**vars(letter)) for letter in letters])
+
+
+@router.get(
+    "/api/deadletters/groups",
+    response_model=list[FailureGroupOut],
+    summary="Dead letters grouped by cause (task + error shape), largest first",
+)
+def dead_letter_groups(store: DeadLettersDep) -> list[FailureGroupOut]:
+    return [
+        FailureGroupOut(**{k: v for k, v in vars(g).items() if k != "ids"})
+        for g in group_failures(store.list(limit=MAX_DEAD_LETTERS))
+    ]
+
+
+@router.post(
+    "/api/deadletters/groups/{key}/retry",
+    response_model=ActionResult,
+    dependencies=[AdminDep],
+    summary="Re-send every dead letter of one cause group (admin key)",
+)
+def retry_group(key: str, store: DeadLettersDep, publish: PublisherDep) -> ActionResult:
+    group = next((g for g in group_failures(store.list(limit=MAX_DEAD_LETTERS)) if g.key == key), None)
+    if group is None:
+        raise HTTPException(404, f"no failure group {key}")
+    done = store.retry(group.ids, publish)
+    return ActionResult(action="retry", done=done, count=len(done))
 
 
 def _selected(store, selection: Selection) -> list[str]:

@@ -153,6 +153,13 @@ function renderDeadLetters(page) {
         el("button", { class: "discard danger", onclick: () => admin(`/ops/api/deadletters/${d.id}/discard`) }, "Discard")));
   }));
 }
+function renderFailureGroups(groups) {
+  fill($("#failure-groups tbody"), groups.map((g) => el("tr", { "data-group": g.key, "data-task": g.task },
+    num(g.count, { class: "group-count" }), el("td", {}, g.task), el("td", { class: "error" }, el("code", {}, g.cause)),
+    el("td", {}, new Date(g.newest_at * 1000).toLocaleTimeString()), el("td", { class: "error" }, g.example),
+    el("td", {}, el("button", { class: "retry-group", onclick: () => admin(`/ops/api/deadletters/groups/${g.key}/retry`) },
+      `Retry ${g.count}`)))));
+}
 $("#dl-select-all").addEventListener("change", (ev) => {
   document.querySelectorAll("#deadletters tr[data-letter-id]").forEach((row) => {
     row.querySelector("input.select").checked = ev.target.checked;
@@ -171,12 +178,13 @@ let timer = null;
 async function refresh() {
   clearTimeout(timer);
   try {
-    const [overview, letters] = await Promise.all([
+    const [overview, letters, groups] = await Promise.all([
       fetch("/ops/api/overview").then((r) => (r.ok ? r.json() : Promise.reject(new Error(`overview: HTTP ${r.status}`)))),
       fetch("/ops/api/deadletters?limit=100").then((r) => (r.ok ? r.json() : Promise.reject(new Error(`dead letters: HTTP ${r.status}`)))),
+      fetch("/ops/api/deadletters/groups").then((r) => (r.ok ? r.json() : Promise.reject(new Error(`failure groups: HTTP ${r.status}`)))),
     ]);
     renderQueues(overview); renderStages(overview); renderWorkers(overview); renderSources(overview);
-    renderDeadLetters(letters);
+    renderDeadLetters(letters); renderFailureGroups(groups);
     $("#status").textContent = `updated ${new Date(overview.generated_at * 1000).toLocaleTimeString()}`;
     $("#status").dataset.generatedAt = overview.generated_at;
   } catch (err) {
