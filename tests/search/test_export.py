@@ -13,6 +13,7 @@ from newsdesk.index import ArticleIndex
 from newsdesk.index.export import EXPORT_PAGE_SIZE, FULL_EXPORT_FIELDS, SUMMARY_EXPORT_FIELDS, ExportFormat
 from newsdesk.index.search import SearchRequest
 from newsdesk.models import Article
+from tests.conftest import TEST_ES_URL
 from tests.search.corpus import by_title, fixture_articles
 
 WIRE_COPIES = 1100  # more than two export pages (500), so more than the shrunken result window below
@@ -118,3 +119,24 @@ def test_backend_pages_smaller_than_the_matches_visit_each_once(index, articles)
     records = list(index.export_articles(request, fields=ExportFormat.CSV.fields, page_size=7))
     assert len(records) == WIRE_COPIES + 1 == len({r["id"] for r in records})
     assert all(set(r) == set(SUMMARY_EXPORT_FIELDS) for r in records)
+
+
+def test_cli_exports_every_match_to_a_file_or_stdout(index, tmp_path):
+    from newsdesk.index.elastic import ElasticIndex
+    from tests.processes import newsdesk
+
+    if isinstance(index, ElasticIndex):
+        env = {"NEWSDESK_ELASTICSEARCH_URL": TEST_ES_URL, "NEWSDESK_INDEX_PREFIX": index.prefix}
+    else:
+        env = {"NEWSDESK_ELASTICSEARCH_URL": "", "NEWSDESK_DATA_DIR": str(tmp_path)}
+    out = tmp_path / "drought.csv"
+    done = newsdesk("export", "reservoirs", "--format", "csv", "--output", str(out), env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert f"exported {WIRE_COPIES + 1} articles to {out}" in done.stderr
+    rows = _csv_rows(out.read_text(encoding="utf-8"))
+    assert len(rows) == WIRE_COPIES + 1 == len({row["id"] for row in rows})
+    lines = newsdesk("export", "--format", "jsonl", "--source", "ledger", "--from", "2023-07-02", env=env, timeout=120)
+    assert lines.returncode == 0, lines.stderr
+    assert [json.loads(line)["source"] for line in lines.stdout.splitlines()] == ["ledger"]
+    bad = newsdesk("export", "--format", "xml", env=env, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "'xml'" in bad.stderr
