@@ -13,13 +13,12 @@ from fastapi.responses import StreamingResponse
 from newsdesk.index.export import ExportFormat, encode_records
 from newsdesk.index.search import SearchRequest
 from services.search_api.deps import IndexDep, only_params
-from services.search_api.routes.search import SEARCH_PARAMS, search_request
+from services.search_api.routes.search import FILTER_PARAMS, filter_request
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["search"])
 
-# The filters of /search; paging and sort belong to the export itself.
-EXPORT_PARAMS = (*(name for name in SEARCH_PARAMS if name not in ("sort", "size", "cursor")), "format")
+EXPORT_PARAMS = (*FILTER_PARAMS, "format")  # the filters of /search; paging and order belong to the export
 
 
 def _logged_on_failure(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -40,7 +39,7 @@ def _logged_on_failure(records: Iterator[dict[str, Any]]) -> Iterator[dict[str, 
 )
 def export(
     index: IndexDep,
-    request: Annotated[SearchRequest, Depends(search_request)],
+    request: Annotated[SearchRequest, Depends(filter_request)],
     export_format: Annotated[
         ExportFormat, Query(alias="format", description="csv: summary columns; jsonl: also body, quotes, credits")
     ],
