@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -26,12 +26,14 @@ from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
+from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
 from newsdesk.index.search import (
     QuoteRequest,
     QuoteResponse,
     SearchRequest,
     SearchResponse,
     SourcesResponse,
+    build_es_export_page,
     build_es_query,
     build_quotes_query,
     build_sources_query,
@@ -45,6 +47,7 @@ from newsdesk.models import Article
 TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
 BULK_CHUNK = 250  # articles per _bulk request
 BULK_THREADS = 2  # requests in flight: the next chunk is serialized while Elasticsearch works on the last
+EXPORT_KEEP_ALIVE = "2m"  # how long a point in time outlives its last page: a slow reader keeps a consistent view
 CATCH_UP_MARGIN = timedelta(minutes=5)  # how far back the migration's second pass looks for in-flight writes
 
 
@@ -271,6 +274,30 @@ class ElasticIndex:
         self.ensure()
         raw = self.client.search(index=self.read_alias, **build_quotes_query(request))
         return quotes_from_es(raw.body, request)
+
+    def export_articles(
+        self, request: SearchRequest, fields: Sequence[str] = SUMMARY_EXPORT_FIELDS, page_size: int = EXPORT_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
+        """Every match, newest first, through search_after on a point in time: no 10,000-hit window, and
+        writes during the export neither duplicate nor drop a match (the view is the one at the start)."""
+        self.ensure()
+        pit_id = self.client.open_point_in_time(index=self.read_alias, keep_alive=EXPORT_KEEP_ALIVE)["id"]
+        try:
+            body = build_es_export_page(request, list(fields), page_size)
+            while True:
+                raw = self.client.search(pit={"id": pit_id, "keep_alive": EXPORT_KEEP_ALIVE}, **body).body
+                pit_id = raw.get("pit_id", pit_id)
+                hits = raw["hits"]["hits"]
+                for hit in hits:
+                    yield export_record({**hit["_source"], "id": hit["_id"]}, fields)
+                if len(hits) < page_size:
+                    return
+                body["search_after"] = hits[-1]["sort"]
+        finally:
+            try:
+                self.client.close_point_in_time(id=pit_id)
+            except (ApiError, ESTransportError):  # it expires on its own after EXPORT_KEEP_ALIVE
+                pass
 
     def sources(self) -> SourcesResponse:
         self.ensure()

@@ -12,10 +12,13 @@ import re
 import sqlite3
 import threading
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
+from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
 from newsdesk.index.search import (
     FACET_SIZE,
     MAX_QUOTES_PER_ARTICLE,
@@ -168,12 +171,15 @@ class EmbeddedIndex:
             row = self._db.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
         return from_document(json.loads(row[0])) if row else None
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    @staticmethod
+    def _match_clause(request: SearchRequest) -> tuple[str, list[object], str | None] | None:
+        """WHERE clause, its parameters and the FTS5 expression for a request's text and filters;
+        None when the query can match nothing. Shared by search and export."""
         where: list[str] = []
         params: list[object] = []
         fts = to_fts_query(request.q) if request.q else None
         if request.q and fts is None:
-            return SearchResponse(total=0, hits=[])
+            return None
         if fts:
             where.append("articles_fts MATCH ?")
             params.append(fts)
@@ -191,7 +197,36 @@ class EmbeddedIndex:
         if request.date_to:
             where.append("a.published_at <= ?")
             params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
-        clause = " AND ".join(where) or "1"
+        return " AND ".join(where) or "1", params, fts
+
+    def export_articles(
+        self, request: SearchRequest, fields: Sequence[str] = SUMMARY_EXPORT_FIELDS, page_size: int = EXPORT_PAGE_SIZE
+    ) -> Iterator[dict[str, Any]]:
+        """Every match in rowid order, by keyset paging (rowid > the last one seen): each page is one
+        indexed range scan, and the lock is held per page, never while the caller works."""
+        match = self._match_clause(request)
+        if match is None:
+            return
+        clause, params, _ = match
+        last_rowid = 0
+        while True:
+            with self._lock:
+                rows = self._db.execute(
+                    "SELECT a.rowid, a.doc FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid"
+                    f" WHERE ({clause}) AND a.rowid > ? ORDER BY a.rowid LIMIT ?",
+                    [*params, last_rowid, page_size],
+                ).fetchall()
+            for rowid, doc_json in rows:
+                yield export_record(json.loads(doc_json), fields)
+                last_rowid = rowid
+            if len(rows) < page_size:
+                return
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        match = self._match_clause(request)
+        if match is None:
+            return SearchResponse(total=0, hits=[])
+        clause, params, fts = match
         base = f"FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause}"
         # Offset paging is fine at embedded scale; the cursor keeps the API shape of the ES backend.
         offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else 0

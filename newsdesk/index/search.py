@@ -230,15 +230,31 @@ def _highlight(fields: dict[str, Any]) -> dict[str, Any]:
     return {"encoder": "html", "pre_tags": [HIGHLIGHT_PRE], "post_tags": [HIGHLIGHT_POST], "fields": fields}
 
 
-def build_es_query(request: SearchRequest) -> dict[str, Any]:
-    """The Elasticsearch search body for a request (query, filters, sort, facets, highlight)."""
+def build_es_match_query(request: SearchRequest) -> dict[str, Any]:
+    """The query part alone (text and filters): what decides which articles match, shared by search and export."""
     must: list[dict[str, Any]] = [_text_query(request.q, TEXT_FIELDS)] if request.q else []
     filters: list[dict[str, Any]] = [{"term": {field: value}} for field, value in request.filters().items()]
     if dates := _date_range(request.date_from, request.date_to):
         filters.append(dates)
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+
+
+def build_es_export_page(request: SearchRequest, fields: list[str], size: int) -> dict[str, Any]:
+    """One export page: the search's query, newest first; the point in time adds its _shard_doc tiebreaker."""
+    return {
+        "query": build_es_match_query(request),
+        "size": size,
+        "sort": _sort(relevance=False),
+        "track_total_hits": False,
+        "_source": fields,
+    }
+
+
+def build_es_query(request: SearchRequest) -> dict[str, Any]:
+    """The Elasticsearch search body for a request (query, filters, sort, facets, highlight)."""
     sort = _sort(request.relevance_sorted)
     body: dict[str, Any] = {
-        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters}},
+        "query": build_es_match_query(request),
         "size": request.size,
         "sort": sort,
         "track_total_hits": True,

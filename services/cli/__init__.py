@@ -18,6 +18,7 @@ from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
 from services.cli import index as index_commands
 from services.cli.crawling import reparse, sources_app, urls
+from services.cli.export import export
 from services.cli.output import err, fail, print_failures, run_progress, summary
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
 app.command()(urls)
 app.command()(reparse)
+app.command()(export)
 
 
 def _source_from_url(url: str) -> str:

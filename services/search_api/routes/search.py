@@ -14,10 +14,11 @@ from services.search_api.responses import model_response
 
 router = APIRouter(tags=["search"])
 
-SEARCH_PARAMS = ("q", "source", "section", "author", "language", "from", "to", "sort", "size", "cursor")
+FILTER_PARAMS = ("q", "source", "section", "author", "language", "from", "to")
+SEARCH_PARAMS = (*FILTER_PARAMS, "sort", "size", "cursor")
 
 
-async def search_request(
+async def filter_request(
     q: Annotated[str, Query(max_length=MAX_QUERY_LENGTH, description='words, "phrases", -exclusions, OR')] = "",
     source: Annotated[str | None, Query(max_length=200)] = None,
     section: Annotated[str | None, Query(max_length=200)] = None,
@@ -25,11 +26,9 @@ async def search_request(
     language: Annotated[str | None, Query(max_length=20)] = None,
     date_from: Annotated[date | None, Query(alias="from", description="published on or after (YYYY-MM-DD)")] = None,
     date_to: Annotated[date | None, Query(alias="to", description="published on or before (YYYY-MM-DD)")] = None,
-    sort: Sort = Sort.RELEVANCE,
-    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page, at most {MAX_PAGE_SIZE}")] = 10,
-    cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
 ) -> SearchRequest:
-    """The query parameters as one validated request. No I/O: async keeps it off the threadpool."""
+    """The query text and filters as one validated request (what /search and /export share). No I/O: async
+    keeps it off the threadpool."""
     try:
         return SearchRequest(
             q=q,
@@ -39,12 +38,19 @@ async def search_request(
             language=language or None,
             date_from=date_from,
             date_to=date_to,
-            sort=sort,
-            size=size,
-            cursor=cursor or None,
         )
     except ValueError as exc:  # pydantic's ValidationError is a ValueError
         raise HTTPException(status_code=422, detail=_first_message(exc)) from None
+
+
+async def search_request(
+    filters: Annotated[SearchRequest, Depends(filter_request)],
+    sort: Sort = Sort.RELEVANCE,
+    size: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description=f"results per page, at most {MAX_PAGE_SIZE}")] = 10,
+    cursor: Annotated[str | None, Query(max_length=1000, description="next_cursor of the previous page")] = None,
+) -> SearchRequest:
+    """The filters plus sort and paging; each already bounded by its Query, so no second validation."""
+    return filters.model_copy(update={"sort": sort, "size": size, "cursor": cursor or None})
 
 
 def run_search(index: ArticleIndex, request: SearchRequest) -> SearchResponse:
