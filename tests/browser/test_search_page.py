@@ -6,26 +6,16 @@ Screenshots go to test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import IN_CI
 from tests.processes import REPO, api_server
 from tests.search.corpus import fixture_articles
 
-CHROMIUM = os.environ.get("NEWSDESK_TEST_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = pytest.mark.browser

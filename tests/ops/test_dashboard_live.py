@@ -13,22 +13,14 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import IN_CI
 from tests.processes import REPO, api_server, celery_worker, newsdesk
 from tests.sitekit import Response
 
 pytestmark = [pytest.mark.redis, pytest.mark.elasticsearch]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+
 ARTIFACTS = REPO / "test-artifacts"
 ADMIN_KEY = "ops-test-key-7d1f"
 GOOD = [
