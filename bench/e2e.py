@@ -180,7 +180,9 @@ def main() -> int:
     if unknown := set(modes) - set(MODES):
         ap.error(f"unknown mode(s) {', '.join(sorted(unknown))}; pick from {', '.join(MODES)}")
     if not (HARNESS / "bench.py").exists():
-        ap.error(f"the end-to-end harness is missing: expected {HARNESS}/bench.py (see /work/shared/bench/e2e)")
+        ap.error(
+            f"the end-to-end harness is missing: expected {HARNESS}/bench.py (../shared/bench/e2e beside the repo, or set NEWSDESK_BENCH_HARNESS)"
+        )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     env["PATH"] = os.pathsep.join([str(Path(PY).parent), env.get("PATH", "")])  # celery, newsdesk of this venv
     runners = {"script": run_script, "distributed": run_distributed, "embedded": run_embedded}
