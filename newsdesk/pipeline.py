@@ -27,7 +27,8 @@ from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
 from newsdesk.retries import will_retry
 from newsdesk.settings import Settings
-from newsdesk.store.archive import Archive, latest_pages
+from newsdesk.store.archive import archived_pages, latest_pages
+from newsdesk.store.objects import open_object_store
 from newsdesk.store.pages import PageStore
 
 MAX_SITEMAPS_PER_POLL = 50
@@ -44,8 +45,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings, index: ArticleIndex | None = None, redis_client=None):
         self.settings = settings
-        self.store = PageStore(settings.pages_dir)
-        self.archive = Archive(settings.warc_dir) if settings.archive_enabled else None
+        self.store = PageStore(open_object_store(settings))
         self._fetcher: Fetcher | None = None
         self._index = index
         self._redis = redis_client
@@ -91,17 +91,23 @@ class Pipeline:
         accept,
         attempt: int = 0,
         conditional: dict[str, str] | None = None,
-    ) -> FetchedPage:
-        """Fetch, archive the response, and log any failure as this URL's outcome."""
+    ) -> tuple[FetchedPage, str | None]:
+        """Fetch, archive the response (its page-store key, or None), and log any failure as this URL's outcome."""
         try:
             page = self.fetcher.fetch(url, accept=accept, source=source, conditional=conditional)
         except Exception as exc:
             status, reason = classify(exc, will_retry(exc, attempt, self.settings.max_retries))
             self._log(url, source, status, reason, retries=attempt)
             raise
-        if self.archive is not None:
-            self.archive.write(page, kind)
-        return page
+        key = None
+        if self.settings.archive_enabled:
+            try:
+                key = self.store.put(page, kind)
+            except NewsdeskError as exc:
+                status, reason = classify(exc, will_retry(exc, attempt, self.settings.max_retries))
+                self._log(url, source, status, f"page store: {reason}", retries=attempt, http_status=page.status)
+                raise
+        return page, key
 
     @property
     def index(self) -> ArticleIndex:
@@ -110,7 +116,7 @@ class Pipeline:
         return self._index
 
     def discover(self, feed_url: str, source: str | None = None) -> list[DiscoveredLink]:
-        page = self._get(feed_url, source, "feed", FEED_TYPES)
+        page, _ = self._get(feed_url, source, "feed", FEED_TYPES)
         self._log(feed_url, source, Outcome.FETCHED, http_status=page.status)
         return newest_first(links_from_feed(page))
 
@@ -155,7 +161,7 @@ class Pipeline:
     def _read_discovery(self, url: str, source: str, kind: str, accept, extract: Callable):
         """extract(fetched page), or None when fetching or reading failed (the crawl log says why)."""
         try:
-            page = self._get(url, source, kind, accept)
+            page, _ = self._get(url, source, kind, accept)
         except NewsdeskError:
             return None
         try:
@@ -170,11 +176,12 @@ class Pipeline:
         """Conditional GET with the URL's stored ETag / Last-Modified; a 304 is not stored or re-parsed."""
         validators = ValidatorStore(self.redis) if self.redis is not None else None
         conditional = validators.conditional_headers(url) if validators else None
-        page = self._get(url, source, "article", HTML_TYPES, attempt, conditional)
+        page, key = self._get(url, source, "article", HTML_TYPES, attempt, conditional)
         if page.status == 304:
             self._log(url, source, Outcome.NOT_MODIFIED, retries=attempt, http_status=304)
             return FetchOutcome(page_key=None, status=304)
-        key = self.store.put(page)
+        if key is None:  # the archive is off: the page is still stored once, for the parser
+            key = self.store.put(page)
         if validators:
             validators.remember(url, page.headers)
         self._log(url, source, Outcome.FETCHED, retries=attempt, http_status=page.status)
@@ -211,12 +218,11 @@ class Pipeline:
 def reparse_archive(
     pipeline: Pipeline, source: str | None = None, since: datetime | None = None, batch: int = 100
 ) -> Tally:
-    """Parse the newest archived response of every article URL again and re-index it; nothing is fetched."""
+    """Parse the newest stored response of every article URL again and re-index it; nothing is fetched."""
     from newsdesk.parse import parse_page
 
-    if pipeline.archive is None:
-        raise PermanentError("the raw archive is switched off (NEWSDESK_ARCHIVE_ENABLED=false)")
-    pages = latest_pages(pipeline.archive.pages(source=source, since=since))
+    legacy = pipeline.settings.warc_dir if pipeline.settings.warc_dir.is_dir() else None
+    pages = latest_pages(archived_pages(pipeline.store, legacy, source=source, since=since))
     run = MemoryRun(total=len(pages))
     articles: list[Article] = []
     for page in pages:

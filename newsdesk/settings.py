@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 VISIBILITY_MARGIN_SECONDS = 30
@@ -22,6 +22,14 @@ class Settings(BaseSettings):
 
     # --- storage ---
     data_dir: Path = Path("data")
+    # --- object storage (issue 11): pages and the raw archive, shared by workers on different machines ---
+    page_store_url: str | None = Field(
+        default=None, description="file:///dir or s3://bucket/prefix; unset = data_dir/pages on local disk"
+    )
+    s3_endpoint_url: str | None = Field(default=None, description="S3-compatible endpoint; unset = AWS")
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_region: str = "us-east-1"
 
     # --- fetching ---
     user_agent: str = "newsdesk/0.1 (+news ingestion; contact: ops@example.org)"
@@ -43,7 +51,10 @@ class Settings(BaseSettings):
     max_decompressed_bytes: int = Field(default=20 * 1024 * 1024, description="cap after gzip/deflate decoding")
     retry_backoff_base: float = Field(default=2.0, ge=0, description="seconds; doubled per retry, 75-100 % jitter")
     retry_backoff_cap: float = Field(default=120.0, ge=0, description="longest single retry delay, in seconds")
-    archive_enabled: bool = Field(default=True, description="keep every response in WARC files under data_dir/warc")
+    archive_enabled: bool = Field(
+        default=True,
+        description="also keep feeds, sitemaps, sections and 304s in the page store (articles are always kept)",
+    )
     sitemap_max_depth: int = Field(default=2, ge=0, description="how deep sitemap indexes are followed")
     max_links_per_poll: int = Field(
         default=2000, ge=1, description="new links queued from one poll, newest first; the rest wait"
@@ -70,10 +81,32 @@ class Settings(BaseSettings):
             return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
-    @field_validator("redis_url", "elasticsearch_url", "admin_key", mode="before")
+    @field_validator(
+        "redis_url",
+        "elasticsearch_url",
+        "admin_key",
+        "page_store_url",
+        "s3_endpoint_url",
+        "s3_access_key_id",
+        "s3_secret_access_key",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("page_store_url")
+    @classmethod
+    def _known_store_scheme(cls, value: str | None) -> str | None:
+        from newsdesk.errors import PermanentError
+        from newsdesk.store.objects import parse_store_url
+
+        if value is not None:
+            try:
+                parse_store_url(value)
+            except PermanentError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @model_validator(mode="after")
     def _visibility_outlasts_a_retry(self) -> Settings:
@@ -105,6 +138,7 @@ class Settings(BaseSettings):
 
     @property
     def warc_dir(self) -> Path:
+        """Where versions before the S3 page store appended WARC files; still read by `newsdesk reparse`."""
         return self.data_dir / "warc"
 
     @property

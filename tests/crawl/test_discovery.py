@@ -142,7 +142,7 @@ def test_every_outcome_lands_in_the_crawl_log(pipeline, clean_redis):
     assert log.counts("ledger")["skipped_robots"] == 1
 
 
-def test_reparse_reads_the_warc_archive_without_fetching(pipeline):
+def test_reparse_reads_the_page_store_archive_without_fetching(pipeline):
     with sitekit.TestSite() as site:
         for n in range(3):
             add(site, f"/news/{n}", article(f"Archived story {n}"))
@@ -153,4 +153,4 @@ def test_reparse_reads_the_warc_archive_without_fetching(pipeline):
         tally = reparse_archive(pipeline, source="ledger")
         assert len(site.requests) == requests_before
     assert (tally.total, tally.parsed, tally.indexed, tally.failed) == (3, 3, 3, 0)
-    assert len(list(pipeline.archive.pages())) == 4
+    assert len(list(pipeline.store.pages())) == 4
