@@ -131,7 +131,7 @@ def main() -> int:
             store = PageStore(FileObjects(Path(new_dir)))
             keys: list[str] = []
             results["new: one zstd-3 WARC record"].append(
-                measure("new", pages, lambda page: keys.append(store.put(page)))
+                measure("new", pages, lambda page, store=store, keys=keys: keys.append(store.put(page)))
             )
             stored["new"] = size_of(Path(new_dir))
             started = time.process_time()
