@@ -91,6 +91,13 @@ def old_way(root: Path) -> Callable[[FetchedPage], None]:
     return keep
 
 
+def keeper(store: PageStore, keys: list[str]) -> Callable[[FetchedPage], None]:
+    def keep(page: FetchedPage) -> None:
+        keys.append(store.put(page))
+
+    return keep
+
+
 def measure(name: str, pages: list[FetchedPage], keep: Callable[[FetchedPage], object]) -> float:
     started = time.process_time()
     for page in pages:
@@ -130,9 +137,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="pagestore-new-") as new_dir:
             store = PageStore(FileObjects(Path(new_dir)))
             keys: list[str] = []
-            results["new: one zstd-3 WARC record"].append(
-                measure("new", pages, lambda page, store=store, keys=keys: keys.append(store.put(page)))
-            )
+            results["new: one zstd-3 WARC record"].append(measure("new", pages, keeper(store, keys)))
             stored["new"] = size_of(Path(new_dir))
             started = time.process_time()
             for key in keys:
