@@ -14,6 +14,11 @@ from tests.sitekit import TestSite, news_site
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TEST_ES_URL = os.environ.get("NEWSDESK_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
+# The S3 store of `deploy/dev/services up` (SeaweedFS); the keys are the launcher's dev defaults.
+TEST_S3_ENDPOINT_URL = os.environ.get("NEWSDESK_TEST_S3_ENDPOINT_URL", "http://127.0.0.1:8333")
+TEST_S3_BUCKET = os.environ.get("NEWSDESK_TEST_S3_BUCKET", "newsdesk")
+TEST_S3_ACCESS_KEY_ID = os.environ.get("NEWSDESK_TEST_S3_ACCESS_KEY_ID", "newsdesk-dev")
+TEST_S3_SECRET_ACCESS_KEY = os.environ.get("NEWSDESK_TEST_S3_SECRET_ACCESS_KEY", "newsdesk-dev-secret")
 
 
 def _unavailable(what: str, reason: str) -> None:
@@ -68,6 +73,50 @@ def es_prefix(es_url: str) -> Iterator[str]:
     client.options(ignore_status=404).indices.delete_index_template(name=f"{prefix}-articles")
 
 
+def _s3_client():
+    import boto3
+    from botocore.config import Config
+
+    return boto3.session.Session().client(
+        "s3",
+        endpoint_url=TEST_S3_ENDPOINT_URL,
+        region_name="us-east-1",
+        aws_access_key_id=TEST_S3_ACCESS_KEY_ID,
+        aws_secret_access_key=TEST_S3_SECRET_ACCESS_KEY,
+        config=Config(
+            connect_timeout=2, read_timeout=5, retries={"total_max_attempts": 1}, s3={"addressing_style": "path"}
+        ),
+    )
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> str:
+    try:
+        _s3_client().head_bucket(Bucket=TEST_S3_BUCKET)
+    except Exception as exc:
+        _unavailable(
+            f"the S3 store at {TEST_S3_ENDPOINT_URL} (bucket {TEST_S3_BUCKET})", f"{type(exc).__name__}: {exc}"
+        )
+    return TEST_S3_ENDPOINT_URL
+
+
+@pytest.fixture
+def s3_store(s3_endpoint: str) -> Iterator[dict[str, str]]:
+    """NEWSDESK_* settings for a page store under a fresh prefix of the test bucket, emptied afterwards."""
+    prefix = f"test{uuid.uuid4().hex[:10]}"
+    yield {
+        "NEWSDESK_PAGE_STORE_URL": f"s3://{TEST_S3_BUCKET}/{prefix}",
+        "NEWSDESK_S3_ENDPOINT_URL": s3_endpoint,
+        "NEWSDESK_S3_ACCESS_KEY_ID": TEST_S3_ACCESS_KEY_ID,
+        "NEWSDESK_S3_SECRET_ACCESS_KEY": TEST_S3_SECRET_ACCESS_KEY,
+        "NEWSDESK_S3_REGION": "us-east-1",
+    }
+    client = _s3_client()
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=TEST_S3_BUCKET, Prefix=f"{prefix}/"):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=TEST_S3_BUCKET, Key=item["Key"])
+
+
 @pytest.fixture
 def site() -> Iterator[TestSite]:
     with news_site() as running:
@@ -119,8 +168,10 @@ SERVICE_FIXTURES = {
     "es_url": "elasticsearch",
     "es_prefix": "elasticsearch",
     "browser": "browser",
+    "s3_endpoint": "s3",
+    "s3_store": "s3",
 }
-SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval"}  # eval: the shared benchmark corpora
+SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval", "s3"}  # eval: the shared benchmark corpora
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import uuid
 import warnings
@@ -150,20 +151,49 @@ def test_nested_query_with_highlight_round_trip(es, index: str) -> None:
 # ---------------------------------------------------------------- the launcher script
 
 
-def run_services(*args: str, state_dir: Path, redis_port: int, es_port: int) -> subprocess.CompletedProcess:
+def run_services(
+    *args: str, state_dir: Path, redis_port: int, es_port: int, s3_port: int, extra: dict | None = None
+) -> subprocess.CompletedProcess:
     env = {
         **os.environ,
         "NEWSDESK_DEV_STATE_DIR": str(state_dir),
         "NEWSDESK_DEV_REDIS_PORT": str(redis_port),
         "NEWSDESK_DEV_ES_PORT": str(es_port),
+        "NEWSDESK_DEV_S3_PORT": str(s3_port),
+        **(extra or {}),
     }
-    return subprocess.run([str(SERVICES_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=60)
+    return subprocess.run([str(SERVICES_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=120)
+
+
+def free_port_block(size: int = 5) -> int:
+    """A port p with p..p+size-1 and their +10000 gRPC twins free (the S3 store listens on all of them)."""
+    for _ in range(50):
+        base = free_port()
+        if base + size + 10000 > 65535:
+            continue
+        candidates = [base + i for i in range(size)] + [base + i + 10000 for i in range(size)]
+        free = True
+        for port in candidates:
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    free = False
+                    break
+        if free:
+            return base
+    raise RuntimeError("no block of free ports")
 
 
 @pytest.fixture
 def ports(tmp_path) -> dict:
-    """A state dir and two free ports nothing listens on: services started here are this test's own."""
-    return {"state_dir": tmp_path / "state", "redis_port": free_port(), "es_port": free_port()}
+    """A state dir and free ports nothing listens on: services started here are this test's own."""
+    return {
+        "state_dir": tmp_path / "state",
+        "redis_port": free_port(),
+        "es_port": free_port(),
+        "s3_port": free_port_block(),
+    }
 
 
 def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
@@ -172,6 +202,11 @@ def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
     assert both.stdout.splitlines() == [
         f"export NEWSDESK_REDIS_URL=redis://127.0.0.1:{ports['redis_port']}/0",
         f"export NEWSDESK_ELASTICSEARCH_URL=http://127.0.0.1:{ports['es_port']}",
+        "export NEWSDESK_PAGE_STORE_URL=s3://newsdesk/pages",
+        f"export NEWSDESK_S3_ENDPOINT_URL=http://127.0.0.1:{ports['s3_port']}",
+        "export NEWSDESK_S3_ACCESS_KEY_ID=newsdesk-dev",
+        "export NEWSDESK_S3_SECRET_ACCESS_KEY=newsdesk-dev-secret",
+        "export NEWSDESK_S3_REGION=us-east-1",
     ]
     only_es = run_services("env", "elasticsearch", **ports)
     assert only_es.stdout.splitlines() == [f"export NEWSDESK_ELASTICSEARCH_URL=http://127.0.0.1:{ports['es_port']}"]
@@ -194,14 +229,14 @@ def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
 def test_unknown_service_or_command_is_refused_with_usage(ports) -> None:
     unknown = run_services("up", "mongodb", **ports)
     assert unknown.returncode == 2
-    assert "unknown service 'mongodb' (known: redis elasticsearch)" in unknown.stderr
+    assert "unknown service 'mongodb' (known: redis elasticsearch s3)" in unknown.stderr
     assert not (ports["state_dir"] / "redis.pid").exists()  # nothing was started
     bad = run_services("restart", **ports)
     assert bad.returncode == 2 and "status [SERVICE...]" in bad.stdout
 
 
 def test_status_of_one_service_exits_1_when_that_one_is_down(ports) -> None:
-    for args in (("status",), ("status", "redis"), ("status", "elasticsearch")):
+    for args in (("status",), ("status", "redis"), ("status", "s3"), ("status", "elasticsearch")):
         result = run_services(*args, **ports)
         assert result.returncode == 1, (args, result.stdout)
     assert "elasticsearch: DOWN" in result.stdout and "redis" not in result.stdout
@@ -228,3 +263,42 @@ def test_up_and_down_act_on_the_named_service_only(ports) -> None:
         down = run_services("down", "redis", **ports)
     assert down.returncode == 0 and "redis: stopped" in down.stdout
     assert run_services("status", "redis", **ports).returncode == 1
+
+
+def built_seaweedfs() -> Path | None:
+    """The SeaweedFS binary `deploy/dev/services up` built (its state dir), so this test need not build it again."""
+    state = Path(os.environ.get("NEWSDESK_DEV_STATE_DIR", REPO / ".dev-services"))
+    found = sorted((state / "bin").glob("weed-*"))
+    return found[-1] if found else None
+
+
+@pytest.mark.s3
+def test_s3_up_creates_the_bucket_and_down_stops_it(ports) -> None:
+    binary = built_seaweedfs()
+    if binary is None:
+        message = "no SeaweedFS binary built by `deploy/dev/services up` in its state dir"
+        if IN_CI:
+            pytest.fail(f"CI=true and {message}")
+        pytest.skip(f"SKIPPED LOUDLY: {message}")
+    extra = {"NEWSDESK_DEV_S3_BIN": str(binary)}
+    try:
+        up = run_services("up", "s3", **ports, extra=extra)
+        assert up.returncode == 0, up.stdout + up.stderr
+        assert "s3: up on" in up.stdout and "redis" not in up.stdout
+        status = run_services("status", "s3", **ports, extra=extra)
+        assert status.returncode == 0 and "bucket newsdesk" in status.stdout
+        # The exports reach the store: a real write and read through the page store's S3 backend.
+        exports = dict(
+            line.removeprefix("export ").split("=", 1)
+            for line in run_services("env", "s3", **ports).stdout.splitlines()
+        )
+        from newsdesk.settings import Settings
+        from newsdesk.store.objects import open_object_store
+
+        store = open_object_store(Settings(**{k.removeprefix("NEWSDESK_").lower(): v for k, v in exports.items()}))
+        store.put("check/hello", b"hello")
+        assert store.get("check/hello") == b"hello"
+    finally:
+        down = run_services("down", "s3", **ports, extra=extra)
+    assert down.returncode == 0 and "s3: stopped" in down.stdout
+    assert run_services("status", "s3", **ports).returncode == 1

@@ -1,0 +1,63 @@
+"""No shared disk: a fetch worker and a parse/index worker on different data dirs, sharing only Redis,
+Elasticsearch and the S3 page store (SeaweedFS from deploy/dev/services), crawl a local site; then
+`newsdesk reparse` re-parses every article from the object store without fetching anything."""
+
+from pathlib import Path
+
+from elasticsearch import Elasticsearch
+
+from tests.processes import celery_worker, newsdesk
+from tests.sitekit import ARTICLE_PATHS
+
+
+def files_under(path: Path) -> list[str]:
+    return sorted(str(p.relative_to(path)) for p in path.rglob("*") if p.is_file()) if path.exists() else []
+
+
+def test_two_workers_on_separate_disks_share_pages_through_s3_and_reparse_reads_them_back(
+    site, base_env, redis_url, clean_redis, es_url, es_prefix, s3_store, tmp_path
+):
+    shared = {
+        **base_env,
+        **s3_store,
+        "NEWSDESK_REDIS_URL": redis_url,
+        "NEWSDESK_ELASTICSEARCH_URL": es_url,
+        "NEWSDESK_INDEX_PREFIX": es_prefix,
+    }
+    disks = {name: tmp_path / name for name in ("fetcher", "parser", "cli", "reparse")}
+    fetch_env = {**shared, "NEWSDESK_DATA_DIR": str(disks["fetcher"])}
+    parse_env = {**shared, "NEWSDESK_DATA_DIR": str(disks["parser"])}
+    cli_env = {**shared, "NEWSDESK_DATA_DIR": str(disks["cli"])}
+    es = Elasticsearch(es_url)
+    index = f"{es_prefix}-articles"
+    with (
+        celery_worker(fetch_env, tmp_path / "fetch.log", queues="fetch", name="fetcher"),
+        celery_worker(parse_env, tmp_path / "parse.log", queues="parse,index", name="parser"),
+    ):
+        crawl = newsdesk("crawl", f"{site.base}/feed.xml", "--timeout", "120", env=cli_env)
+        logs = (tmp_path / "fetch.log").read_text() + (tmp_path / "parse.log").read_text()
+        assert crawl.returncode == 0, crawl.stderr + logs[-3000:]
+        assert "3 articles: fetched 3 / parsed 3 / indexed 3 / failed 0" in crawl.stdout, crawl.stdout + logs[-3000:]
+
+    es.indices.refresh(index=index)
+    assert es.count(index=index)["count"] == 3
+    # Exactly once: three index operations in all, none repeated.
+    assert es.indices.stats(index=index)["_all"]["primaries"]["indexing"]["index_total"] == 3
+    hits = es.search(index=index, size=10)["hits"]["hits"]
+    assert sorted(hit["_source"]["url"] for hit in hits) == sorted(f"{site.base}{path}" for path in ARTICLE_PATHS)
+    indexed_at = {hit["_id"]: hit["_source"]["indexed_at"] for hit in hits}
+    # Nothing on any local disk: the page went from one worker to the other through the object store only.
+    for name, disk in disks.items():
+        assert files_under(disk) == [], name
+
+    requests_before = len(site.requests)
+    reparse = newsdesk("reparse", env={**shared, "NEWSDESK_DATA_DIR": str(disks["reparse"])})
+    assert reparse.returncode == 0, reparse.stderr
+    assert "3 archived pages: fetched 0 / parsed 3 / indexed 3 / failed 0" in reparse.stdout, reparse.stdout
+    assert len(site.requests) == requests_before  # read from the store, not fetched
+    es.indices.refresh(index=index)
+    assert es.count(index=index)["count"] == 3
+    reindexed = {hit["_id"]: hit["_source"]["indexed_at"] for hit in es.search(index=index, size=10)["hits"]["hits"]}
+    assert reindexed.keys() == indexed_at.keys()
+    assert all(reindexed[key] > indexed_at[key] for key in indexed_at)
+    assert files_under(disks["reparse"]) == []
