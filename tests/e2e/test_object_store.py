@@ -6,6 +6,9 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
+from newsdesk.settings import Settings
+from newsdesk.store.objects import open_object_store
+from newsdesk.store.pages import PageStore
 from tests.processes import celery_worker, newsdesk
 from tests.sitekit import ARTICLE_PATHS
 
@@ -49,6 +52,11 @@ def test_two_workers_on_separate_disks_share_pages_through_s3_and_reparse_reads_
     # Nothing on any local disk: the page went from one worker to the other through the object store only.
     for name, disk in disks.items():
         assert files_under(disk) == [], name
+    store = PageStore(
+        open_object_store(Settings(**{k.removeprefix("NEWSDESK_").lower(): v for k, v in s3_store.items()}))
+    )
+    assert len(list(store.keys("article"))) == 3
+    assert len(list(store.keys("feed"))) == 1  # the CLI's poll of the feed, archived there too
 
     requests_before = len(site.requests)
     reparse = newsdesk("reparse", env={**shared, "NEWSDESK_DATA_DIR": str(disks["reparse"])})
