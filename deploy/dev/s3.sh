@@ -57,9 +57,11 @@ s3_build() {
         show_log_tail "$STATE_DIR/s3-build.log"
         return 1
     fi
-    work="$(mktemp -d "$STATE_DIR/seaweedfs-src.XXXXXX")"
+    # A fixed path (not mktemp) so that a rebuild finds its compiled packages in Go's build cache.
+    work="$STATE_DIR/seaweedfs-src"
+    rm -rf "$work" && mkdir -p "$work"
     cp -r "$src/." "$work/" && chmod -R u+w "$work"
-    if ! (cd "$work" && GOFLAGS=-mod=mod go build -trimpath -o "$S3_BIN.part" ./weed) >>"$STATE_DIR/s3-build.log" 2>&1; then
+    if ! (cd "$work" && GOFLAGS=-mod=mod go build -o "$S3_BIN.part" ./weed) >>"$STATE_DIR/s3-build.log" 2>&1; then
         rm -rf "$work" "$S3_BIN.part"
         err "go build of SeaweedFS failed"
         show_log_tail "$STATE_DIR/s3-build.log" 60
