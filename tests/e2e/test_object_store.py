@@ -2,8 +2,10 @@
 Elasticsearch and the S3 page store (SeaweedFS from deploy/dev/services), crawl a local site; then
 `newsdesk reparse` re-parses every article from the object store without fetching anything."""
 
+import uuid
 from pathlib import Path
 
+import pytest
 from elasticsearch import Elasticsearch
 
 from newsdesk.settings import Settings
@@ -69,3 +71,40 @@ def test_two_workers_on_separate_disks_share_pages_through_s3_and_reparse_reads_
     assert reindexed.keys() == indexed_at.keys()
     assert all(reindexed[key] > indexed_at[key] for key in indexed_at)
     assert files_under(disks["reparse"]) == []
+
+
+def s3_settings(env: dict[str, str], **changes: str) -> Settings:
+    values = {k.removeprefix("NEWSDESK_").lower(): v for k, v in env.items()}
+    return Settings(**{**values, **changes})
+
+
+def test_s3_page_store_round_trip_and_clear_errors(s3_store):
+    from datetime import UTC, datetime
+
+    from newsdesk.errors import PageNotFound, PermanentError
+    from newsdesk.models import FetchedPage
+
+    store = PageStore(open_object_store(s3_settings(s3_store)))
+    store.objects.check()
+    page = FetchedPage(
+        url="https://x.test/a",
+        final_url="https://x.test/a",
+        status=200,
+        headers={"content-type": "text/html"},
+        fetched_at=datetime.now(UTC),
+        body=b"<p>hello</p>" * 100,
+    )
+    key = store.put(page)
+    assert store.get(key) == page
+    assert list(store.keys()) == [key]
+    missing = key[:-1] + ("0" if key[-1] != "0" else "1")
+    with pytest.raises(PageNotFound):
+        store.get(missing)
+    bucket = s3_store["NEWSDESK_PAGE_STORE_URL"].split("/")[2]
+    no_bucket = open_object_store(s3_settings(s3_store, page_store_url=f"s3://{bucket}-missing-{uuid.uuid4().hex[:6]}"))
+    with pytest.raises(PermanentError, match="does not exist"):
+        no_bucket.check()
+    wrong_key = open_object_store(s3_settings(s3_store, s3_secret_access_key="not-the-secret"))
+    with pytest.raises(PermanentError, match="refused") as refused:
+        wrong_key.get(key + ".warc.zst")
+    assert not isinstance(refused.value, PageNotFound)

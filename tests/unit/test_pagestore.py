@@ -157,3 +157,20 @@ def test_the_setting_chooses_the_backend_and_is_checked(tmp_path):
     assert s3.url == "s3://bucket/p/"
     with pytest.raises(PermanentError, match="S3 client"):
         open_object_store(Settings(page_store_url="s3://b", s3_access_key_id="only-the-id"))
+
+
+def test_an_unreachable_s3_endpoint_is_transient_so_the_task_is_retried():
+    from newsdesk.errors import TransientError
+    from tests.processes import free_port
+
+    settings = Settings(
+        page_store_url="s3://bucket/p",
+        s3_endpoint_url=f"http://127.0.0.1:{free_port()}",  # nothing listens: connection refused
+        s3_access_key_id="k",
+        s3_secret_access_key="s",
+    )
+    store = PageStore(open_object_store(settings))
+    with pytest.raises(TransientError, match="object store unreachable"):
+        store.put(make_page())
+    with pytest.raises(TransientError, match="object store unreachable"):
+        list(store.keys())
