@@ -295,7 +295,9 @@ def test_s3_up_creates_the_bucket_and_down_stops_it(ports) -> None:
         from newsdesk.settings import Settings
         from newsdesk.store.objects import open_object_store
 
-        store = open_object_store(Settings(**{k.removeprefix("NEWSDESK_").lower(): v for k, v in exports.items()}))
+        store = open_object_store(
+            Settings.model_validate({k.removeprefix("NEWSDESK_").lower(): v for k, v in exports.items()})
+        )
         store.put("check/hello", b"hello")
         assert store.get("check/hello") == b"hello"
     finally:

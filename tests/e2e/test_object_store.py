@@ -75,7 +75,7 @@ def test_two_workers_on_separate_disks_share_pages_through_s3_and_reparse_reads_
 
 def s3_settings(env: dict[str, str], **changes: str) -> Settings:
     values = {k.removeprefix("NEWSDESK_").lower(): v for k, v in env.items()}
-    return Settings(**{**values, **changes})
+    return Settings.model_validate({**values, **changes})
 
 
 def test_s3_page_store_round_trip_and_clear_errors(s3_store):
