@@ -61,7 +61,7 @@ s3_build() {
     work="$STATE_DIR/seaweedfs-src"
     rm -rf "$work" && mkdir -p "$work"
     cp -r "$src/." "$work/" && chmod -R u+w "$work"
-    if ! (cd "$work" && GOFLAGS=-mod=mod go build -o "$S3_BIN.part" ./weed) >>"$STATE_DIR/s3-build.log" 2>&1; then
+    if ! (cd "$work" && GOFLAGS="-mod=mod -buildvcs=false" go build -o "$S3_BIN.part" ./weed) >>"$STATE_DIR/s3-build.log" 2>&1; then
         rm -rf "$work" "$S3_BIN.part"
         err "go build of SeaweedFS failed"
         show_log_tail "$STATE_DIR/s3-build.log" 60
