@@ -103,6 +103,33 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def free_port_block(size: int = 5) -> int:
+    """A port p with p..p+size-1 and their +10000 gRPC twins free (the S3 store listens on all of them)."""
+    for _ in range(50):
+        base = free_port()
+        if base + size + 10000 > 65535:
+            continue
+        candidates = [base + i for i in range(size)] + [base + i + 10000 for i in range(size)]
+        free = True
+        for port in candidates:
+            with socket.socket() as probe:
+                try:
+                    probe.bind(("127.0.0.1", port))
+                except OSError:
+                    free = False
+                    break
+        if free:
+            return base
+    raise RuntimeError("no block of free ports")
+
+
+def built_seaweedfs() -> Path | None:
+    """The SeaweedFS binary `deploy/dev/services up` built (its state dir), so this test need not build it again."""
+    state = Path(os.environ.get("NEWSDESK_DEV_STATE_DIR", REPO / ".dev-services"))
+    found = sorted((state / "bin").glob("weed-*"))
+    return found[-1] if found else None
+
+
 @contextmanager
 def api_server(env: dict[str, str], log: Path) -> Iterator[str]:
     """`newsdesk serve` on a free loopback port; yields its base URL once /healthz answers."""

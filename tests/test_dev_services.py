@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import uuid
 import warnings
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import REPO, free_port
+from tests.processes import REPO, built_seaweedfs, free_port, free_port_block
 
 SERVICES_SCRIPT = REPO / "deploy" / "dev" / "services"
 
@@ -165,26 +164,6 @@ def run_services(
     return subprocess.run([str(SERVICES_SCRIPT), *args], env=env, capture_output=True, text=True, timeout=120)
 
 
-def free_port_block(size: int = 5) -> int:
-    """A port p with p..p+size-1 and their +10000 gRPC twins free (the S3 store listens on all of them)."""
-    for _ in range(50):
-        base = free_port()
-        if base + size + 10000 > 65535:
-            continue
-        candidates = [base + i for i in range(size)] + [base + i + 10000 for i in range(size)]
-        free = True
-        for port in candidates:
-            with socket.socket() as probe:
-                try:
-                    probe.bind(("127.0.0.1", port))
-                except OSError:
-                    free = False
-                    break
-        if free:
-            return base
-    raise RuntimeError("no block of free ports")
-
-
 @pytest.fixture
 def ports(tmp_path) -> dict:
     """A state dir and free ports nothing listens on: services started here are this test's own."""
@@ -263,13 +242,6 @@ def test_up_and_down_act_on_the_named_service_only(ports) -> None:
         down = run_services("down", "redis", **ports)
     assert down.returncode == 0 and "redis: stopped" in down.stdout
     assert run_services("status", "redis", **ports).returncode == 1
-
-
-def built_seaweedfs() -> Path | None:
-    """The SeaweedFS binary `deploy/dev/services up` built (its state dir), so this test need not build it again."""
-    state = Path(os.environ.get("NEWSDESK_DEV_STATE_DIR", REPO / ".dev-services"))
-    found = sorted((state / "bin").glob("weed-*"))
-    return found[-1] if found else None
 
 
 @pytest.mark.s3

@@ -2,16 +2,22 @@
 Elasticsearch and the S3 page store (SeaweedFS from deploy/dev/services), crawl a local site; then
 `newsdesk reparse` re-parses every article from the object store without fetching anything."""
 
+import os
+import subprocess
+import time
 import uuid
 from pathlib import Path
 
 import pytest
 from elasticsearch import Elasticsearch
 
+from newsdesk.ops.crawllog import CrawlLog
+from newsdesk.ops.deadletters import DeadLetterStore
 from newsdesk.settings import Settings
 from newsdesk.store.objects import open_object_store
 from newsdesk.store.pages import PageStore
-from tests.processes import celery_worker, newsdesk
+from tests.conftest import IN_CI
+from tests.processes import REPO, built_seaweedfs, celery_worker, free_port_block, newsdesk
 from tests.sitekit import ARTICLE_PATHS
 
 
@@ -108,3 +114,78 @@ def test_s3_page_store_round_trip_and_clear_errors(s3_store):
     with pytest.raises(PermanentError, match="refused") as refused:
         wrong_key.get(key + ".warc.zst")
     assert not isinstance(refused.value, PageNotFound)
+
+
+class OwnS3:
+    """A SeaweedFS of this test's own (free ports, own state dir), started and stopped through the launcher."""
+
+    def __init__(self, state_dir: Path):
+        binary = built_seaweedfs()
+        if binary is None:
+            message = "no SeaweedFS binary built by `deploy/dev/services up` in its state dir"
+            if IN_CI:
+                pytest.fail(f"CI=true and {message}")
+            pytest.skip(f"SKIPPED LOUDLY: {message}")
+        self.port = free_port_block()
+        self.env = {
+            "NEWSDESK_DEV_STATE_DIR": str(state_dir),
+            "NEWSDESK_DEV_S3_PORT": str(self.port),
+            "NEWSDESK_DEV_S3_BIN": str(binary),
+        }
+
+    def run(self, command: str) -> None:
+        result = subprocess.run(
+            [str(REPO / "deploy/dev/services"), command, "s3"],
+            env={**os.environ, **self.env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.s3
+def test_an_object_store_outage_is_ridden_out_and_nothing_is_lost(
+    site, base_env, redis_url, clean_redis, es_url, es_prefix, tmp_path
+):
+    s3 = OwnS3(tmp_path / "s3-state")
+    s3.run("up")
+    try:
+        env = {
+            **base_env,
+            "NEWSDESK_REDIS_URL": redis_url,
+            "NEWSDESK_ELASTICSEARCH_URL": es_url,
+            "NEWSDESK_INDEX_PREFIX": es_prefix,
+            "NEWSDESK_PAGE_STORE_URL": "s3://newsdesk/pages",
+            "NEWSDESK_S3_ENDPOINT_URL": f"http://127.0.0.1:{s3.port}",
+            "NEWSDESK_S3_ACCESS_KEY_ID": "newsdesk-dev",
+            "NEWSDESK_S3_SECRET_ACCESS_KEY": "newsdesk-dev-secret",
+            "NEWSDESK_RETRY_BACKOFF_BASE": "0.5",
+            "NEWSDESK_RETRY_BACKOFF_CAP": "4",
+        }
+        queued = newsdesk("crawl", f"{site.base}/feed.xml", "--no-wait", env=env)
+        assert queued.returncode == 0 and "queued 3 new articles" in queued.stdout, queued.stdout + queued.stderr
+        s3.run("down")  # the store goes away before any page is stored
+        es = Elasticsearch(es_url)
+        index = f"{es_prefix}-articles"
+        log = CrawlLog(clean_redis)
+        with celery_worker(env, tmp_path / "worker.log"):
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and log.counts().get("retrying", 0) < 3:
+                time.sleep(0.3)
+            assert log.counts().get("retrying", 0) == 3, (tmp_path / "worker.log").read_text()[-3000:]
+            entry = log.get(f"{site.base}{next(iter(ARTICLE_PATHS))}")
+            assert entry is not None and "object store unreachable" in entry.reason, entry
+            s3.run("up")
+            deadline = time.monotonic() + 120
+            count = 0
+            while time.monotonic() < deadline and count < 3:
+                time.sleep(0.5)
+                if es.indices.exists_alias(name=index):
+                    es.indices.refresh(index=index)
+                    count = es.count(index=index)["count"]
+            assert count == 3, (tmp_path / "worker.log").read_text()[-3000:]
+        assert es.indices.stats(index=index)["_all"]["primaries"]["indexing"]["index_total"] == 3
+        assert DeadLetterStore(clean_redis).count() == 0
+    finally:
+        s3.run("down")
