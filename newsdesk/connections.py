@@ -88,30 +88,3 @@ def redis_client(url: str | None) -> redis.Redis:
         client = connect_redis(key[1])
         _clients[key] = client
     return client
-
-
-def celery_redis_options(url: str | None, visibility_timeout: int) -> dict[str, Any]:
-    """Celery settings for the broker and RedBeat at `url`: kombu's `sentinel://` transport needs the master
-    name in broker_transport_options; RedBeat wants `redis-sentinel://` plus the Sentinel list in its options."""
-    url = url or DEFAULT_REDIS_URL
-    transport: dict[str, Any] = {"visibility_timeout": visibility_timeout}
-    if not is_sentinel_url(url):
-        return {"broker_url": url, "broker_transport_options": transport, "redbeat_redis_url": url}
-    parts = parse_sentinel_url(url)
-    master = sentinel_master_name()
-    timeouts = {"socket_timeout": SOCKET_TIMEOUT_SECONDS, "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS}
-    # The password of the URL is the master's (kombu passes it to master connections); Sentinels go without.
-    transport.update(master_name=master, sentinel_kwargs=timeouts)
-    redbeat = {
-        "sentinels": parts.hosts,
-        "service_name": master,
-        "db": parts.db,
-        "socket_timeout": SOCKET_TIMEOUT_SECONDS,
-        "password": parts.password,
-    }
-    return {
-        "broker_url": url,
-        "broker_transport_options": transport,
-        "redbeat_redis_url": "redis-sentinel://" + ";".join(f"{host}:{port}" for host, port in parts.hosts),
-        "redbeat_redis_options": redbeat,
-    }

@@ -120,7 +120,9 @@ SERVICE_FIXTURES = {
     "es_prefix": "elasticsearch",
     "browser": "browser",
 }
+SERVICE_FIXTURES.update({"sentinel_trio": "sentinel", "es_cluster": "escluster"})  # tests/cluster/conftest.py
 SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval"}  # eval: the shared benchmark corpora
+SERVICE_MARKERS |= {"sentinel", "escluster"}  # servers of their own, started by the test (tests/cluster)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

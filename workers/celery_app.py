@@ -5,8 +5,8 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
-from newsdesk.connections import celery_redis_options
 from newsdesk.settings import get_settings
+from workers.broker import celery_redis_options
 from workers.queues import PROCESSING_QUEUES, TASK_ROUTES
 
 settings = get_settings()

@@ -67,6 +67,15 @@ sentinel_up() {
     # comes back joins as its replica instead of starting a second master.
     if pid_alive "$SENTINEL_DIR/sentinel.pid" redis-server && sentinel_ping "$SENTINEL_PORT"; then
         master_port="$(sentinel_current_master_port || true)"
+        # The master it names is dead but not yet failed over: restarting it now as a master would bring back
+        # its append-only file (up to a second behind) and the replica would follow it, losing those writes.
+        # Wait for the promotion first (it needs down-after-milliseconds plus the election).
+        local waited
+        for ((waited = 0; waited < SENTINEL_DOWN_AFTER_MS / 100 + 150; waited++)); do
+            [[ -z "$master_port" ]] || sentinel_ping "$master_port" && break
+            sleep 0.1
+            master_port="$(sentinel_current_master_port || true)"
+        done
     fi
     master_port="${master_port:-$SENTINEL_PORT_A}"
     local name port
