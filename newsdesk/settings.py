@@ -23,6 +23,8 @@ class Settings(BaseSettings):
     redis_sentinel_master: str = Field(
         default="mymaster", description="master name the Sentinels watch, for a sentinel:// NEWSDESK_REDIS_URL"
     )
+    es_shards: int | None = Field(default=None, ge=1, description="primary shards of each new index; unset = 1")
+    es_replicas: int | None = Field(default=None, ge=0, description="replicas of each new index; unset = 0")
 
     # --- storage ---
     data_dir: Path = Path("data")
