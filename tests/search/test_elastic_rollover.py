@@ -4,6 +4,7 @@ dropping old months, shards and replicas as settings."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from elasticsearch import Elasticsearch
 
@@ -26,7 +27,7 @@ def make(n: int, title: str) -> Article:
 
 def documents_per_index(es: Elasticsearch, prefix: str) -> dict[str, int]:
     es.indices.refresh(index=f"{prefix}-articles-v*")
-    rows: list[dict[str, str]] = es.cat.indices(index=f"{prefix}-articles-v*", format="json").body
+    rows: Any = es.cat.indices(index=f"{prefix}-articles-v*", format="json").body
     return {row["index"]: int(row["docs.count"]) for row in rows}
 
 
