@@ -132,8 +132,13 @@ class ElasticIndex:
     ):
         # orjson: serializing documents is most of the indexer's own time. The client's own retries stay
         # short (3, on timeout too); the task retry policy (newsdesk.retries) does the long waiting.
+        # A comma-separated URL lists several nodes of one cluster: the client spreads requests over them.
         self.client = client or Elasticsearch(
-            url, request_timeout=30, retry_on_timeout=True, max_retries=3, serializer=OrjsonSerializer()
+            [node.strip() for node in url.split(",") if node.strip()],
+            request_timeout=30,
+            retry_on_timeout=True,
+            max_retries=3,
+            serializer=OrjsonSerializer(),
         )
         self.prefix = prefix
         # Shards and replicas of every index created from now on (None: the template's, 1 and 0).

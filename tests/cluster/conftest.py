@@ -98,3 +98,46 @@ def sentinel_trio(tmp_path_factory) -> Iterator[SentinelTrio]:
         yield trio
     finally:
         services.run("down", "sentinel")
+
+
+@dataclass
+class ESCluster:
+    url: str  # both nodes, comma separated (what NEWSDESK_ELASTICSEARCH_URL takes)
+    services: DevServices | None  # None: a cluster named by NEWSDESK_TEST_ES_CLUSTER_URL, not ours to stop
+
+
+@pytest.fixture(scope="session")
+def es_cluster(tmp_path_factory) -> Iterator[ESCluster]:
+    """Two Elasticsearch nodes in one cluster: NEWSDESK_TEST_ES_CLUSTER_URL (both node URLs, comma separated) when
+    set, else started here through `deploy/dev/services up elasticsearch elasticsearch2` on free ports."""
+    from elasticsearch import Elasticsearch
+
+    given = os.environ.get("NEWSDESK_TEST_ES_CLUSTER_URL")
+    if given:
+        try:
+            nodes = Elasticsearch(given.split(","), request_timeout=10).cat.nodes(format="json").body
+        except Exception as exc:
+            _unavailable(f"the Elasticsearch cluster at {given}", f"{type(exc).__name__}: {exc}")
+        if len(nodes) < 2:
+            _unavailable(f"a two-node cluster at {given}", f"it has {len(nodes)} node(s)")
+        yield ESCluster(given, None)
+        return
+    if not (shutil.which("mvn") and (shutil.which("javac") or list(Path("/usr/lib/jvm").glob("*/bin/javac")))):
+        _unavailable("a JDK 21+ and Maven for the dev Elasticsearch nodes", "javac or mvn not found")
+    ports = {name: free_port() for name in ("http1", "transport1", "http2", "transport2")}
+    services = DevServices(
+        tmp_path_factory.mktemp("es-cluster-services"),
+        {
+            "NEWSDESK_DEV_ES_PORT": str(ports["http1"]),
+            "NEWSDESK_DEV_ES_TRANSPORT_PORT": str(ports["transport1"]),
+            "NEWSDESK_DEV_ES2_PORT": str(ports["http2"]),
+            "NEWSDESK_DEV_ES2_TRANSPORT_PORT": str(ports["transport2"]),
+            "NEWSDESK_DEV_ES_HEAP": "-Xms256m -Xmx512m",  # two JVMs beside the shared node
+            "NEWSDESK_DEV_ES_TIMEOUT": "240",
+        },
+    )
+    try:
+        services.run("up", "elasticsearch", "elasticsearch2", timeout=600)
+        yield ESCluster(f"http://127.0.0.1:{ports['http1']},http://127.0.0.1:{ports['http2']}", services)
+    finally:
+        services.run("down", "elasticsearch", "elasticsearch2")
