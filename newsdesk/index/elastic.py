@@ -47,7 +47,7 @@ from newsdesk.settings import Settings
 
 TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
 BULK_CHUNK = 250  # articles per _bulk request
-LOCATE_CHUNK = 1000  # ids per lookup query before a bulk write (see ElasticIndex._locate)
+LOCATE_CHUNK = 1000  # ids per multi-get before a bulk write (see ElasticIndex._locate)
 BULK_THREADS = 2  # requests in flight: the next chunk is serialized while Elasticsearch works on the last
 EXPORT_KEEP_ALIVE = "2m"  # how long a point in time outlives its last page: a slow reader keeps a consistent view
 CATCH_UP_MARGIN = timedelta(minutes=5)  # how far back the migration's second pass looks for in-flight writes
@@ -253,27 +253,28 @@ class ElasticIndex:
         return done
 
     def _locate(self, articles: Sequence[Article]) -> dict[str, str]:
-        """{article id: the index that holds it} for the articles already indexed, so that re-indexing one after a
-        rollover overwrites its copy instead of adding a second one to the newer write index. One ids query over
-        the write alias (every rolled index of the generation, not an index a migration is leaving) per batch;
-        it sees what was refreshed (within refresh_interval, 1 s)."""
+        """{article id: the older rolled index that holds it}, so that re-indexing an article after a rollover
+        overwrites its copy instead of adding a second one to the newer write index.
+
+        One alias lookup per batch (cluster state, no shard work); only when the write alias spans older rolled
+        indices, one real-time multi-get of the batch's ids in each of them. The write alias, not the read alias:
+        an index a migration is leaving has lost it already."""
+        try:
+            with transient_when_unavailable("locating articles"):
+                members = self.client.indices.get_alias(name=self.write_alias).body
+        except NotFoundError:  # the write alias is gone: the same clear error as the bulk write gives
+            self._ensured = False
+            raise TransientError(self.missing_alias_message()) from None
+        older = [name for name, info in members.items() if not info["aliases"][self.write_alias].get("is_write_index")]
+        if not older or len(members) < 2:
+            return {}
         ids = list(dict.fromkeys(article.id for article in articles))
         located: dict[str, str] = {}
         with transient_when_unavailable("locating articles"):
             for start in range(0, len(ids), LOCATE_CHUNK):
-                chunk = ids[start : start + LOCATE_CHUNK]
-                try:
-                    found = self.client.search(
-                        index=self.write_alias,
-                        query={"ids": {"values": chunk}},
-                        size=len(chunk),
-                        source=False,
-                        filter_path="hits.hits._id,hits.hits._index",
-                    ).body
-                except NotFoundError:  # the write alias is gone: the same clear error as the bulk write gives
-                    self._ensured = False
-                    raise TransientError(self.missing_alias_message()) from None
-                located.update({hit["_id"]: hit["_index"] for hit in found.get("hits", {}).get("hits", [])})
+                docs = [{"_index": name, "_id": id_} for name in older for id_ in ids[start : start + LOCATE_CHUNK]]
+                found = self.client.mget(docs=docs, source=False, filter_path="docs._id,docs._index,docs.found").body
+                located.update({doc["_id"]: doc["_index"] for doc in found.get("docs", []) if doc.get("found")})
         return located
 
     def _actions(self, articles: Iterable[Article], target: str) -> Iterator[dict[str, Any]]:
@@ -545,8 +546,6 @@ class ElasticIndex:
             # A document written to the new index is searchable after its refresh (1 s); the read alias is added
             # well within that.
             self.client.indices.update_aliases(actions=[{"add": {"index": new, "alias": self.read_alias}}])
-            # Re-indexing looks an article up by search: what the old index got last must be visible now.
-            self.client.indices.refresh(index=old)
         return RolloverReport(old_index=old, new_index=new, conditions=answer.get("conditions", {}))
 
     def drop_before(self, month: datetime, dry_run: bool = False) -> DropReport:
