@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Celery broker and crawl state; unset = in-process")
     elasticsearch_url: str | None = Field(default=None, description="search index; unset = embedded SQLite FTS5")
     index_prefix: str = "newsdesk"
+    # --- clusters (issue 11): Redis Sentinel, Elasticsearch shards/replicas and rollover ---
+    redis_sentinel_master: str = Field(
+        default="mymaster", description="master name the Sentinels watch, for a sentinel:// NEWSDESK_REDIS_URL"
+    )
+    es_shards: int | None = Field(default=None, ge=1, description="primary shards of each new index; unset = 1")
+    es_replicas: int | None = Field(default=None, ge=0, description="replicas of each new index; unset = 0")
 
     # --- storage ---
     data_dir: Path = Path("data")

@@ -171,7 +171,9 @@ SERVICE_FIXTURES = {
     "s3_endpoint": "s3",
     "s3_store": "s3",
 }
+SERVICE_FIXTURES.update({"sentinel_trio": "sentinel", "es_cluster": "escluster"})  # tests/cluster/conftest.py
 SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval", "s3"}  # eval: the shared benchmark corpora
+SERVICE_MARKERS |= {"sentinel", "escluster"}  # servers of their own, started by the test (tests/cluster)
 
 
 def pytest_collection_modifyitems(config, items) -> None:

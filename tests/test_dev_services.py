@@ -208,7 +208,7 @@ def test_env_prints_the_urls_of_the_configured_ports(ports) -> None:
 def test_unknown_service_or_command_is_refused_with_usage(ports) -> None:
     unknown = run_services("up", "mongodb", **ports)
     assert unknown.returncode == 2
-    assert "unknown service 'mongodb' (known: redis elasticsearch s3)" in unknown.stderr
+    assert "unknown service 'mongodb' (known: redis elasticsearch s3 sentinel elasticsearch2)" in unknown.stderr
     assert not (ports["state_dir"] / "redis.pid").exists()  # nothing was started
     bad = run_services("restart", **ports)
     assert bad.returncode == 2 and "status [SERVICE...]" in bad.stdout

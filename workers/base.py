@@ -12,7 +12,7 @@ from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError
 
-from newsdesk.connections import DEFAULT_REDIS_URL
+from newsdesk.connections import connect_redis
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.ops.runs import RedisRun
@@ -39,7 +39,7 @@ class StageTask(Task):
     @cached_property
     def redis(self) -> redis.Redis:
         # Its own client, not the process-wide one: the fault suite was measured with this connection.
-        return redis.Redis.from_url(self.settings.redis_url or DEFAULT_REDIS_URL)
+        return connect_redis(self.settings.redis_url, socket_timeout=None)
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -5,14 +5,15 @@ from __future__ import annotations
 from celery import Celery
 from kombu import Queue
 
-from newsdesk.connections import DEFAULT_REDIS_URL
 from newsdesk.settings import get_settings
+from workers.broker import celery_redis_options
 from workers.queues import PROCESSING_QUEUES, TASK_ROUTES
 
 settings = get_settings()
 app = Celery("newsdesk")
 app.conf.update(
-    broker_url=settings.redis_url or DEFAULT_REDIS_URL,
+    # broker_url, broker_transport_options (visibility timeout, Sentinel master) and the RedBeat URL/options.
+    **celery_redis_options(settings.redis_url, settings.effective_visibility_timeout),
     task_queues=[Queue(name) for name in PROCESSING_QUEUES],
     task_default_queue=PROCESSING_QUEUES[0],
     task_routes=TASK_ROUTES,
@@ -25,9 +26,9 @@ app.conf.update(
     task_time_limit=settings.task_time_limit,
     task_soft_time_limit=max(1, settings.task_time_limit - 10),
     worker_prefetch_multiplier=1,
-    # A task not acknowledged within this time is delivered again (a SIGKILLed worker's work comes back
-    # after it); derived from the time limit and the backoff cap so a waiting retry is not duplicated.
-    broker_transport_options={"visibility_timeout": settings.effective_visibility_timeout},
+    # broker_transport_options' visibility_timeout (above): a task not acknowledged within this time is
+    # delivered again (a SIGKILLed worker's work comes back after it); derived from the time limit and the
+    # backoff cap so a waiting retry is not duplicated.
     # Explicit (Celery 5's default). In kill -9 Redis trials 2 of 8 tasks running at the kill were lost
     # with this True and with it False alike, so the loss is elsewhere (README, Reliability: open).
     worker_cancel_long_running_tasks_on_connection_loss=False,
@@ -37,7 +38,6 @@ app.conf.update(
     beat_schedule={},
     # Sources are RedBeat entries in Redis, so they can change while beat runs (workers/sources.py).
     beat_scheduler="redbeat.RedBeatScheduler",
-    redbeat_redis_url=settings.redis_url or DEFAULT_REDIS_URL,
     beat_max_loop_interval=5,  # how soon beat notices a source added, changed or resumed
     # workers/signals.py puts the running task's id on every log record.
     worker_log_format="[%(asctime)s: %(levelname)s/%(processName)s] [%(task_id)s] %(message)s",

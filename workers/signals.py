@@ -14,7 +14,6 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-import redis
 from celery.signals import (
     before_task_publish,
     task_failure,
@@ -27,7 +26,7 @@ from celery.signals import (
 )
 from celery.worker import state as worker_state
 
-from newsdesk.connections import DEFAULT_REDIS_URL
+from newsdesk.connections import connect_redis
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.ops.monitoring import ErrorRecord, Monitor, WorkerBeat, index_lags
 from newsdesk.settings import get_settings
@@ -48,7 +47,7 @@ def monitor() -> Monitor:
     """One Monitor per process (re-created after a fork)."""
     global _monitor
     if _monitor is None or _monitor[0] != os.getpid():
-        client = redis.Redis.from_url(get_settings().redis_url or DEFAULT_REDIS_URL, socket_timeout=5)
+        client = connect_redis(get_settings().redis_url)
         _monitor = (os.getpid(), Monitor(client))
     return _monitor[1]
 

@@ -39,7 +39,7 @@ def open_index(settings: Settings) -> ArticleIndex:
     if settings.elasticsearch_url:
         from newsdesk.index.elastic import ElasticIndex
 
-        return ElasticIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+        return ElasticIndex.from_settings(settings)
     from newsdesk.index.embedded import EmbeddedIndex
 
     return EmbeddedIndex(settings.embedded_index_path)

@@ -43,9 +43,11 @@ from newsdesk.index.search import (
     sources_from_es,
 )
 from newsdesk.models import Article
+from newsdesk.settings import Settings
 
 TEMPLATE_VERSION = 1  # the generation of the first versioned index: <prefix>-articles-v1
 BULK_CHUNK = 250  # articles per _bulk request
+LOCATE_CHUNK = 1000  # ids per multi-get before a bulk write (see ElasticIndex._locate)
 BULK_THREADS = 2  # requests in flight: the next chunk is serialized while Elasticsearch works on the last
 EXPORT_KEEP_ALIVE = "2m"  # how long a point in time outlives its last page: a slow reader keeps a consistent view
 CATCH_UP_MARGIN = timedelta(minutes=5)  # how far back the migration's second pass looks for in-flight writes
@@ -97,6 +99,19 @@ def _is_conflict(error: dict[str, Any]) -> bool:
 
 
 @dataclass
+class RolloverReport:
+    old_index: str
+    new_index: str | None  # None: no condition was met, nothing rolled
+    conditions: dict[str, bool]
+
+
+@dataclass
+class DropReport:
+    dropped: list[str]
+    kept: list[str]
+
+
+@dataclass
 class MigrationReport:
     old_index: str
     new_index: str
@@ -107,16 +122,44 @@ class MigrationReport:
 
 
 class ElasticIndex:
-    def __init__(self, url: str, prefix: str = "newsdesk", client: Elasticsearch | None = None):
+    def __init__(
+        self,
+        url: str,
+        prefix: str = "newsdesk",
+        client: Elasticsearch | None = None,
+        shards: int | None = None,
+        replicas: int | None = None,
+    ):
         # orjson: serializing documents is most of the indexer's own time. The client's own retries stay
         # short (3, on timeout too); the task retry policy (newsdesk.retries) does the long waiting.
+        # A comma-separated URL lists several nodes of one cluster: the client spreads requests over them.
         self.client = client or Elasticsearch(
-            url, request_timeout=30, retry_on_timeout=True, max_retries=3, serializer=OrjsonSerializer()
+            [node.strip() for node in url.split(",") if node.strip()],
+            request_timeout=30,
+            retry_on_timeout=True,
+            max_retries=3,
+            serializer=OrjsonSerializer(),
         )
         self.prefix = prefix
+        # Shards and replicas of every index created from now on (None: the template's, 1 and 0).
+        self.index_settings: dict[str, int] = {
+            key: value
+            for key, value in (("number_of_shards", shards), ("number_of_replicas", replicas))
+            if value is not None
+        }
         self.read_alias = f"{prefix}-articles"
         self.write_alias = f"{prefix}-articles-write"
         self._ensured = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ElasticIndex:
+        assert settings.elasticsearch_url, "Elasticsearch is not configured"
+        return cls(
+            settings.elasticsearch_url,
+            prefix=settings.index_prefix,
+            shards=settings.es_shards,
+            replicas=settings.es_replicas,
+        )
 
     def versioned_name(self, version: int) -> str:
         return f"{self.prefix}-articles-v{version}"
@@ -134,7 +177,7 @@ class ElasticIndex:
         found = self.client.indices.get(
             index=f"{self.prefix}-articles-v*", allow_no_indices=True, expand_wildcards="open"
         ).body
-        return sorted(found, key=_generation)
+        return sorted(found, key=_index_order)
 
     def ensure(self) -> None:
         """Install the template and create the first versioned index with both aliases.
@@ -153,6 +196,7 @@ class ElasticIndex:
                     self.client.indices.create(
                         index=self.versioned_name(TEMPLATE_VERSION),
                         aliases={self.read_alias: {}, self.write_alias: {"is_write_index": True}},
+                        settings=self.index_settings or None,
                     )
                 except ApiError as exc:  # another worker created it first
                     if exc.error != "resource_already_exists_exception":
@@ -177,7 +221,7 @@ class ElasticIndex:
             target = versioned[-1]
         else:
             target = self.versioned_name(TEMPLATE_VERSION)
-            self.client.indices.create(index=target)
+            self.client.indices.create(index=target, settings=self.index_settings or None)
             say(f"created {target}")
         for alias in (self.read_alias, self.write_alias):
             if self.client.indices.exists_alias(name=alias) or not self.client.indices.exists(index=alias):
@@ -189,25 +233,56 @@ class ElasticIndex:
                 f"copied {copied} documents from stray index {alias} into {target} "
                 f"({skipped} already newer) and deleted it"
             )
+        # The newest generation may be several rolled indices: reads span them all, writes go to the newest,
+        # and the older ones stay in the write alias (not as its write index) so re-indexing finds its copy.
+        generation = [name for name in versioned if _generation(name) == _generation(target)] or [target]
         actions: list[dict[str, Any]] = []
         if not self.client.indices.exists_alias(name=self.read_alias):
-            actions.append({"add": {"index": target, "alias": self.read_alias}})
+            actions += [{"add": {"index": name, "alias": self.read_alias}} for name in generation]
         if not self.client.indices.exists_alias(name=self.write_alias):
-            actions.append({"add": {"index": target, "alias": self.write_alias, "is_write_index": True}})
+            actions += [
+                {"add": {"index": name, "alias": self.write_alias, "is_write_index": name == target}}
+                for name in generation
+            ]
         if actions:
             self.client.indices.update_aliases(actions=actions)
             for action in actions:
-                say(f"alias {action['add']['alias']} -> {target}")
+                say(f"alias {action['add']['alias']} -> {action['add']['index']}")
         self.client.indices.refresh(index=target)
         self._ensured = False
         return done
 
-    def _actions(self, articles: Iterable[Article]) -> Iterator[dict[str, Any]]:
+    def _locate(self, articles: Sequence[Article]) -> dict[str, str]:
+        """{article id: the older rolled index that holds it}, so that re-indexing an article after a rollover
+        overwrites its copy instead of adding a second one to the newer write index.
+
+        One alias lookup per batch (cluster state, no shard work); only when the write alias spans older rolled
+        indices, one real-time multi-get of the batch's ids in each of them. The write alias, not the read alias:
+        an index a migration is leaving has lost it already."""
+        try:
+            with transient_when_unavailable("locating articles"):
+                members = self.client.indices.get_alias(name=self.write_alias).body
+        except NotFoundError:  # the write alias is gone: the same clear error as the bulk write gives
+            self._ensured = False
+            raise TransientError(self.missing_alias_message()) from None
+        older = [name for name, info in members.items() if not info["aliases"][self.write_alias].get("is_write_index")]
+        if not older or len(members) < 2:
+            return {}
+        ids = list(dict.fromkeys(article.id for article in articles))
+        located: dict[str, str] = {}
+        with transient_when_unavailable("locating articles"):
+            for start in range(0, len(ids), LOCATE_CHUNK):
+                docs = [{"_index": name, "_id": id_} for name in older for id_ in ids[start : start + LOCATE_CHUNK]]
+                found = self.client.mget(docs=docs, source=False, filter_path="docs._id,docs._index,docs.found").body
+                located.update({doc["_id"]: doc["_index"] for doc in found.get("docs", []) if doc.get("found")})
+        return located
+
+    def _actions(self, articles: Iterable[Article], target: str) -> Iterator[dict[str, Any]]:
         """Index actions carrying the external version, so the newest write of an article wins."""
         for article in articles:
             doc = to_document(article)
             yield {
-                "_index": self.write_alias,
+                "_index": target,
                 "_id": article.id,
                 "_source": doc,
                 "version": doc_version(doc),
@@ -221,18 +296,36 @@ class ElasticIndex:
         BULK_THREADS requests in flight; a small batch (one article from a task) is a single request.
         """
         self.ensure()
-        # require_alias: a missing write alias is an error, never an auto-created concrete index of that name.
+        if not articles:
+            return IndexResult()
+        # An article already indexed is overwritten where it is (an older rolled index, after a rollover);
+        # only new ones go through the write alias.
+        located = self._locate(articles)
+        fresh = [article for article in articles if article.id not in located]
+        by_index: dict[str, list[Article]] = {}
+        for article in articles:
+            if article.id in located:
+                by_index.setdefault(located[article.id], []).append(article)
+        result = IndexResult()
+        if fresh:
+            # require_alias: a missing write alias is an error, never an auto-created concrete index of that name.
+            self._bulk(self._actions(fresh, self.write_alias), len(fresh), result, require_alias=True)
+        for index_name, held in by_index.items():
+            self._bulk(self._actions(held, index_name), len(held), result, require_alias=False)
+        return result
+
+    def _bulk(self, actions: Iterator[dict[str, Any]], count: int, result: IndexResult, require_alias: bool) -> None:
         options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
-            "require_alias": True,
             "filter_path": "errors,items.*.status,items.*.error",
         }
-        if len(articles) > BULK_CHUNK:
-            outcomes = helpers.parallel_bulk(self.client, self._actions(articles), thread_count=BULK_THREADS, **options)
+        if require_alias:
+            options["require_alias"] = True
+        if count > BULK_CHUNK:
+            outcomes = helpers.parallel_bulk(self.client, actions, thread_count=BULK_THREADS, **options)
         else:
-            outcomes = helpers.streaming_bulk(self.client, self._actions(articles), max_retries=0, **options)
-        result = IndexResult()
+            outcomes = helpers.streaming_bulk(self.client, actions, max_retries=0, **options)
         with transient_when_unavailable("bulk indexing"):
             for ok, item in outcomes:
                 if ok or _is_conflict(item):
@@ -247,14 +340,20 @@ class ElasticIndex:
                     )
                 else:
                     result.errors.append(json.dumps(item, default=str)[:500])
-        return result
 
     def get(self, article_id: str) -> Article | None:
         self.ensure()
         try:
-            doc = self.client.get(index=self.read_alias, id=article_id)
+            doc = self.client.get(index=self.read_alias, id=article_id)  # real time, when the alias has one index
         except NotFoundError:
             return None
+        except ApiError as exc:
+            if exc.status_code != 400:
+                raise
+            # The read alias spans several rolled indices and GET needs exactly one: an ids query instead.
+            hits = self.client.search(index=self.read_alias, query={"ids": {"values": [article_id]}}, size=1).body
+            found = hits["hits"]["hits"]
+            return from_document(found[0]["_source"]) if found else None
         return from_document(doc["_source"])
 
     def search(self, request: SearchRequest) -> SearchResponse:
@@ -267,7 +366,8 @@ class ElasticIndex:
 
     def _analyzed_terms(self, text: str) -> list[str]:
         """The terms the body field's own analyzer keeps from text (none when it is all stop words)."""
-        analyzed = self.client.indices.analyze(index=self.read_alias, field="body", text=text)
+        # One concrete index: _analyze refuses an alias over several (rolled) indices.
+        analyzed = self.client.indices.analyze(index=self.write_index(), field="body", text=text)
         return [token["token"] for token in analyzed.get("tokens", [])]
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
@@ -337,7 +437,7 @@ class ElasticIndex:
         indices = []
         if self.client.indices.exists(index=f"{self.prefix}-articles-v*", allow_no_indices=False):
             mappings = self.client.indices.get_mapping(index=f"{self.prefix}-articles-v*").body
-            for name in sorted(mappings, key=_generation):
+            for name in sorted(mappings, key=_index_order):
                 meta = mappings[name]["mappings"].get("_meta", {})
                 count = self.client.count(index=name)["count"]
                 indices.append({"index": name, "docs": count, "mapping_version": meta.get("version", 1)})
@@ -350,55 +450,127 @@ class ElasticIndex:
 
         1. install the template; create <prefix>-articles-v<N+1> (no aliases yet);
         2. move the write alias to the new index (one atomic alias action): new writes land there;
-        3. refresh the old index and copy every document into the new one, keeping its version,
-           so a copy never overwrites a newer live write;
-        4. second pass: copy what in-flight writes put into the old index during step 2;
+        3. refresh the old indices (every rolled index behind the read alias) and copy every document into the
+           new one, keeping its version, so a copy never overwrites a newer live write;
+        4. second pass: copy what in-flight writes put into the old indices during step 2;
         5. refresh the new index and move the read alias to it atomically; readers never see
            an empty or a half-filled index;
-        6. optionally delete the old index.
+        6. optionally delete the old indices.
         """
         say = on_progress or (lambda message: None)
         self.ensure()
         self._install_template()
-        old = self.alias_targets()[self.write_alias][0]
-        new = self.versioned_name(_generation(old) + 1)
-        self.client.indices.create(index=new)
+        targets = self.alias_targets()
+        old_indices = sorted(set(targets[self.read_alias]) | set(targets[self.write_alias]), key=_index_order)
+        new = self.versioned_name(max(_generation(name) for name in old_indices) + 1)
+        self.client.indices.create(index=new, settings=self.index_settings or None)
         say(f"created {new}")
         started = datetime.now(UTC)
         self.client.indices.update_aliases(
             actions=[
-                {"remove": {"index": old, "alias": self.write_alias}},
+                *({"remove": {"index": name, "alias": self.write_alias}} for name in targets[self.write_alias]),
                 {"add": {"index": new, "alias": self.write_alias, "is_write_index": True}},
             ]
         )
         say(f"write alias {self.write_alias} -> {new}")
-        self.client.indices.refresh(index=old)
-        copied, skipped = self._copy(old, new, {"match_all": {}}, batch_size)
-        say(f"copied {copied} documents from {old} ({skipped} already newer in {new})")
+        copied = skipped = 0
+        for old in old_indices:
+            self.client.indices.refresh(index=old)
+            done, already = self._copy(old, new, {"match_all": {}}, batch_size)
+            copied, skipped = copied + done, skipped + already
+            say(f"copied {done} documents from {old} ({already} already newer in {new})")
         time.sleep(1.0)  # let bulk requests that resolved the write alias before the swap finish
-        self.client.indices.refresh(index=old)
         since = (started - CATCH_UP_MARGIN).isoformat()
-        caught_up, more_skipped = self._copy(old, new, {"range": {"indexed_at": {"gte": since}}}, batch_size)
+        caught_up = 0
+        for old in old_indices:
+            self.client.indices.refresh(index=old)
+            done, already = self._copy(old, new, {"range": {"indexed_at": {"gte": since}}}, batch_size)
+            caught_up, skipped = caught_up + done, skipped + already
         say(f"second pass: {caught_up} recent documents")
         self.client.indices.refresh(index=new)
         self.client.indices.update_aliases(
             actions=[
-                {"remove": {"index": old, "alias": self.read_alias}},
+                *({"remove": {"index": name, "alias": self.read_alias}} for name in targets[self.read_alias]),
                 {"add": {"index": new, "alias": self.read_alias}},
             ]
         )
         say(f"read alias {self.read_alias} -> {new}")
         if delete_old:
-            self.client.indices.delete(index=old)
-            say(f"deleted {old}")
+            self.client.indices.delete(index=",".join(old_indices))
+            say(f"deleted {', '.join(old_indices)}")
         return MigrationReport(
-            old_index=old,
+            old_index=", ".join(old_indices),
             new_index=new,
             copied=copied,
-            skipped_newer=skipped + more_skipped,
+            skipped_newer=skipped,
             caught_up=caught_up,
             deleted_old=delete_old,
         )
+
+    # --- rollover and retention ------------------------------------------------------------------
+
+    def write_index(self) -> str:
+        """The concrete index the write alias writes to."""
+        aliases = self.client.indices.get_alias(name=self.write_alias).body
+        for name, info in aliases.items():
+            if info["aliases"][self.write_alias].get("is_write_index"):
+                return name
+        return sorted(aliases, key=_index_order)[-1]
+
+    def rollover(
+        self, max_age: str | None = None, max_primary_shard_size: str | None = None, force: bool = False
+    ) -> RolloverReport:
+        """Start a new write index (same generation, next sequence) when the current one is older than max_age
+        or its largest primary shard is bigger than max_primary_shard_size (Elasticsearch's _rollover, which
+        moves the write alias atomically); the read alias then spans the new index too. `force`: roll now."""
+        self.ensure()
+        old = self.write_index()
+        new = _rolled_name(old)
+        conditions: dict[str, str] = {}
+        if not force:
+            if max_age:
+                conditions["max_age"] = max_age
+            if max_primary_shard_size:
+                conditions["max_primary_shard_size"] = max_primary_shard_size
+            if not conditions:
+                raise ValueError("rollover needs a condition (max_age, max_primary_shard_size) or force")
+        with transient_when_unavailable("rollover"):
+            answer = self.client.indices.rollover(
+                alias=self.write_alias,
+                new_index=new,
+                conditions=conditions or None,
+                settings=self.index_settings or None,
+            ).body
+            if not answer.get("rolled_over"):
+                return RolloverReport(old_index=old, new_index=None, conditions=answer.get("conditions", {}))
+            # A document written to the new index is searchable after its refresh (1 s); the read alias is added
+            # well within that.
+            self.client.indices.update_aliases(actions=[{"add": {"index": new, "alias": self.read_alias}}])
+        return RolloverReport(old_index=old, new_index=new, conditions=answer.get("conditions", {}))
+
+    def drop_before(self, month: datetime, dry_run: bool = False) -> DropReport:
+        """Delete every index behind the read alias whose newest document was indexed before `month` (the first
+        instant of a month, UTC); the write index is never dropped. Time-based indices make this one delete
+        per index instead of a delete-by-query."""
+        self.ensure()
+        write = self.write_index()
+        names = sorted(self.alias_targets()[self.read_alias], key=_index_order)
+        newest = self.client.search(
+            index=self.read_alias,
+            size=0,
+            aggs={
+                "by_index": {
+                    "terms": {"field": "_index", "size": 10000},
+                    "aggs": {"newest": {"max": {"field": "indexed_at"}}},
+                }
+            },
+        ).body
+        latest = {bucket["key"]: bucket["newest"]["value"] for bucket in newest["aggregations"]["by_index"]["buckets"]}
+        cutoff = month.timestamp() * 1000
+        dropped = [name for name in names if name != write and (latest.get(name) or 0) < cutoff]
+        if dropped and not dry_run:
+            self.client.indices.delete(index=",".join(dropped))
+        return DropReport(dropped=dropped, kept=[name for name in names if name not in dropped])
 
     def _copy(self, source: str, target: str, query: dict[str, Any], batch_size: int) -> tuple[int, int]:
         def actions() -> Iterable[dict[str, Any]]:
@@ -431,5 +603,20 @@ def _is_missing_alias(error: dict[str, Any]) -> bool:
 
 
 def _generation(index_name: str) -> int:
-    match = re.search(r"-v(\d+)$", index_name)
+    match = re.search(r"-v(\d+)(?:-\d+)?$", index_name)
     return int(match.group(1)) if match else 0
+
+
+def _index_order(index_name: str) -> tuple[int, int]:
+    """(generation, rollover sequence): <prefix>-articles-v2 is (2, 1), its rolled successor -v2-000002 (2, 2)."""
+    match = re.search(r"-v(\d+)(?:-(\d+))?$", index_name)
+    if not match:
+        return (0, 0)
+    return (int(match.group(1)), int(match.group(2) or 1))
+
+
+def _rolled_name(index_name: str) -> str:
+    """The index a rollover of `index_name` creates: same generation, next sequence number."""
+    generation, sequence = _index_order(index_name)
+    base = re.sub(r"-v\d+(?:-\d+)?$", "", index_name)
+    return f"{base}-v{generation}-{sequence + 1:06d}"

@@ -1,4 +1,4 @@
-"""`newsdesk index`: status of the versioned Elasticsearch index, migration to a new version, alias repair."""
+"""`newsdesk index`: status of the versioned Elasticsearch index, migration, alias repair, rollover, retention."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def _elastic_index():
         raise typer.Exit(2)
     from newsdesk.index.elastic import ElasticIndex
 
-    return ElasticIndex(settings.elasticsearch_url, prefix=settings.index_prefix)
+    return ElasticIndex.from_settings(settings)
 
 
 @app.command()
@@ -89,3 +89,57 @@ def repair() -> None:
         typer.echo(line)
     if not done:
         typer.echo("nothing to repair: both aliases are in place")
+
+
+@app.command()
+def rollover(
+    max_age: Annotated[str, typer.Option(help="roll when the write index is older than this (30d, 12h)")] = "30d",
+    max_size: Annotated[
+        str, typer.Option(help="roll when the write index's largest primary shard is bigger than this (20gb)")
+    ] = "20gb",
+    now: Annotated[bool, typer.Option("--now", help="roll whatever the conditions")] = False,
+) -> None:
+    """Start a new write index when the current one is older than --max-age or bigger than --max-size.
+
+    Run it daily (cron, a Kubernetes CronJob): the read alias spans every rolled index, re-indexed articles
+    are overwritten where they are, `migrate` copies all of them, and `drop-before` deletes old months."""
+    from newsdesk.errors import TransientError
+
+    index = _elastic_index()
+    try:
+        report = index.rollover(max_age=max_age, max_primary_shard_size=max_size, force=now)
+    except (TransientError, ValueError) as exc:
+        err.print(f"[red]error:[/red] rollover failed: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        index.close()
+    if report.new_index:
+        typer.echo(f"rolled over {report.old_index} -> {report.new_index}")
+    else:
+        met = ", ".join(f"{name}: {'met' if ok else 'not met'}" for name, ok in report.conditions.items())
+        typer.echo(f"no rollover: {report.old_index} stays the write index ({met})")
+
+
+@app.command("drop-before")
+def drop_before(
+    month: Annotated[str, typer.Argument(help="YYYY-MM: drop indices whose newest article was indexed before it")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="only list what would be dropped")] = False,
+) -> None:
+    """Delete rolled indices that hold only articles indexed before MONTH (the write index always stays)."""
+    from datetime import UTC, datetime
+
+    try:
+        start = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+    except ValueError:
+        err.print(f"[red]error:[/red] month must be YYYY-MM, got {month!r}", highlight=False)
+        raise typer.Exit(2) from None
+    index = _elastic_index()
+    try:
+        report = index.drop_before(start, dry_run=dry_run)
+    except Exception as exc:  # noqa: BLE001 - one clear line, never a traceback
+        err.print(f"[red]error:[/red] drop-before failed: {type(exc).__name__}: {exc}", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        index.close()
+    verb = "would drop" if dry_run else "dropped"
+    typer.echo(f"{verb} {', '.join(report.dropped) or 'nothing'}; kept {', '.join(report.kept)}")

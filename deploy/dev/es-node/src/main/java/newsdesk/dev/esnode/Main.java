@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * Environment:
  *   NEWSDESK_DEV_ES_HOME  state directory (data/, logs/, config/); default ./es-home
  *   NEWSDESK_DEV_ES_PORT  HTTP port on 127.0.0.1; default 9200
+ *   NEWSDESK_DEV_ES_NODE_NAME, NEWSDESK_DEV_ES_TRANSPORT_PORT  default newsdesk-dev-node, 9300-9399
+ *   NEWSDESK_DEV_ES_SEED_HOSTS      set: a multi-node cluster (deploy/dev/es-cluster.sh); unset: single-node
+ *   NEWSDESK_DEV_ES_INITIAL_MASTER  the node name that bootstraps a new multi-node cluster
+ *   NEWSDESK_DEV_ES_ROLES           node.roles, comma separated (a joining data node); default all roles
  */
 public final class Main {
     public static void main(String[] args) throws Exception {
@@ -30,16 +34,30 @@ public final class Main {
             Files.createDirectories(home.resolve(dir));
         }
 
-        Settings settings = Settings.builder()
+        Settings.Builder builder = Settings.builder()
             .put("path.home", home.toString())
             .put("path.data", home.resolve("data").toString())
             .put("path.logs", home.resolve("logs").toString())
             .put("cluster.name", "newsdesk-dev")
-            .put("node.name", "newsdesk-dev-node")
-            .put("discovery.type", "single-node")
+            .put("node.name", env("NEWSDESK_DEV_ES_NODE_NAME", "newsdesk-dev-node"))
             .put("network.host", "127.0.0.1")
             .put("http.port", port)
-            .put("transport.port", "9300-9399")
+            .put("transport.port", env("NEWSDESK_DEV_ES_TRANSPORT_PORT", "9300-9399"));
+        String seeds = env("NEWSDESK_DEV_ES_SEED_HOSTS", "");
+        if (seeds.isBlank()) {
+            builder.put("discovery.type", "single-node");
+        } else {
+            builder.putList("discovery.seed_hosts", List.of(seeds.split(",")));
+            String initialMaster = env("NEWSDESK_DEV_ES_INITIAL_MASTER", "");
+            if (!initialMaster.isBlank()) {
+                builder.putList("cluster.initial_master_nodes", List.of(initialMaster.split(",")));
+            }
+        }
+        String roles = env("NEWSDESK_DEV_ES_ROLES", "");
+        if (!roles.isBlank()) {
+            builder.putList("node.roles", List.of(roles.split(",")));
+        }
+        Settings settings = builder
             .put("node.processors", 2)
             .put("cluster.routing.allocation.disk.threshold_enabled", false)
             .put("action.destructive_requires_name", false)
