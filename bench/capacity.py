@@ -1,7 +1,7 @@
 """Capacity model: measure each pipeline stage alone on a backlog, then size a cluster for a daily volume.
 
     python bench/capacity.py measure [--articles 200] [--redis-url URL] [--es-url URL] [--output bench/capacity.json]
-    python bench/capacity.py model [--input bench/capacity.json] [--articles-per-day 1000000] [--markdown]
+    python bench/capacity.py model [--input bench/capacity.json] [--articles-per-day 1000000] [--peak-factor 2] ...
 
 measure: serves tests/sitekit.py's generated site on 127.0.0.1, queues every article with `newsdesk crawl
 --no-wait`, then runs one real Celery worker per stage, one stage at a time (fetch, then parse, then index), each
@@ -66,6 +66,7 @@ class StageFigures:
     latency_p50_s: float | None
     latency_p95_s: float | None
     redis_commands: int
+    redis_cpu_seconds: float | None  # the Redis server's own CPU over the stage; None when it is not local
     queue_bytes_per_task: float
 
     @property
@@ -199,6 +200,17 @@ def commands_processed(client: Any) -> int:
     return int(client.info("stats")["total_commands_processed"])
 
 
+def server_cpu_seconds(client: Any) -> float | None:
+    """user+sys of the Redis server process, when it runs on this machine (loopback)."""
+    import psutil
+
+    try:
+        times = psutil.Process(int(client.info("server")["process_id"])).cpu_times()
+    except (psutil.Error, KeyError, ValueError):
+        return None
+    return times.user + times.system
+
+
 def idle_command_rate(client: Any, seconds: float = 3.0) -> float:
     """Commands per second the server runs without us (other users of a shared server), to subtract."""
     before = commands_processed(client)
@@ -221,6 +233,7 @@ def run_stage(stage: str, articles: int, env: dict[str, str], client: Any, workd
     try:
         with TreeSampler(worker.pid) as sampler:
             ready_rss, cpu_before = sampler.rss(), sampler.cpu_seconds()
+            redis_cpu_before = server_cpu_seconds(client)
             commands_before, started = commands_processed(client), time.monotonic()
             deadline = started + 600
             while monitor.totals().get(stage, {}).get("succeeded", 0) < articles:
@@ -231,6 +244,7 @@ def run_stage(stage: str, articles: int, env: dict[str, str], client: Any, workd
             seconds = time.monotonic() - started
             cpu = sampler.cpu_seconds() - cpu_before
             commands = commands_processed(client) - commands_before - round(background * seconds)
+            redis_cpu_after = server_cpu_seconds(client)
     finally:
         stop_worker(worker)
     samples = monitor.latency_samples(stage)
@@ -247,6 +261,11 @@ def run_stage(stage: str, articles: int, env: dict[str, str], client: Any, workd
         latency_p50_s=percentile(samples, 0.5),
         latency_p95_s=percentile(samples, 0.95),
         redis_commands=max(0, commands),
+        redis_cpu_seconds=(
+            round(redis_cpu_after - redis_cpu_before, 3)
+            if redis_cpu_before is not None and redis_cpu_after is not None
+            else None
+        ),
         queue_bytes_per_task=round(queued_bytes, 1),
     )
 
@@ -365,7 +384,23 @@ class Assumptions:
     remote_fetch_seconds: float = 1.0  # a real site's response time (the local site answers in ms)
     per_host_rate: float = 1.0  # NEWSDESK_PER_HOST_RATE: requests per second per host, all fetchers
     es_replicas: int = 1  # NEWSDESK_ES_REPLICAS
+    article_source_bytes: int = 0  # an indexed article's _source size; 0 = the measured site's (short articles)
     retention_months: int = 12
+
+    def problems(self) -> list[str]:
+        """Why these assumptions cannot be modelled (each would divide by zero or never converge)."""
+        found = []
+        if self.articles_per_day <= 0:
+            found.append("--articles-per-day must be positive")
+        if not 1 <= self.peak_factor <= 2:
+            found.append("--peak-factor must be between 1 (flat) and 2 (the curve touches zero at night)")
+        if not 0 < self.utilisation <= 1:
+            found.append("--utilisation must be in (0, 1]")
+        if self.max_wait_minutes <= 0 or self.remote_fetch_seconds < 0 or self.per_host_rate <= 0:
+            found.append("--max-wait-minutes and --per-host-rate must be positive, --remote-fetch-seconds >= 0")
+        if self.es_replicas < 0 or self.retention_months < 0 or self.article_source_bytes < 0:
+            found.append("--es-replicas, --retention-months and --article-source-bytes must be >= 0")
+        return found
 
 
 @dataclass
@@ -385,7 +420,7 @@ class StagePlan:
 def arrivals_per_minute(assume: Assumptions) -> list[float]:
     """One day of arrivals, minute by minute: a sine around the mean whose top is peak_factor x mean."""
     mean = assume.articles_per_day / 1440
-    swing = min(1.0, assume.peak_factor - 1)
+    swing = assume.peak_factor - 1
     return [mean * (1 + swing * math.sin(2 * math.pi * (minute - 360) / 1440)) for minute in range(1440)]
 
 
@@ -402,13 +437,19 @@ def simulate(arrivals: list[float], per_minute_capacity: float) -> tuple[float, 
 
 
 def stage_rate(figures: StageFigures, assume: Assumptions) -> float:
-    """Articles per second one worker process of this stage sustains, as deployed (pool and concurrency)."""
-    measured = figures.articles_per_second
+    """Articles per second one worker process of this stage sustains on a core of its own per pool process.
+
+    The bound is the measured CPU per article: a threads pool shares one core (the GIL), a prefork pool uses
+    one per process. The measured wall-clock rate is not used: on a shared machine it measures the other
+    users' load as much as ours (it is in the measured table, with the load). A fetch thread also waits for
+    the remote site, which answers in ms on loopback and in about `remote_fetch_seconds` on the internet.
+    """
+    cpu = figures.cpu_ms_per_article / 1000
+    cores = figures.concurrency if figures.pool == "prefork" else 1
+    rate = cores / cpu
     if figures.stage == "fetch":
-        # Loopback answers in ms; a real site's response time bounds each thread, the CPU bound stays.
-        cpu = figures.cpu_ms_per_article / 1000
-        return min(measured, figures.concurrency / (assume.remote_fetch_seconds + cpu))
-    return measured
+        rate = min(rate, figures.concurrency / (assume.remote_fetch_seconds + cpu))
+    return rate
 
 
 def plan(measurement: Measurement, assume: Assumptions) -> list[StagePlan]:
@@ -417,7 +458,8 @@ def plan(measurement: Measurement, assume: Assumptions) -> list[StagePlan]:
     for name in STAGES:
         figures = measurement.stages[name]
         rate = stage_rate(figures, assume)
-        processes = 1
+        # Fewer than the mean needs can never drain; start there and add one until the peak's wait is short.
+        processes = max(1, math.ceil(assume.articles_per_day / 1440 / (rate * assume.utilisation * 60)))
         while True:
             backlog, wait = simulate(arrivals, processes * rate * assume.utilisation * 60)
             if wait <= assume.max_wait_minutes:
@@ -427,49 +469,75 @@ def plan(measurement: Measurement, assume: Assumptions) -> list[StagePlan]:
     return plans
 
 
+def measured_table(measurement: Measurement) -> str:
+    """What one run measured, per stage (each stage alone over the same backlog)."""
+    lines = [
+        "| stage | worker process | articles/s | CPU ms/article | task p50 / p95 ms | peak RSS MB (ready) "
+        "| Redis commands/article | Redis CPU ms/article | queued task bytes |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in STAGES:
+        s = measurement.stages[name]
+        redis_cpu = f"{1000 * s.redis_cpu_seconds / s.articles:.2f}" if s.redis_cpu_seconds is not None else "n/a"
+        latency = " / ".join(f"{1000 * v:.1f}" if v is not None else "n/a" for v in (s.latency_p50_s, s.latency_p95_s))
+        lines.append(
+            f"| {name} | {s.pool} x {s.concurrency} | {s.articles_per_second:.1f} | {s.cpu_ms_per_article:.1f} | "
+            f"{latency} | {s.peak_rss_mb:.0f} ({s.ready_rss_mb:.0f}) | {s.redis_commands / s.articles:.1f} | "
+            f"{redis_cpu} | {s.queue_bytes_per_task:,.0f} |"
+        )
+    return "\n".join(lines)
+
+
 def report(measurement: Measurement, assume: Assumptions) -> str:
     plans = plan(measurement, assume)
+    stages = measurement.stages
     mean = assume.articles_per_day / 86_400
     peak = mean * assume.peak_factor
-    commands = sum(s.redis_commands for s in measurement.stages.values()) / measurement.articles
-    queue_bytes = {name: s.queue_bytes_per_task for name, s in measurement.stages.items()}
+    commands = sum(s.redis_commands for s in stages.values()) / measurement.articles
+    redis_cpu_ms = (
+        1000 * sum(s.redis_cpu_seconds for s in stages.values() if s.redis_cpu_seconds is not None)
+    ) / measurement.articles
+    queue_bytes = {name: s.queue_bytes_per_task for name, s in stages.items()}
     backlog_bytes = sum(p.max_backlog * queue_bytes[p.stage] for p in plans)
-    hour_backlog_bytes = peak * 3600 * max(queue_bytes.values())
+    hour_backlog_bytes = peak * 3600 * queue_bytes["index"]
     hosts = math.ceil(peak / assume.per_host_rate)
-    gb_month = assume.articles_per_day * 30 * measurement.es_store_bytes_per_doc * (1 + assume.es_replicas) / 1e9
+    state_per_day = measurement.redis_state_bytes_per_article * assume.articles_per_day
+    source_bytes = assume.article_source_bytes or measurement.es_source_bytes_per_doc
+    stored_per_doc = measurement.es_store_bytes_per_doc / measurement.es_source_bytes_per_doc * source_bytes
+    gb_month = assume.articles_per_day * 30 * stored_per_doc * (1 + assume.es_replicas) / 1e9
     lines = [
-        f"{assume.articles_per_day:,} articles/day: mean {mean:.1f}/s, peak {peak:.1f}/s "
-        f"(peak factor {assume.peak_factor:g}); processes planned at {assume.utilisation:.0%} of their measured "
-        f"rate, queue wait at the peak <= {assume.max_wait_minutes:g} min",
+        f"{assume.articles_per_day:,} articles/day: mean {mean:.1f}/s, peak {peak:.1f}/s (peak factor "
+        f"{assume.peak_factor:g}); each process planned at {assume.utilisation:.0%} of its rate; queue wait at the "
+        f"peak <= {assume.max_wait_minutes:g} min; fetch at {assume.remote_fetch_seconds:g} s per remote response",
         "",
-        "| stage | worker process (pool x concurrency) | articles/s per process | articles/day per process "
-        "| CPU ms/article | processes for the volume | largest backlog | longest wait min |",
+        "| stage | articles/s per process | articles/day per process | processes for the volume "
+        "| with a spare (N+1) | CPU cores at the peak | largest backlog | longest wait min |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for p in plans:
-        figures = measurement.stages[p.stage]
         lines.append(
-            f"| {p.stage} | {figures.pool} x {figures.concurrency} | {p.per_process_per_second:.1f} | "
-            f"{p.per_process_per_day:,.0f} | {p.cpu_ms_per_article:.1f} | **{p.processes}** | {p.max_backlog:,} | "
-            f"{p.max_wait_minutes:g} |"
+            f"| {p.stage} | {p.per_process_per_second:.1f} | {p.per_process_per_day:,.0f} | **{p.processes}** | "
+            f"{p.processes + 1} | {peak * p.cpu_ms_per_article / 1000:.2f} | {p.max_backlog:,} | {p.max_wait_minutes:g} |"
         )
     lines += [
         "",
-        f"- fetch politeness: at {assume.per_host_rate:g} request/s per host a host gives at most "
-        f"{assume.per_host_rate * 86_400:,.0f} articles/day, so the peak needs >= {hosts} distinct hosts "
-        f"(a single site cannot deliver {assume.articles_per_day:,}/day at the default rate); fetch rate assumes "
-        f"{assume.remote_fetch_seconds:g} s per remote response",
-        f"- Redis: {commands:.1f} commands per article over the three stages -> {commands * mean:,.0f} ops/s mean, "
-        f"{commands * peak:,.0f} ops/s peak; queued task sizes fetch {queue_bytes['fetch']:,.0f} B, parse "
-        f"{queue_bytes['parse']:,.0f} B, index {queue_bytes['index']:,.0f} B; the simulated backlog peaks at "
-        f"{backlog_bytes / MB:,.1f} MB, an hour of peak input stuck in the largest queue is "
-        f"{hour_backlog_bytes / MB:,.0f} MB; state left per article (seen-set, crawl log, stats) "
-        f"{measurement.redis_state_bytes_per_article:,.0f} B -> "
-        f"{measurement.redis_state_bytes_per_article * assume.articles_per_day / MB:,.0f} MB per day of articles",
-        f"- Elasticsearch: {mean:.1f} docs/s mean, {peak:.1f} docs/s peak; "
-        f"{measurement.es_store_bytes_per_doc:,.0f} B stored per document (primary, force-merged; _source "
-        f"{measurement.es_source_bytes_per_doc:,.0f} B) -> {gb_month:,.1f} GB/month with {assume.es_replicas} "
-        f"replica(s), {gb_month * assume.retention_months:,.0f} GB for {assume.retention_months} months",
+        f"- Fetch politeness: at {assume.per_host_rate:g} request/s per host (NEWSDESK_PER_HOST_RATE), one host "
+        f"yields at most {assume.per_host_rate * 86_400:,.0f} articles/day, so the peak needs >= {hosts} distinct "
+        "hosts crawled in parallel; fewer hosts bound the fetch rate, not the fetcher count.",
+        f"- Redis: {commands:.0f} commands per article over the three stages -> {commands * mean:,.0f} ops/s mean, "
+        f"{commands * peak:,.0f} ops/s peak; {redis_cpu_ms:.2f} ms of Redis CPU per article -> "
+        f"{redis_cpu_ms * peak / 1000:.0%} of its one core at the peak. Queued task: fetch "
+        f"{queue_bytes['fetch']:,.0f} B, parse {queue_bytes['parse']:,.0f} B, index {queue_bytes['index']:,.0f} B; "
+        f"the simulated backlog peaks at {backlog_bytes / MB:,.1f} MB; an hour of peak input held in the index queue "
+        f"(an Elasticsearch outage) is {hour_backlog_bytes / MB:,.0f} MB. State kept per article (seen-set, crawl "
+        f"log; no expiry) {measurement.redis_state_bytes_per_article:,.0f} B -> {state_per_day / MB:,.0f} MB per "
+        f"day, {state_per_day * 30 / 1e9:,.1f} GB per month.",
+        f"- Elasticsearch: {mean:.1f} docs/s mean, {peak:.1f} docs/s peak; measured "
+        f"{measurement.es_store_bytes_per_doc:,.0f} B stored per document of {measurement.es_source_bytes_per_doc:,.0f}"
+        f" B _source (primaries, force-merged: {measurement.es_store_bytes_per_doc / measurement.es_source_bytes_per_doc:.2f}"
+        f" B stored per B of _source); at {source_bytes:,.0f} B of _source per article {stored_per_doc:,.0f} B "
+        f"-> {gb_month:,.1f} GB/month with {assume.es_replicas} replica(s), "
+        f"{gb_month * assume.retention_months:,.0f} GB for {assume.retention_months} months.",
     ]
     return "\n".join(lines)
 
@@ -492,6 +560,8 @@ def main() -> int:
         result = measure(args.articles, args.redis_url, args.es_url)
         args.output.write_text(json.dumps(result.to_json(), indent=2) + "\n")
         print(f"wrote {args.output}")
+        print(measured_table(result))
+        print()
         print(report(result, defaults))
         return 0
     try:
@@ -500,6 +570,11 @@ def main() -> int:
         print(f"cannot read {args.input}: {exc} (run `python bench/capacity.py measure` first)", file=sys.stderr)
         return 2
     assume = Assumptions(**{name: getattr(args, name) for name in asdict(defaults)})
+    if problems := assume.problems():
+        print("; ".join(problems), file=sys.stderr)
+        return 2
+    print(measured_table(measurement))
+    print()
     print(report(measurement, assume))
     return 0
 
