@@ -68,6 +68,7 @@ class StageFigures:
     redis_commands: int
     redis_cpu_seconds: float | None  # the Redis server's own CPU over the stage; None when it is not local
     queue_bytes_per_task: float
+    redis_background_per_s: float = 0.0  # other clients' commands/s, measured idle around the stage, subtracted
 
     @property
     def articles_per_second(self) -> float:
@@ -235,18 +236,22 @@ def run_stage(stage: str, articles: int, env: dict[str, str], client: Any, workd
             ready_rss, cpu_before = sampler.rss(), sampler.cpu_seconds()
             redis_cpu_before = server_cpu_seconds(client)
             commands_before, started = commands_processed(client), time.monotonic()
-            deadline = started + 600
-            while monitor.totals().get(stage, {}).get("succeeded", 0) < articles:
-                failed = monitor.totals().get(stage, {}).get("failed", 0)
-                if failed or time.monotonic() > deadline:
-                    raise RuntimeError(f"{stage}: {failed} failed or not done in 600 s: {monitor.totals()}")
+            deadline, polls = started + 600, 0
+            while (done := monitor.totals().get(stage, {})).get("succeeded", 0) < articles:
+                polls += 1  # one HGETALL each, not the pipeline's: subtracted below
+                if done.get("failed") or time.monotonic() > deadline:
+                    raise RuntimeError(f"{stage}: not done in 600 s or failed: {done}")
                 time.sleep(0.05)
             seconds = time.monotonic() - started
             cpu = sampler.cpu_seconds() - cpu_before
-            commands = commands_processed(client) - commands_before - round(background * seconds)
+            commands = commands_processed(client) - commands_before - polls - 2
             redis_cpu_after = server_cpu_seconds(client)
     finally:
         stop_worker(worker)
+    # The smaller of the idle rates before and after: a burst from another client in one window would
+    # otherwise be subtracted as if it had lasted the whole stage.
+    background = min(background, idle_command_rate(client))
+    commands -= round(background * seconds)
     samples = monitor.latency_samples(stage)
     pool, concurrency = WORKER_POOLS[stage]
     return StageFigures(
@@ -267,6 +272,7 @@ def run_stage(stage: str, articles: int, env: dict[str, str], client: Any, workd
             else None
         ),
         queue_bytes_per_task=round(queued_bytes, 1),
+        redis_background_per_s=round(background, 1),
     )
 
 

@@ -39,8 +39,8 @@ def test_the_plan_is_the_fewest_processes_that_keep_the_wait_short():
 def test_ten_times_the_volume_needs_about_ten_times_the_processes():
     small = {p.stage: p.processes for p in plan(MEASUREMENT, Assumptions(articles_per_day=10_000_000))}
     large = {p.stage: p.processes for p in plan(MEASUREMENT, Assumptions(articles_per_day=100_000_000))}
-    for stage in STAGES:
-        assert 8 * small[stage] <= large[stage] <= 11 * small[stage]
+    for stage in STAGES:  # the needed capacity is linear in the volume; the counts are its ceilings
+        assert 10 * (small[stage] - 1) < large[stage] <= 10 * small[stage]
 
 
 def test_slower_remote_sites_need_more_fetchers_and_nothing_else():
