@@ -206,6 +206,7 @@ def keda_problems(docs: list[Doc]) -> list[str]:
         for field in ("pollingInterval", "cooldownPeriod"):
             if not isinstance(spec.get(field), int) or spec[field] <= 0:
                 problems.append(f"{name}: {field} must be a positive number of seconds")
+        problems += advanced_problems(name, spec, target)
         queue = worker_queue(target)
         triggers = spec.get("triggers") or []
         if not triggers:
@@ -260,6 +261,33 @@ def keda_problems(docs: list[Doc]) -> list[str]:
         if count != 1:
             problems.append(f"stage {queue} ({deployment['metadata']['name']}) has {count} ScaledObjects, want 1")
     return problems
+
+
+def advanced_problems(name: str, spec: Doc, target: Doc) -> list[str]:
+    """`advanced`: KEDA's own keys, and the HPA KEDA makes from it checked against the Kubernetes schema."""
+    advanced = spec.get("advanced", {})
+    problems = []
+    if unknown := set(advanced) - {
+        "horizontalPodAutoscalerConfig",
+        "restoreToOriginalReplicaCount",
+        "scalingModifiers",
+    }:
+        problems.append(f"{name}: unknown advanced fields {sorted(unknown)}")
+    config = advanced.get("horizontalPodAutoscalerConfig", {})
+    if unknown := set(config) - {"name", "behavior"}:
+        problems.append(f"{name}: unknown horizontalPodAutoscalerConfig fields {sorted(unknown)}")
+    hpa = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": f"keda-hpa-{name}"},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "apps/v1", "kind": "Deployment", "name": target["metadata"]["name"]},
+            "minReplicas": max(1, spec.get("minReplicaCount", 0)),
+            "maxReplicas": spec.get("maxReplicaCount", 100),
+            "behavior": config.get("behavior", {}),
+        },
+    }
+    return [f"{name}: HPA {problem}" for problem in schema_problems([hpa], KUBERNETES_VERSIONS[-1])]
 
 
 def metrics_api_problems(label: str, metadata: Doc, services: dict[str, Doc], namespace: str, queue: str | None):
@@ -507,6 +535,10 @@ def test_keda_mistakes_are_caught(manifests):
         "newsdesk-indexer sets replicas",
     ):
         assert expected in problems
+    docs, indexer = broken(manifests, "ScaledObject", "newsdesk-indexer")
+    behavior = indexer["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]
+    behavior["scaleDown"]["stabilisationWindowSeconds"] = behavior["scaleDown"].pop("stabilizationWindowSeconds")
+    assert any("stabilisationWindowSeconds" in p for p in keda_problems(docs))
     docs, indexer = broken(manifests, "ScaledObject", "newsdesk-indexer")
     indexer["spec"]["triggers"][0]["metadata"]["sentinelMaster"] = "other"
     indexer["spec"]["triggers"][0]["metadata"]["addresses"] = "redis:26379"
