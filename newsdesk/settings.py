@@ -75,6 +75,9 @@ class Settings(BaseSettings):
         gt=0,
         description="seconds before an unacknowledged task is delivered again; default derived, see below",
     )
+    heartbeat_file: Path | None = Field(
+        default=None, description="file a worker touches on every Celery heartbeat (2 s), for liveness probes"
+    )
 
     # --- services ---
     admin_key: str | None = None

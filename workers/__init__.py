@@ -2,6 +2,7 @@
 
 from workers import (  # noqa: F401  (registers the tasks)
     fetcher,
+    health,
     indexer,
     parser,
     schedule,
