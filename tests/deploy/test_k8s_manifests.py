@@ -31,16 +31,6 @@ K8S = REPO / "deploy" / "k8s"
 KUBERNETES_VERSIONS = ("1.30", kubernetes_validate.latest_version())
 # Settings that other branches of issue 11 add (objstore: S3 page store; cluster: Sentinel, ES shards). Once
 # they are merged these are real fields of newsdesk/settings.py and this set can go.
-PENDING_SETTINGS = {
-    "NEWSDESK_PAGE_STORE_URL",
-    "NEWSDESK_S3_ENDPOINT_URL",
-    "NEWSDESK_S3_ACCESS_KEY_ID",
-    "NEWSDESK_S3_SECRET_ACCESS_KEY",
-    "NEWSDESK_S3_REGION",
-    "NEWSDESK_REDIS_SENTINEL_MASTER",
-    "NEWSDESK_ES_SHARDS",
-    "NEWSDESK_ES_REPLICAS",
-}
 STAGE_COMPONENTS = {"fetch": "fetcher", "parse": "parser", "index": "indexer"}
 
 Doc = dict[str, Any]
@@ -315,7 +305,7 @@ def metrics_api_problems(label: str, metadata: Doc, services: dict[str, Doc], na
 
 
 def setting_problems(docs: list[Doc]) -> list[str]:
-    known = {f"NEWSDESK_{name.upper()}" for name in Settings.model_fields} | PENDING_SETTINGS
+    known = {f"NEWSDESK_{name.upper()}" for name in Settings.model_fields}
     names: list[tuple[str, str]] = []
     for config in of_kind(docs, "ConfigMap"):
         names += [(f"ConfigMap/{config['metadata']['name']}", key) for key in config.get("data", {})]
