@@ -4,6 +4,7 @@ from workers import (  # noqa: F401  (registers the tasks)
     fetcher,
     indexer,
     parser,
+    reconcile,
     schedule,
     signals,
 )
