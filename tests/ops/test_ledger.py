@@ -47,7 +47,7 @@ def crawl_without_waiting(env: dict[str, str], feed: str) -> str:
     return result.stdout
 
 
-def queued_messages(client: redis.Redis, queue: str = "fetch") -> list[tuple[bytes, str]]:
+def queued_messages(client: redis.Redis, queue: str = "fetch") -> list[tuple[bytes | str, str]]:
     """(raw message, url) of every message in a queue list."""
     import base64
 
@@ -132,6 +132,30 @@ def test_work_lost_every_time_becomes_a_dead_letter_counted_as_failed(redis_url,
     assert [(letter.task, letter.error) for letter in letters] == [("t.fetch", "lost in transit 2 times")]
     assert run.read().failed == 1 and run.read().done
     assert ledger.stats().in_flight == 0 and ledger.stats().resent_total == 2 and ledger.stats().lost_total == 1
+
+
+def test_ops_and_metrics_show_what_is_in_flight_and_what_was_resent(redis_url, clean_redis):
+    from prometheus_client import generate_latest
+
+    from newsdesk.ops.monitoring import Monitor
+    from services.dashboard.metrics import registry_for
+    from services.dashboard.overview import build_overview
+
+    ledger = ledger_of(clean_redis)
+    now = time.time()
+    with clean_redis.pipeline() as pipe:
+        for n in range(3):
+            url = f"http://example.org/{n}"
+            ledger.record(
+                pipe, Work(url=url, stage="fetch", task="t", kwargs={"url": url}, queue="fetch", at=now - 60 * n)
+            )
+        pipe.execute()
+    Reconciler(ledger, lambda work: None, QUEUES).run_once(now + 1)  # the two older ones are re-sent
+    overview = build_overview(Monitor(clean_redis), admin_enabled=False)
+    assert overview.in_flight.articles == 3 and overview.in_flight.resent_total == 2
+    assert overview.in_flight.oldest_age_seconds is not None and overview.in_flight.oldest_age_seconds < 10
+    text = generate_latest(registry_for(lambda: Monitor(clean_redis))).decode()
+    assert "newsdesk_in_flight_articles 3.0" in text and "newsdesk_resent_total 2.0" in text, text
 
 
 def test_a_message_deleted_from_the_fetch_queue_is_resent_and_indexed_once(env, es_url, es_prefix, tmp_path):
