@@ -15,14 +15,30 @@ from celery.signals import worker_ready, worker_shutdown
 from newsdesk.connections import redis_client
 from newsdesk.ops.ledger import Ledger, Reconciler, ReconcileReport, Work
 from newsdesk.settings import get_settings
+from workers.base import ARTICLE_TASKS, queue_of
 from workers.celery_app import app
-from workers.queues import PROCESSING_QUEUES
+from workers.queues import FETCH_TASK, PROCESSING_QUEUES
 
 log = logging.getLogger(__name__)
 
 
 def publish_work(work: Work) -> None:
     app.send_task(work.task, kwargs=work.kwargs, queue=work.queue)
+
+
+def publish_recorded(task_name: str, args: list[Any], kwargs: dict[str, Any]) -> None:
+    """Send an article's task from outside a stage (a dead letter retried from /ops), its ledger entry first,
+    so that message too is re-sent if it is lost."""
+    url = kwargs.get("url")
+    if task_name in ARTICLE_TASKS and isinstance(url, str):
+        settings = get_settings()
+        ledger = Ledger(redis_client(settings.redis_url), settings.effective_reconcile_stuck_after)
+        resend = {**kwargs, "unconditional": True} if task_name == FETCH_TASK else kwargs
+        queue = queue_of(task_name)
+        with ledger.redis.pipeline(transaction=True) as pipe:
+            ledger.record(pipe, Work(url=url, stage=queue, task=task_name, kwargs=resend, queue=queue))
+            pipe.execute()
+    app.send_task(task_name, args=args, kwargs=kwargs)
 
 
 def reconciler() -> Reconciler:
