@@ -18,6 +18,7 @@ from newsdesk.connections import DEFAULT_REDIS_URL
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
 from newsdesk.ops.ledger import Ledger, Work
+from newsdesk.ops.lineage import record_event
 from newsdesk.ops.runs import FINAL, RedisRun
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
@@ -87,14 +88,24 @@ class StageTask(Task):
     def run_tracker(self, run_id: str | None) -> RedisRun | None:
         return RedisRun(self.redis, run_id) if run_id else None
 
-    def count(self, run_id: str | None, stage: str, error: str | None = None) -> None:
+    def count(self, run_id: str | None, stage: str, error: str | None = None, detail: str = "") -> None:
         """Record this task's article (its `url=` keyword) at stage; idempotent, raises TransientError."""
         tracker = self.run_tracker(run_id)
         url = self._article_url()
         if tracker:
             tracker.add(stage, error, url=url or "?")
-        if stage in FINAL and url and self.name in ARTICLE_TASKS:  # indexed, dead letter, refused, not modified
-            self._ledger_write(lambda pipe: self.ledger.finished(pipe, url))
+        if url and self.name in ARTICLE_TASKS:
+            self._ledger_write(lambda pipe: self._transition(pipe, url, stage, error or detail))
+
+    def _transition(self, pipe: RedisPipeline, url: str, stage: str, detail: str) -> None:
+        """The article's lineage event, and at a final outcome (indexed, dead letter, refused, not modified)
+        the end of its ledger entry."""
+        event = stage.replace("_", " ")
+        if stage == "failed":
+            event = "dead letter" if getattr(self.request, "dead_letter_reason", None) else "refused"
+        record_event(pipe, url, event, detail, stage=queue_of(self.name))
+        if stage in FINAL:
+            self.ledger.finished(pipe, url)
 
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:
@@ -119,7 +130,7 @@ class StageTask(Task):
             )
             with self._requeue_if_unrecordable():
                 if delay is not None:
-                    self._retry_scheduled(delay)
+                    self._retry_scheduled(delay, exc)
                     raise self.retry(exc=exc, countdown=delay) from exc
                 self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
         except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
@@ -133,10 +144,15 @@ class StageTask(Task):
             with self._requeue_if_unrecordable():
                 self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
 
-    def _retry_scheduled(self, countdown: float) -> None:
+    def _retry_scheduled(self, countdown: float, exc: BaseException) -> None:
         url = self._article_url()
         if url and self.name in ARTICLE_TASKS:
-            self._ledger_write(lambda pipe: self.ledger.retry_scheduled(pipe, url, countdown))
+
+            def write(pipe: RedisPipeline) -> None:
+                self.ledger.retry_scheduled(pipe, url, countdown)
+                record_event(pipe, url, "retrying", f"in {countdown:.0f} s: {exc}", stage=queue_of(self.name))
+
+            self._ledger_write(write)
 
     @contextmanager
     def _requeue_if_unrecordable(self) -> Iterator[None]:

@@ -11,6 +11,7 @@ from newsdesk.crawl.seen import SeenSet
 from newsdesk.errors import TransientError
 from newsdesk.models import Source
 from newsdesk.ops.ledger import Ledger, Work
+from newsdesk.ops.lineage import record_event
 from newsdesk.settings import get_settings
 from workers.base import StageTask
 from workers.celery_app import app
@@ -41,6 +42,7 @@ def accepted(ledger: Ledger, url: str, source: str | None, run_id: str | None) -
     )
     with ledger.redis.pipeline(transaction=True) as pipe:
         ledger.record(pipe, work)
+        record_event(pipe, url, "accepted", f"source {source}" + (f", run {run_id}" if run_id else ""), FETCH_QUEUE)
         pipe.execute()
 
 
@@ -111,7 +113,7 @@ def fetch_article(
     with self.stage(run_id, url):
         outcome = self.pipeline.fetch(url, source, attempt=self.request.retries, conditional=not unconditional)
         if outcome.page_key is None:
-            self.count(run_id, "not_modified")
+            self.count(run_id, "not_modified", detail="HTTP 304")
             return
-        self.count(run_id, "fetched")
+        self.count(run_id, "fetched", detail=f"HTTP {outcome.status}")
         self.hand_off(PARSE_TASK, {"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})

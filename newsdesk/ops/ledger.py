@@ -266,10 +266,20 @@ class Reconciler:
                 again = Work(**{**asdict(work), "at": now, "resent": work.resent + 1})
                 if self.ledger.replace(key, raw, again):
                     self.publish(again)
-                    self.redis.incr(RESENT_TOTAL_KEY)
+                    self._note(
+                        again, "re-sent", f"{work.task}: lost in transit at {work.stage}, re-send {again.resent}"
+                    )
                     report.resent.append(again)
                     log.warning("re-sent %s for %s (lost in transit, re-send %d)", work.task, work.url, again.resent)
         return report
+
+    def _note(self, work: Work, event: str, detail: str, total_key: str = RESENT_TOTAL_KEY) -> None:
+        from newsdesk.ops.lineage import record_event  # lineage keys articles like the ledger, so it imports it
+
+        with self.redis.pipeline(transaction=False) as pipe:
+            pipe.incr(total_key)
+            record_event(pipe, work.url, event, detail, stage=work.stage)
+            pipe.execute()
 
     def _lost(self, work: Work) -> None:
         """The same end as any failed task: a dead letter an operator can retry, and `failed` in its run."""
@@ -277,7 +287,7 @@ class Reconciler:
         DeadLetterStore(self.redis).add(
             DeadLetter(task=work.task, args=[], kwargs=work.kwargs, error=reason, queue=work.queue, retries=work.resent)
         )
-        self.redis.incr(LOST_TOTAL_KEY)
+        self._note(work, "dead letter", reason, total_key=LOST_TOTAL_KEY)
         Monitor(self.redis).record_error(
             ErrorRecord(at=time.time(), stage=work.stage, task=work.task, reason=reason, subject=work.url[:300])
         )

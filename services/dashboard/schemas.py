@@ -121,3 +121,18 @@ class ActionResult(BaseModel):
     action: str
     done: list[str]
     count: int
+
+
+class LineageEventOut(BaseModel):
+    at: float
+    event: str = Field(
+        description="accepted, fetched, not modified, parsed, indexed, retrying, re-sent, refused, dead letter"
+    )
+    stage: str
+    detail: str
+
+
+class UrlLineageOut(BaseModel):
+    url: str
+    in_flight_at: str | None = Field(description="the stage it waits at, when still in flight (the ledger)")
+    events: list[LineageEventOut] = Field(description="oldest first, the last 50, kept a week")

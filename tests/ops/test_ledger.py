@@ -12,6 +12,7 @@ import signal
 import time
 from collections import Counter
 
+import httpx
 import pytest
 import redis
 from elasticsearch import Elasticsearch
@@ -19,7 +20,7 @@ from elasticsearch import Elasticsearch
 from newsdesk.ops.deadletters import DeadLetterStore
 from newsdesk.ops.ledger import DEADLINES_KEY, UNACKED_KEY, Ledger, Reconciler, Work, article_key, read_broker
 from newsdesk.ops.runs import RedisRun
-from tests.processes import child_pids, newsdesk, start_celery_worker, stop
+from tests.processes import api_server, child_pids, newsdesk, start_celery_worker, stop
 from tests.sitekit import Response, generated_news_site
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.redis]
@@ -179,6 +180,19 @@ def test_a_message_deleted_from_the_fetch_queue_is_resent_and_indexed_once(env, 
     assert set(counts) == set(urls) and max(counts.values()) == 1, counts
     assert stats.resent_total == 1 and hits == 1  # only the lost one was sent again
     assert stats.in_flight == 0
+    # What happened to the URL, from the command line and from /ops (no admin key needed to read).
+    story = newsdesk("urls", lost_url, env=env, timeout=60)
+    assert story.returncode == 0, story.stderr
+    lines = story.stdout.splitlines()
+    assert [line.split()[3] for line in lines[:-1]] == ["accepted", "re-sent", "fetched", "parsed", "indexed"], lines
+    assert "lost in transit at fetch, re-send 1" in lines[1] and "HTTP 200" in lines[2] and lines[-1] == "not in flight"
+    with api_server(env, tmp_path / "api.log") as api:
+        answer = httpx.get(f"{api}/ops/api/urls", params={"url": urls[0]}, timeout=30)
+        unknown = httpx.get(f"{api}/ops/api/urls", params={"url": "http://example.org/never"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    assert [e["event"] for e in answer.json()["events"]] == ["accepted", "fetched", "parsed", "indexed"]
+    assert answer.json()["in_flight_at"] is None
+    assert unknown.status_code == 200 and unknown.json()["events"] == []
 
 
 def test_messages_deleted_from_unacked_with_their_worker_killed_are_resent(env, es_url, es_prefix, tmp_path):
@@ -248,3 +262,35 @@ def test_a_backlog_waiting_past_its_deadline_is_not_duplicated(env, es_url, es_p
     assert set(counts) == set(urls) and max(counts.values()) == 1
     assert stats.resent_total == 0 and fetches == 300
     assert stats.in_flight == 0
+
+
+def test_lineage_shows_retries_with_their_reason_and_the_dead_letter(env, tmp_path):
+    from tests.crawl.crawlsite import Flaky, add, article, rss
+    from tests.sitekit import TestSite
+
+    fast = {**env, "NEWSDESK_RETRY_BACKOFF_BASE": "0.2", "NEWSDESK_MAX_RETRIES": "2"}
+    with TestSite() as site:
+        site.routes["/flaky"] = Flaky(1, 503, Response(article("Flaky then fine")))
+        site.routes["/down"] = Flaky(10, 503, Response(article("never")))
+        add(site, "/feed.xml", rss(site.base, ["/flaky", "/down"]), "application/rss+xml")
+        worker = start_celery_worker(fast, tmp_path / "worker.log")
+        try:
+            result = newsdesk("crawl", f"{site.base}/feed.xml", "--timeout", "90", env=fast, timeout=120)
+        finally:
+            stop(worker)
+    assert "indexed 1 / failed 1" in result.stdout, result.stdout + result.stderr
+    flaky = json_events(fast, f"{site.base}/flaky")
+    assert [e["event"] for e in flaky] == ["accepted", "retrying", "fetched", "parsed", "indexed"], "\n".join(
+        map(str, flaky)
+    )
+    assert "503" in flaky[1]["detail"] and flaky[1]["stage"] == "fetch"
+    down = json_events(fast, f"{site.base}/down")
+    assert [e["event"] for e in down] == ["accepted", "retrying", "retrying", "dead letter"], down
+    assert "gave up after 2 retries" in down[-1]["detail"]
+    assert ledger_of(redis.Redis.from_url(env["NEWSDESK_REDIS_URL"])).stats().in_flight == 0
+
+
+def json_events(env: dict[str, str], url: str) -> list[dict]:
+    result = newsdesk("urls", url, "--json", env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
