@@ -294,3 +294,29 @@ def json_events(env: dict[str, str], url: str) -> list[dict]:
     result = newsdesk("urls", url, "--json", env=env, timeout=60)
     assert result.returncode == 0, result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_a_task_running_past_its_deadline_is_found_in_unacked_and_left_alone(env, es_url, es_prefix, tmp_path):
+    client = redis.Redis.from_url(env["NEWSDESK_REDIS_URL"])
+    site, urls, _ = generated_news_site(2)
+    slow_path = urls[0].removeprefix(site.base)
+    serve = site.fallback
+
+    def slow(handler) -> Response | None:
+        if handler.path == slow_path:
+            time.sleep(9)  # running (in unacked) for twice its 4 s stuck-after
+        return serve(handler)
+
+    site.fallback = slow
+    with site:
+        worker = start_celery_worker(env, tmp_path / "worker.log")
+        try:
+            crawl_without_waiting(env, f"{site.base}/feed.xml")
+            counts = wait_until_indexed(es_url, es_prefix, urls, within=90)
+        finally:
+            stop(worker)
+        hits = site.hits(slow_path)
+    log = (tmp_path / "worker.log").read_text()
+    assert set(counts) == set(urls)
+    assert hits == 1 and ledger_of(client).stats().resent_total == 0, log[-3000:]
+    assert ledger_of(client).stats().in_flight == 0
