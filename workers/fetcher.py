@@ -110,8 +110,11 @@ def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None
 def fetch_article(
     self: StageTask, url: str, source: str | None = None, run_id: str | None = None, unconditional: bool = False
 ) -> None:
+    # A retry may follow an attempt that stored the page's validators but failed later (its hand-off):
+    # a 304 would then end an article never indexed, so only a first attempt is conditional.
+    conditional = not unconditional and not self.request.retries
     with self.stage(run_id, url):
-        outcome = self.pipeline.fetch(url, source, attempt=self.request.retries, conditional=not unconditional)
+        outcome = self.pipeline.fetch(url, source, attempt=self.request.retries, conditional=conditional)
         if outcome.page_key is None:
             self.count(run_id, "not_modified", detail="HTTP 304")
             return
