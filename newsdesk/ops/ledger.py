@@ -152,9 +152,10 @@ class Ledger:
         deadline = (work.at + self.stuck_after) if work else 0
         return bool(self.redis.eval(_COMPARE_AND_SET, 2, WORK_KEY, DEADLINES_KEY, key, expected, new, deadline))
 
-    def push(self, key: str, now: float) -> None:
-        """Still waiting (in a queue or unacked): look again after another stuck_after."""
-        self.redis.zadd(DEADLINES_KEY, {key: now + self.stuck_after}, xx=True, gt=True)
+    def push(self, keys: list[str], now: float) -> None:
+        """Still waiting (in a queue or unacked): look again after another stuck_after (one round trip)."""
+        if keys:
+            self.redis.zadd(DEADLINES_KEY, dict.fromkeys(keys, now + self.stuck_after), xx=True, gt=True)
 
 
 # ---- what the broker holds: kombu's Redis transport layout (a list per queue, the `unacked` hash)
@@ -254,11 +255,13 @@ class Reconciler:
         if not stuck:
             return report  # the common case costs one ZRANGEBYSCORE
         view = read_broker(self.redis, self.queues, self.scan_limit)
+        waiting = [key for key, _raw, work in stuck if view.may_hold(key, work.stage)]
+        self.ledger.push(waiting, now)
+        report.pushed = len(waiting)
         for key, raw, work in stuck:
             if view.may_hold(key, work.stage):
-                self.ledger.push(key, now)
-                report.pushed += 1
-            elif work.resent >= self.max_resends:
+                continue
+            if work.resent >= self.max_resends:
                 if self.ledger.replace(key, raw, None):
                     self._lost(work)
                     report.lost.append(work)
