@@ -172,11 +172,12 @@ class Pipeline:
         self._log(url, source, Outcome.FETCHED, http_status=page.status)
         return result
 
-    def fetch(self, url: str, source: str | None = None, attempt: int = 0) -> FetchOutcome:
-        """Conditional GET with the URL's stored ETag / Last-Modified; a 304 is not stored or re-parsed."""
+    def fetch(self, url: str, source: str | None = None, attempt: int = 0, conditional: bool = True) -> FetchOutcome:
+        """Conditional GET with the URL's stored ETag / Last-Modified; a 304 is not stored or re-parsed.
+        conditional=False (a re-sent fetch whose page may never have been indexed) always downloads."""
         validators = ValidatorStore(self.redis) if self.redis is not None else None
-        conditional = validators.conditional_headers(url) if validators else None
-        page, key = self._get(url, source, "article", HTML_TYPES, attempt, conditional)
+        headers = validators.conditional_headers(url) if validators and conditional else None
+        page, key = self._get(url, source, "article", HTML_TYPES, attempt, headers)
         if page.status == 304:
             self._log(url, source, Outcome.NOT_MODIFIED, retries=attempt, http_status=304)
             return FetchOutcome(page_key=None, status=304)

@@ -79,6 +79,16 @@ class Settings(BaseSettings):
         default=None, description="file a worker touches on every Celery heartbeat (2 s), for liveness probes"
     )
 
+    # --- reconciler (newsdesk/ops/ledger.py): re-sends in-flight work lost between queue and worker ---
+    reconcile_interval: float = Field(default=20.0, gt=0, description="seconds between reconciler passes")
+    reconcile_stuck_after: int | None = Field(
+        default=None, gt=0, description="seconds at one stage before an article is checked; default derived"
+    )
+    reconcile_max_resends: int = Field(default=3, ge=0, description="re-sends at one stage before a dead letter")
+    reconcile_scan_limit: int = Field(
+        default=5000, ge=0, description="longest queue (or unacked hash) the reconciler reads; longer: it waits"
+    )
+
     # --- services ---
     admin_key: str | None = None
     sources_file: Path | None = None
@@ -136,6 +146,12 @@ class Settings(BaseSettings):
     def effective_visibility_timeout(self) -> int:
         """How long a task reserved by a worker that died stays invisible before Redis delivers it again."""
         return self.visibility_timeout or self.minimum_visibility_timeout + 1
+
+    @property
+    def effective_reconcile_stuck_after(self) -> int:
+        """A task is redelivered after the visibility timeout and may then run for the time limit: only past
+        both is an article that no queue and no worker holds counted as lost."""
+        return self.reconcile_stuck_after or self.effective_visibility_timeout + self.task_time_limit
 
     @property
     def distributed(self) -> bool:

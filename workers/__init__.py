@@ -5,6 +5,7 @@ from workers import (  # noqa: F401  (registers the tasks)
     health,
     indexer,
     parser,
+    reconcile,
     schedule,
     signals,
 )

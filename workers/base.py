@@ -3,22 +3,29 @@
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
+from typing import Any
 
 import redis
 from celery import Task
 from celery.exceptions import Reject, SoftTimeLimitExceeded
 from kombu.exceptions import OperationalError
+from redis.client import Pipeline as RedisPipeline
 
 from newsdesk.connections import connect_redis
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.ops.deadletters import DeadLetter, DeadLetterStore
-from newsdesk.ops.runs import RedisRun
+from newsdesk.ops.ledger import Ledger, Work
+from newsdesk.ops.lineage import record_event
+from newsdesk.ops.runs import FINAL, RedisRun
 from newsdesk.pipeline import Pipeline
 from newsdesk.retries import retry_delay
 from newsdesk.settings import get_settings
+from workers.queues import FETCH_TASK, INDEX_TASK, PARSE_TASK, TASK_ROUTES
+
+ARTICLE_TASKS = (FETCH_TASK, PARSE_TASK, INDEX_TASK)  # the tasks an article's ledger entry follows
 
 # Redis (broker and crawl state) unreachable: a connection refused, reset or timed out, or a publish failing.
 BACKEND_UNREACHABLE = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OperationalError)
@@ -45,15 +52,60 @@ class StageTask(Task):
     def pipeline(self) -> Pipeline:
         return Pipeline(self.settings)
 
+    @cached_property
+    def ledger(self) -> Ledger:
+        return Ledger(self.redis, self.settings.effective_reconcile_stuck_after)
+
+    def hand_off(
+        self, task_name: str, kwargs: dict[str, Any], resend: tuple[str, dict[str, Any]] | None = None
+    ) -> None:
+        """Publish the next stage's task, its ledger entry written first, so a message lost in between is
+        re-sent (`resend`: what to send instead, e.g. parse again rather than carry the article in Redis)."""
+        resend_task, resend_kwargs = resend or (task_name, kwargs)
+        work = Work(
+            url=kwargs["url"],
+            stage=queue_of(task_name),
+            task=resend_task,
+            kwargs=resend_kwargs,
+            queue=queue_of(resend_task),
+        )
+        self._ledger_write(lambda pipe: self.ledger.record(pipe, work))
+        self.app.send_task(task_name, kwargs=kwargs)
+
+    def _ledger_write(self, write: Callable[[RedisPipeline], None]) -> None:
+        try:
+            with self.redis.pipeline(transaction=True) as pipe:
+                write(pipe)
+                pipe.execute()
+        except redis.RedisError as exc:
+            raise TransientError(f"ledger: Redis write failed: {exc}") from None
+
+    def _article_url(self) -> str | None:
+        """The URL this task's article is accepted, counted and ledgered under (its `url=` keyword)."""
+        kwargs, args = self.request.kwargs or {}, self.request.args or []
+        return kwargs.get("url") or (str(args[0]) if args and isinstance(args[0], str) else None)
+
     def run_tracker(self, run_id: str | None) -> RedisRun | None:
         return RedisRun(self.redis, run_id) if run_id else None
 
-    def count(self, run_id: str | None, stage: str, error: str | None = None) -> None:
+    def count(self, run_id: str | None, stage: str, error: str | None = None, detail: str = "") -> None:
         """Record this task's article (its `url=` keyword) at stage; idempotent, raises TransientError."""
         tracker = self.run_tracker(run_id)
+        url = self._article_url()
         if tracker:
-            kwargs, args = self.request.kwargs or {}, self.request.args or []
-            tracker.add(stage, error, url=kwargs.get("url") or (str(args[0]) if args else "?"))
+            tracker.add(stage, error, url=url or "?")
+        if url and self.name in ARTICLE_TASKS:
+            self._ledger_write(lambda pipe: self._transition(pipe, url, stage, error or detail))
+
+    def _transition(self, pipe: RedisPipeline, url: str, stage: str, detail: str) -> None:
+        """The article's lineage event, and at a final outcome (indexed, dead letter, refused, not modified)
+        the end of its ledger entry."""
+        event = stage.replace("_", " ")
+        if stage == "failed":
+            event = "dead letter" if getattr(self.request, "dead_letter_reason", None) else "refused"
+        record_event(pipe, url, event, detail, stage=queue_of(self.name))
+        if stage in FINAL:
+            self.ledger.finished(pipe, url)
 
     @contextmanager
     def stage(self, run_id: str | None, subject: str) -> Iterator[None]:
@@ -78,6 +130,7 @@ class StageTask(Task):
             )
             with self._requeue_if_unrecordable():
                 if delay is not None:
+                    self._retry_scheduled(delay, exc)
                     raise self.retry(exc=exc, countdown=delay) from exc
                 self._dead_letter(run_id, subject, exc, f"gave up after {self.request.retries} retries: {exc}")
         except FetchRefused as exc:  # deliberate (robots.txt, private address, size): logged, not a dead letter
@@ -90,6 +143,16 @@ class StageTask(Task):
         except (Exception, SoftTimeLimitExceeded) as exc:  # noqa: BLE001 - a bug or a hang must not lose the work
             with self._requeue_if_unrecordable():
                 self._dead_letter(run_id, subject, exc, f"{type(exc).__name__}: {exc}")
+
+    def _retry_scheduled(self, countdown: float, exc: BaseException) -> None:
+        url = self._article_url()
+        if url and self.name in ARTICLE_TASKS:
+
+            def write(pipe: RedisPipeline) -> None:
+                self.ledger.retry_scheduled(pipe, url, countdown)
+                record_event(pipe, url, "retrying", f"in {countdown:.0f} s: {exc}", stage=queue_of(self.name))
+
+            self._ledger_write(write)
 
     @contextmanager
     def _requeue_if_unrecordable(self) -> Iterator[None]:
@@ -118,3 +181,7 @@ class StageTask(Task):
             )
         )
         self.count(run_id, "failed", error=f"{subject}: {message}")
+
+
+def queue_of(task_name: str) -> str:
+    return TASK_ROUTES.get(task_name, {}).get("queue", "")

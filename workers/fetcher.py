@@ -10,9 +10,12 @@ from newsdesk.crawl.discovery import DiscoveredLink
 from newsdesk.crawl.seen import SeenSet
 from newsdesk.errors import TransientError
 from newsdesk.models import Source
+from newsdesk.ops.ledger import Ledger, Work
+from newsdesk.ops.lineage import record_event
+from newsdesk.settings import get_settings
 from workers.base import StageTask
 from workers.celery_app import app
-from workers.queues import FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK
+from workers.queues import FETCH_QUEUE, FETCH_TASK, PARSE_TASK, POLL_SOURCE_TASK, POLL_TASK
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +23,27 @@ Publisher = Callable[[str, "str | None", "str | None"], None]
 
 
 def publish_fetch(url: str, source: str | None, run_id: str | None) -> None:
-    app.send_task(FETCH_TASK, kwargs={"url": url, "source": source, "run_id": run_id})
+    app.send_task(FETCH_TASK, kwargs=fetch_kwargs(url, source, run_id))
+
+
+def fetch_kwargs(url: str, source: str | None, run_id: str | None) -> dict[str, Any]:
+    return {"url": url, "source": source, "run_id": run_id}
+
+
+def accepted(ledger: Ledger, url: str, source: str | None, run_id: str | None) -> None:
+    """Ledger entry of a link about to be queued. Its re-send is unconditional: a lost fetch may have stored
+    the page's validators already, and a 304 would then end an article that was never indexed."""
+    work = Work(
+        url=url,
+        stage=FETCH_QUEUE,
+        task=FETCH_TASK,
+        kwargs={**fetch_kwargs(url, source, run_id), "unconditional": True},
+        queue=FETCH_QUEUE,
+    )
+    with ledger.redis.pipeline(transaction=True) as pipe:
+        ledger.record(pipe, work)
+        record_event(pipe, url, "accepted", f"source {source}" + (f", run {run_id}" if run_id else ""), FETCH_QUEUE)
+        pipe.execute()
 
 
 def submit_new_links(
@@ -38,6 +61,7 @@ def submit_new_links(
     Duplicates that slip past the claim are harmless: the index id is the canonical URL's fingerprint.
     """
     seen = SeenSet(redis_client)
+    ledger = Ledger(redis_client, get_settings().effective_reconcile_stuck_after)
     queued = 0
     for link in links:
         if limit is not None and queued >= limit:  # a huge feed: the rest stay unseen for the next poll
@@ -50,6 +74,7 @@ def submit_new_links(
         if not seen.claim_if_new(link.url, link.updated):
             continue
         try:
+            accepted(ledger, link.url, source, run_id)  # before publishing: a message lost after it is re-sent
             publish(link.url, source, run_id)
         except Exception as exc:  # noqa: BLE001 - the broker is unreachable: stop, leave the rest for the next poll
             seen.release(link.url)
@@ -82,11 +107,16 @@ def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None
 
 
 @app.task(name=FETCH_TASK, base=StageTask, bind=True)
-def fetch_article(self: StageTask, url: str, source: str | None = None, run_id: str | None = None) -> None:
+def fetch_article(
+    self: StageTask, url: str, source: str | None = None, run_id: str | None = None, unconditional: bool = False
+) -> None:
+    # A retry may follow an attempt that stored the page's validators but failed later (its hand-off):
+    # a 304 would then end an article never indexed, so only a first attempt is conditional.
+    conditional = not unconditional and not self.request.retries
     with self.stage(run_id, url):
-        outcome = self.pipeline.fetch(url, source, attempt=self.request.retries)
+        outcome = self.pipeline.fetch(url, source, attempt=self.request.retries, conditional=conditional)
         if outcome.page_key is None:
-            self.count(run_id, "not_modified")
+            self.count(run_id, "not_modified", detail="HTTP 304")
             return
-        self.count(run_id, "fetched")
-        app.send_task(PARSE_TASK, kwargs={"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})
+        self.count(run_id, "fetched", detail=f"HTTP {outcome.status}")
+        self.hand_off(PARSE_TASK, {"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})

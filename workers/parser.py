@@ -15,12 +15,10 @@ def parse_article(
         article = self.pipeline.parse(page_key)
         self.count(run_id, "parsed")
         # url: the URL the run counts this article under (the canonical URL may differ)
-        app.send_task(
+        counted_as = url or article.url
+        self.hand_off(
             INDEX_TASK,
-            kwargs={
-                "article": article.model_dump(mode="json"),
-                "url": url or article.url,
-                "source": source,
-                "run_id": run_id,
-            },
+            {"article": article.model_dump(mode="json"), "url": counted_as, "source": source, "run_id": run_id},
+            # the ledger keeps the page key, not the article: lost at the index stage, it is parsed again
+            resend=(PARSE_TASK, {"page_key": page_key, "url": counted_as, "source": source, "run_id": run_id}),
         )

@@ -13,8 +13,12 @@ import time
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import redis
+
+if TYPE_CHECKING:
+    from newsdesk.ops.ledger import LedgerStats
 
 PREFIX = "newsdesk:stats"
 TOTALS_KEY = f"{PREFIX}:tasks"  # hash "<stage>/<outcome>" -> count since the stats were last cleared
@@ -240,6 +244,12 @@ class Monitor:
 
     def lag_histogram(self, kind: str) -> Histogram:
         return self.histogram(f"{PREFIX}:lag:{kind}", LAG_BUCKETS)
+
+    def in_flight(self, now: float | None = None) -> LedgerStats:
+        """The in-flight ledger's figures (accepted articles not yet at an end, re-sends)."""
+        from newsdesk.ops.ledger import Ledger
+
+        return Ledger(self.redis, stuck_after=0).stats(now)
 
     def recent_errors(self, limit: int = 20, stage: str | None = None) -> list[ErrorRecord]:
         errors = [ErrorRecord(**json.loads(raw)) for raw in self.redis.lrange(ERRORS_KEY, 0, RECENT_ERRORS - 1)]

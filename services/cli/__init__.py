@@ -20,6 +20,7 @@ from services.cli import index as index_commands
 from services.cli.crawling import reparse, sources_app, urls
 from services.cli.export import export
 from services.cli.output import err, fail, print_failures, run_progress, summary
+from services.cli.reconcile import reconcile
 
 app = typer.Typer(
     add_completion=False,
@@ -32,6 +33,7 @@ app.add_typer(sources_app, name="sources")
 app.command()(urls)
 app.command()(reparse)
 app.command()(export)
+app.command()(reconcile)
 
 
 def _source_from_url(url: str) -> str:

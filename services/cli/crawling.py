@@ -166,15 +166,19 @@ def run_now(
 
 
 def urls(
+    url: Annotated[str | None, typer.Argument(help="one URL: every event of its lineage, oldest first")] = None,
     source: Annotated[str | None, typer.Option(help="only this source's URLs")] = None,
     status: Annotated[Outcome | None, typer.Option(help="only URLs whose last outcome is this")] = None,
     limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="one JSON object per line")] = False,
 ) -> None:
-    """The crawl log: each URL's last outcome, newest first."""
+    """The crawl log: each URL's last outcome, newest first; with URL, what happened to that URL."""
     settings = get_settings()
     if not settings.redis_url:
         fail("the crawl log is kept in Redis: set NEWSDESK_REDIS_URL", code=2)
+    if url is not None:
+        _lineage(url, as_json)
+        return
 
     from newsdesk.ops.crawllog import CrawlLog
 
@@ -188,6 +192,25 @@ def urls(
             typer.echo(
                 f"{when}  {entry.status:<14} {entry.url}{extra}" + (f"\n    {entry.reason}" if entry.reason else "")
             )
+
+
+def _lineage(url: str, as_json: bool) -> None:
+    from newsdesk.ops.ledger import Ledger
+    from newsdesk.ops.lineage import events
+
+    client = redis_client(get_settings().redis_url)
+    found = events(client, url)
+    if not found:
+        fail(f"no events for {url} (never accepted, or older than a week)")
+    in_flight = Ledger(client, stuck_after=0).get(url)
+    for event in found:
+        if as_json:
+            typer.echo(json.dumps(event.__dict__))
+            continue
+        when = datetime.fromtimestamp(event.at, UTC).strftime("%Y-%m-%d %H:%M:%S")
+        typer.echo(f"{when}  {event.stage:<6} {event.event:<12} {event.detail}".rstrip())
+    if not as_json:
+        typer.echo(f"in flight at {in_flight.stage}" if in_flight else "not in flight")
 
 
 def reparse(

@@ -47,10 +47,10 @@ def require_admin(
 
 
 def publish_task(letter: DeadLetter) -> None:
-    """Send a dead letter's task again, with its original arguments, through the one Celery app."""
-    from workers.celery_app import app
+    """Send a dead letter's task again, with its original arguments, through the one Celery app (ledgered)."""
+    from workers.reconcile import publish_recorded
 
-    app.send_task(letter.task, args=letter.args, kwargs=letter.kwargs)
+    publish_recorded(letter.task, letter.args, letter.kwargs)
 
 
 def get_publisher() -> Callable[[DeadLetter], None]:

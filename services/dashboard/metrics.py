@@ -77,6 +77,21 @@ class NewsdeskCollector(Collector):
         yield GaugeMetricFamily(
             "newsdesk_dead_letters", "Tasks that exhausted their retries", value=DeadLetterStore(monitor.redis).count()
         )
+        in_flight = monitor.in_flight(now)
+        yield GaugeMetricFamily(
+            "newsdesk_in_flight_articles", "Accepted articles not yet at an end (the ledger)", value=in_flight.in_flight
+        )
+        yield GaugeMetricFamily(
+            "newsdesk_in_flight_oldest_age_seconds",
+            "The longest an in-flight article has waited at its current stage",
+            value=in_flight.oldest_age_seconds or 0.0,
+        )
+        yield CounterMetricFamily(
+            "newsdesk_resent", "Work the reconciler re-sent after it was lost in transit", value=in_flight.resent_total
+        )
+        yield CounterMetricFamily(
+            "newsdesk_lost_in_transit", "Work lost in transit too often, now dead letters", value=in_flight.lost_total
+        )
         yield GaugeMetricFamily(
             "newsdesk_workers_online", "Workers with a recent heartbeat", value=len(monitor.workers(now))
         )

@@ -10,6 +10,7 @@ from newsdesk.ops.monitoring import ERROR_RATE_WINDOW_MINUTES, LAG_KINDS, OUTCOM
 from services.dashboard.broker import inspect_queues
 from services.dashboard.schemas import (
     ErrorOut,
+    InFlightOut,
     LagOut,
     Overview,
     QueueOut,
@@ -66,9 +67,20 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
         ],
         lag=lag,
         dead_letters=DeadLetterStore(monitor.redis).count(),
+        in_flight=_in_flight(monitor, now),
         sources=[
             SourceOut(**{k: v for k, v in asdict(s).items() if k in SourceOut.model_fields})
             for s in monitor.sources(now, configured_sources())
         ],
         admin_enabled=admin_enabled,
+    )
+
+
+def _in_flight(monitor: Monitor, now: float) -> InFlightOut:
+    stats = monitor.in_flight(now)
+    return InFlightOut(
+        articles=stats.in_flight,
+        oldest_age_seconds=stats.oldest_age_seconds,
+        resent_total=stats.resent_total,
+        lost_total=stats.lost_total,
     )

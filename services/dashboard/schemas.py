@@ -66,6 +66,13 @@ class SourceOut(BaseModel):
     robots_24h: int
 
 
+class InFlightOut(BaseModel):
+    articles: int = Field(description="accepted articles not yet at an end (the ledger, newsdesk/ops/ledger.py)")
+    oldest_age_seconds: float | None = Field(description="the longest an article has waited at its current stage")
+    resent_total: int = Field(description="work the reconciler re-sent after it was lost in transit")
+    lost_total: int = Field(description="work lost in transit too often, now dead letters")
+
+
 class Overview(BaseModel):
     generated_at: float
     queues: list[QueueOut]
@@ -74,6 +81,7 @@ class Overview(BaseModel):
     workers: list[WorkerOut]
     lag: dict[str, LagOut] = Field(description="published -> indexed and fetched -> indexed, seconds")
     dead_letters: int
+    in_flight: InFlightOut
     sources: list[SourceOut]
     admin_enabled: bool = Field(description="false when no NEWSDESK_ADMIN_KEY is configured")
 
@@ -113,3 +121,18 @@ class ActionResult(BaseModel):
     action: str
     done: list[str]
     count: int
+
+
+class LineageEventOut(BaseModel):
+    at: float
+    event: str = Field(
+        description="accepted, fetched, not modified, parsed, indexed, retrying, re-sent, refused, dead letter"
+    )
+    stage: str
+    detail: str
+
+
+class UrlLineageOut(BaseModel):
+    url: str
+    in_flight_at: str | None = Field(description="the stage it waits at, when still in flight (the ledger)")
+    events: list[LineageEventOut] = Field(description="oldest first, the last 50, kept a week")

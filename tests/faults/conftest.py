@@ -42,7 +42,12 @@ WORKER_SETTINGS = {
     "NEWSDESK_PER_HOST_CONCURRENCY": "8",
     "NEWSDESK_FETCH_TIMEOUT": "5",
     "NEWSDESK_ADMIN_KEY": "fault-suite-key",
+    # Work lost in transit is re-sent once no queue or worker holds it for visibility + time limit (101 s).
+    "NEWSDESK_RECONCILE_INTERVAL": "5",
 }
+# How long the ledger may take to empty after the last article is indexed: an entry whose final write a
+# Redis kill lost is re-sent at its deadline (stuck-after 101 s + a reconcile interval), then ends again.
+LEDGER_EMPTY_WITHIN = 71 + 30 + 2 * 5 + 30
 
 
 class Services:
@@ -247,6 +252,22 @@ class FaultRun:
         if not dead_letters_allowed:
             letters = self.dead_letters()
             assert not letters, f"{len(letters)} dead letters, e.g. {letters[0].error}\n" + self.diagnose()
+        self.assert_ledger_empty()
+
+    def ledger_stats(self):
+        import redis
+
+        from newsdesk.ops.ledger import Ledger
+
+        return Ledger(redis.Redis.from_url(self.services.redis_url, socket_timeout=5), stuck_after=0).stats()
+
+    def assert_ledger_empty(self, within: float = LEDGER_EMPTY_WITHIN) -> None:
+        """Nothing left in flight: every accepted article reached an end (indexed, dead letter, not modified)."""
+        deadline = time.monotonic() + within
+        while (stats := self.ledger_stats()).in_flight and time.monotonic() < deadline:
+            time.sleep(1)
+        self.figures.notes.append(f"ledger in flight {stats.in_flight}, re-sent {stats.resent_total}")
+        assert stats.in_flight == 0, f"{stats.in_flight} articles still in the ledger\n" + self.diagnose()
 
     def assert_crawl_finished(self) -> None:
         """`newsdesk crawl` itself returned, successfully, with every article counted as indexed."""

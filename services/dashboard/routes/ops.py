@@ -17,8 +17,10 @@ from services.dashboard.schemas import (
     DeadLetterOut,
     DeadLetterPage,
     FailureGroupOut,
+    LineageEventOut,
     Overview,
     Selection,
+    UrlLineageOut,
 )
 from services.dashboard.sources import set_source_paused
 
@@ -46,6 +48,19 @@ def static(name: str) -> FileResponse:
 )
 def overview(monitor: MonitorDep, settings: SettingsDep) -> Overview:
     return build_overview(monitor, admin_enabled=bool(settings.admin_key))
+
+
+@router.get("/api/urls", response_model=UrlLineageOut, summary="What happened to one URL: its events, oldest first")
+def url_lineage(monitor: MonitorDep, url: str = Query(..., min_length=1, max_length=4000)) -> UrlLineageOut:
+    from newsdesk.ops.ledger import Ledger
+    from newsdesk.ops.lineage import events
+
+    in_flight = Ledger(monitor.redis, stuck_after=0).get(url)
+    return UrlLineageOut(
+        url=url,
+        in_flight_at=in_flight.stage if in_flight else None,
+        events=[LineageEventOut(**vars(event)) for event in events(monitor.redis, url)],
+    )
 
 
 @router.get("/api/deadletters", response_model=DeadLetterPage, summary="Dead letters, newest first")

@@ -65,6 +65,9 @@ function renderQueues(o) {
       ...OUTCOMES.map((k) => num(s.totals[k] ?? 0, id(k))),
       num(OUTCOMES.map((k) => (s.per_minute[k] ?? 0).toFixed(1)).join(" / ")));
   }));
+  const f = o.in_flight;  // the ledger: accepted articles not yet indexed, dead-lettered or unchanged
+  $("#in-flight").textContent = `In flight: ${f.articles} articles · oldest at its stage ${secs(f.oldest_age_seconds)}` +
+    ` · re-sent after loss ${f.resent_total} · lost for good ${f.lost_total}`;
 }
 
 function graph(stage, series, minutes) {
