@@ -1,6 +1,6 @@
-"""Celery's Redis settings for a plain or a Sentinel URL, and kombu's Sentinel transport with one failover fix.
+"""Celery's Redis settings for a plain or a Sentinel URL, and kombu's Redis transports with one reconnect fix.
 
-kombu 5.7.0: when the master dies, the consumer closes its channel; the channel drops its connection pool, then
+kombu 5.7.0: when the master dies (or a plain Redis is killed: seen in the fault suite's Redis kill too), the consumer closes its channel; the channel drops its connection pool, then
 restores the unacknowledged messages through a new pool, whose parameters it reads from a transport already
 detached from its connection. That AttributeError ('NoneType' object has no attribute 'hostname') is not a
 connection error, so Celery calls it unrecoverable and the worker process exits (seen in 2 of 6 failover runs).
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 import redis
-from kombu.transport.redis import SentinelChannel, SentinelTransport
+from kombu.transport.redis import Channel, SentinelChannel, SentinelTransport, Transport
 
 from newsdesk.connections import (
     CONNECT_TIMEOUT_SECONDS,
@@ -25,11 +25,27 @@ from newsdesk.connections import (
 )
 
 
-class FailoverSafeSentinelChannel(SentinelChannel):
+class _ReconnectSafe:
+    """Mixed into a kombu Redis channel, before it."""
+
+    connection: Any
+
     def _connparams(self, asynchronous: bool = False) -> dict[str, Any]:
         if self.connection.client is None:
-            raise redis.exceptions.ConnectionError("broker connection closed while the Sentinel fails over")
-        return super()._connparams(asynchronous)
+            raise redis.exceptions.ConnectionError("broker connection closed while Redis restarts or fails over")
+        return super()._connparams(asynchronous)  # type: ignore[misc]
+
+
+class FailoverSafeChannel(_ReconnectSafe, Channel):
+    pass
+
+
+class FailoverSafeTransport(Transport):
+    Channel = FailoverSafeChannel
+
+
+class FailoverSafeSentinelChannel(_ReconnectSafe, SentinelChannel):
+    pass
 
 
 class FailoverSafeSentinelTransport(SentinelTransport):
@@ -42,7 +58,12 @@ def celery_redis_options(url: str | None, visibility_timeout: int) -> dict[str, 
     url = url or DEFAULT_REDIS_URL
     transport: dict[str, Any] = {"visibility_timeout": visibility_timeout}
     if not is_sentinel_url(url):
-        return {"broker_url": url, "broker_transport_options": transport, "redbeat_redis_url": url}
+        return {
+            "broker_url": url,
+            "broker_transport": f"{__name__}:FailoverSafeTransport",
+            "broker_transport_options": transport,
+            "redbeat_redis_url": url,
+        }
     parts = parse_sentinel_url(url)
     master = sentinel_master_name()
     timeouts = {"socket_timeout": SOCKET_TIMEOUT_SECONDS, "socket_connect_timeout": CONNECT_TIMEOUT_SECONDS}
