@@ -19,11 +19,12 @@ from typing import Any
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
+from newsdesk.index.filters import FILTERS, Filter, Match
 from newsdesk.index.search import (
-    FACET_SIZE,
     MAX_QUOTES_PER_ARTICLE,
     ArticleRef,
     FacetBucket,
+    FilteredRequest,
     QuoteHit,
     QuoteRequest,
     QuoteResponse,
@@ -93,6 +94,62 @@ def to_fts_query(text: str) -> str | None:
     for term in negative:
         expression = f"({expression}) NOT {term}"
     return expression
+
+
+def _words_clause(column: str, value: str) -> tuple[str, list[object]] | None:
+    """Every word of `value` appears in the column, any case; None when the value has no word."""
+    words = re.findall(r"\w+", value)
+    if not words:
+        return None
+    escaped = [w.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return " AND ".join(f"lower({column}) LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in escaped]
+
+
+def _object_conditions(facet: Filter) -> tuple[str, list[object]]:
+    """What else a nested object (j.value) must hold for its value to count, as ' AND ...' and parameters."""
+    sql, params = "", list[object]()
+    for name, allowed in facet.where.items():
+        sql += f" AND json_extract(j.value, '$.{name}') IN ({', '.join('?' * len(allowed))})"
+        params.extend(allowed)
+    return sql, params
+
+
+def _filter_clause(facet: Filter, value: str) -> tuple[str, list[object]] | None:
+    """One declared filter as SQL over the articles row `a`: a column, a JSON list column, or the doc's objects."""
+    if facet.nested:
+        column = f"json_extract(j.value, '$.{facet.field}')"
+        source = f"json_each(a.doc, '$.{facet.nested}') j"
+    elif facet.multi_value:
+        column, source = "j.value", f"json_each(a.{facet.field}) j"
+    else:
+        column, source = f"a.{facet.field}", ""
+    exact: tuple[str, list[object]] = (f"{column} = ?", [value])
+    match = _words_clause(column, value) if facet.match is Match.WORDS else exact
+    if match is None:
+        return None
+    if not source:
+        return match
+    conditions, extra = _object_conditions(facet) if facet.nested else ("", [])
+    return f"EXISTS (SELECT 1 FROM {source} WHERE {match[0]}{conditions})", [*match[1], *extra]
+
+
+def _article_filters(request: FilteredRequest, skip: tuple[str, ...]) -> tuple[str, list[object]] | None:
+    """The declared filters and the date range as one WHERE clause; None when a filter can match nothing."""
+    where: list[str] = []
+    params: list[object] = []
+    for facet, value in request.active_filters(skip=skip):
+        clause = _filter_clause(facet, value)
+        if clause is None:
+            return None
+        where.append(clause[0])
+        params.extend(clause[1])
+    if request.date_from:
+        where.append("a.published_at >= ?")
+        params.append(request.date_from.isoformat())
+    if request.date_to:
+        where.append("a.published_at <= ?")
+        params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
+    return " AND ".join(where) or "1", params
 
 
 def _marked_to_html(snippet: str) -> str:
@@ -172,7 +229,7 @@ class EmbeddedIndex:
         return from_document(json.loads(row[0])) if row else None
 
     @staticmethod
-    def _match_clause(request: SearchRequest) -> tuple[str, list[object], str | None] | None:
+    def _match_clause(request: FilteredRequest) -> tuple[str, list[object], str | None] | None:
         """WHERE clause, its parameters and the FTS5 expression for a request's text and filters;
         None when the query can match nothing. Shared by search and export."""
         where: list[str] = []
@@ -183,21 +240,12 @@ class EmbeddedIndex:
         if fts:
             where.append("articles_fts MATCH ?")
             params.append(fts)
-        for column in ("source", "section", "language"):
-            value = getattr(request, column)
-            if value:
-                where.append(f"a.{column} = ?")
-                params.append(value)
-        if request.author:
-            where.append("EXISTS (SELECT 1 FROM json_each(a.authors) WHERE value = ?)")
-            params.append(request.author)
-        if request.date_from:
-            where.append("a.published_at >= ?")
-            params.append(request.date_from.isoformat())
-        if request.date_to:
-            where.append("a.published_at <= ?")
-            params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
-        return " AND ".join(where) or "1", params, fts
+        article_filters = _article_filters(request, skip=())
+        if article_filters is None:
+            return None
+        where.append(article_filters[0])
+        params.extend(article_filters[1])
+        return " AND ".join(where), params, fts
 
     def export_articles(
         self, request: SearchRequest, fields: Sequence[str] = SUMMARY_EXPORT_FIELDS, page_size: int = EXPORT_PAGE_SIZE
@@ -229,7 +277,7 @@ class EmbeddedIndex:
         clause, params, fts = match
         base = f"FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause}"
         # Offset paging is fine at embedded scale; the cursor keeps the API shape of the ES backend.
-        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else 0
+        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else request.offset
         if offset < 0:
             raise ValueError("invalid cursor")
         relevance = fts and request.sort is Sort.RELEVANCE
@@ -248,9 +296,12 @@ class EmbeddedIndex:
                 f"SELECT a.id, a.doc, {snippet} {base} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
                 [*params, request.size, offset],
             ).fetchall()
-            facet_rows = self._db.execute(
-                f"SELECT a.source, a.section, a.authors, substr(a.published_at, 1, 7) {base}", params
-            ).fetchall()
+            facets, more = self._facets(request, clause, params)
+            months = Counter(
+                row[0]
+                for row in self._db.execute(f"SELECT substr(a.published_at, 1, 7) {base}", params)
+                if row[0] is not None
+            )
         hits = []
         for article_id, doc_json, snip, title_marked in rows:
             doc = json.loads(doc_json)
@@ -268,25 +319,43 @@ class EmbeddedIndex:
                     title_highlight=title_html,
                 )
             )
-        facets = {
-            "source": Counter(r[0] for r in facet_rows if r[0]),
-            "section": Counter(r[1] for r in facet_rows if r[1]),
-            "author": Counter(a for r in facet_rows for a in json.loads(r[2] or "[]")),
-        }
-        months = Counter(r[3] for r in facet_rows if r[3])
         next_offset = offset + len(hits)
         return SearchResponse(
             total=total,
+            offset=offset,
             hits=hits,
-            facets={
-                **{
-                    name: [FacetBucket(value=v, count=c) for v, c in counts.most_common(FACET_SIZE)]
-                    for name, counts in facets.items()
-                },
-                "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())],
-            },
+            facets={**facets, "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())]},
+            more_facet_values=more,
             next_cursor=encode_cursor([next_offset]) if next_offset < total else None,
         )
+
+    def _facets(
+        self, request: SearchRequest, clause: str, params: list[object]
+    ) -> tuple[dict[str, list[FacetBucket]], list[str]]:
+        """One GROUP BY per declared facet, counting articles; one value more than asked tells whether more exist."""
+        facets: dict[str, list[FacetBucket]] = {}
+        more: list[str] = []
+        joined = "FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid"
+        for facet in FILTERS:
+            size = request.facet_size(facet)
+            if facet.nested:
+                conditions, extra = _object_conditions(facet)
+                source = f"{joined}, json_each(a.doc, '$.{facet.nested}') j"
+                value = f"json_extract(j.value, '$.{facet.field}')"
+                where = f"({clause}){conditions}"
+            elif facet.multi_value:
+                source, value, where, extra = f"{joined}, json_each(a.{facet.field}) j", "j.value", f"({clause})", []
+            else:
+                source, value, where, extra = joined, f"a.{facet.field}", f"({clause})", []
+            rows = self._db.execute(
+                f"SELECT {value} AS v, count(DISTINCT a.rowid) AS c {source} WHERE {where} AND v IS NOT NULL"
+                " GROUP BY v ORDER BY c DESC, v LIMIT ?",
+                [*params, *extra, size + 1],
+            ).fetchall()
+            facets[facet.name] = [FacetBucket(value=str(v), count=c) for v, c in rows[:size]]
+            if len(rows) > size:
+                more.append(facet.name)
+        return facets, more
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         """Quotes whose text matches `q` (FTS5) and whose speaker holds every word of `speaker`."""
@@ -298,14 +367,18 @@ class EmbeddedIndex:
                 return QuoteResponse(total_articles=0, hits=[])
             where.append("quotes_fts MATCH ?")
             params.append("text : (" + fts + ")")
-        for word in re.findall(r"\w+", request.speaker or ""):
-            where.append("lower(q.speaker) LIKE ? ESCAPE '\\'")
-            params.append("%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        if request.speaker and not re.search(r"\w", request.speaker):
+        speaker = request.filter("speaker")
+        if speaker is not None:
+            words = _words_clause("q.speaker", speaker)
+            if words is None:
+                return QuoteResponse(total_articles=0, hits=[])
+            where.append(words[0])
+            params.extend(words[1])
+        article_filters = _article_filters(request, skip=("speaker",))  # the speaker is matched on the quote
+        if article_filters is None:
             return QuoteResponse(total_articles=0, hits=[])
-        if request.source:
-            where.append("a.source = ?")
-            params.append(request.source)
+        where.append(article_filters[0])
+        params.extend(article_filters[1])
         base = (
             "FROM quotes q JOIN quotes_fts ON quotes_fts.rowid = q.rowid JOIN articles a ON a.rowid = q.article_rowid"
             f" WHERE {' AND '.join(where) or '1'}"

@@ -14,13 +14,13 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
+from newsdesk.index.filters import FILTER_NAMES, FILTERS
 from newsdesk.index.search import QuoteRequest, SearchRequest
 from services.search_api.deps import IndexDep
 from services.search_api.routes.articles import ARTICLE_ID
 
 HERE = FilePath(__file__).parent
-PAGE_PARAMS = ("q", "source", "section", "author", "language", "from", "to", "sort", "cursor", "speaker")
-FILTERS = ("source", "section", "author", "language")
+PAGE_PARAMS = ("q", *FILTER_NAMES, "from", "to", "sort", "cursor")
 QUOTE_CARDS = 6
 
 router = APIRouter(include_in_schema=False)
@@ -51,6 +51,7 @@ def paragraphs(text: str) -> list[str]:
 
 templates.env.filters["marked"] = marked
 templates.env.filters["paragraphs"] = paragraphs
+templates.env.globals["kept_params"] = (*FILTER_NAMES, "from", "to", "sort")  # a new query keeps these
 
 
 def _link(params: dict[str, str], **changes: str | None) -> str:
@@ -76,7 +77,7 @@ def search_page(request: Request, index: IndexDep) -> HTMLResponse:
         "result": None,
         "quotes": None,
         "error": None,
-        "active": {name: params[name] for name in (*FILTERS, "from", "to") if name in params},
+        "active": {name: params[name] for name in (*FILTER_NAMES, "from", "to") if name in params},
     }
     unknown = sorted(set(raw.keys()) - set(PAGE_PARAMS))
     try:
@@ -89,12 +90,18 @@ def search_page(request: Request, index: IndexDep) -> HTMLResponse:
             date_from=params.get("from"),
             date_to=params.get("to"),
             size=20,
-            **{name: params.get(name) for name in FILTERS},
+            filters={name: params.get(name) for name in FILTER_NAMES},
         )
         context["result"] = index.search(search)
-        if search.q or params.get("speaker"):
+        if search.q or search.filter("speaker"):
             context["quotes"] = index.quotes(
-                QuoteRequest(q=search.q, speaker=params.get("speaker"), size=QUOTE_CARDS, source=search.source)
+                QuoteRequest(
+                    q=search.q,
+                    filters=search.filters,
+                    date_from=search.date_from,
+                    date_to=search.date_to,
+                    size=QUOTE_CARDS,
+                )
             )
     except ValidationError as exc:
         context["error"] = "; ".join(
