@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
@@ -149,6 +150,9 @@ def _article_filters(request: FilteredRequest, skip: tuple[str, ...]) -> tuple[s
     if request.date_to:
         where.append("a.published_at <= ?")
         params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
+    if request.indexed_since:  # to_document writes indexed_at as UTC isoformat: comparable as text
+        where.append("json_extract(a.doc, '$.indexed_at') >= ?")
+        params.append(request.indexed_since.astimezone(UTC).isoformat(timespec="microseconds"))
     return " AND ".join(where) or "1", params
 
 
@@ -281,9 +285,12 @@ class EmbeddedIndex:
         if offset < 0:
             raise ValueError("invalid cursor")
         relevance = fts and request.sort is Sort.RELEVANCE
-        order = (
-            "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
-        )
+        if relevance:
+            order = "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)"
+        elif request.sort is Sort.INDEXED:
+            order = "json_extract(a.doc, '$.indexed_at') DESC"
+        else:
+            order = "a.published_at IS NULL, a.published_at DESC"
         snippet = (
             f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30),"
             f" highlight(articles_fts, 0, '{_MARK_OPEN}', '{_MARK_CLOSE}')"
@@ -315,6 +322,7 @@ class EmbeddedIndex:
                     section=doc.get("section"),
                     authors=doc.get("authors", []),
                     published_at=doc.get("published_at"),
+                    indexed_at=doc.get("indexed_at"),
                     highlight=([title_html] if title_html else []) + ([_marked_to_html(snip)] if snip else []),
                     title_highlight=title_html,
                 )

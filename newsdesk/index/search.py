@@ -25,12 +25,13 @@ MAX_SOURCES = 1000
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "<mark>", "</mark>"
 TEXT_FIELDS = ["title^3", "body", "authors.text", "quotes_text"]  # title boosted over body
 SQS_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|PREFIX"  # no FUZZY/SLOP/NEAR: cheap, predictable
-SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language"]
+SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language", "indexed_at"]
 
 
 class Sort(str, Enum):
     RELEVANCE = "relevance"
-    NEWEST = "newest"
+    NEWEST = "newest"  # by publication date
+    INDEXED = "indexed"  # most recently indexed first: what a feed of new matches wants
 
 
 def _clean_text(value: str) -> str:
@@ -56,6 +57,9 @@ class FilteredRequest(BaseModel):
     )
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
+    indexed_since: datetime | None = Field(
+        default=None, exclude=True, description="only articles indexed at or after this (alerts; not a user filter)"
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -143,6 +147,7 @@ class SearchHit(BaseModel):
     section: str | None = None
     authors: list[str] = Field(default_factory=list)
     published_at: datetime | None = None
+    indexed_at: datetime | None = None
     score: float | None = None
     highlight: list[str] = Field(default_factory=list, description="HTML snippets; matches wrapped in <mark>")
     title_highlight: str | None = Field(default=None, description="the title as HTML with matches in <mark>")
@@ -278,8 +283,9 @@ def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
-def _sort(relevance: bool) -> list[Any]:
-    newest = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+def _sort(relevance: bool, by: Sort = Sort.NEWEST) -> list[Any]:
+    field = "indexed_at" if by is Sort.INDEXED else "published_at"
+    newest = [{field: {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
     return ["_score", *newest] if relevance else newest
 
 
@@ -338,6 +344,8 @@ def build_es_filters(request: FilteredRequest, *, skip: tuple[str, ...] = ()) ->
     filters = [es_filter_clause(facet, value) for facet, value in request.active_filters(skip=skip)]
     if dates := _date_range(request.date_from, request.date_to):
         filters.append(dates)
+    if request.indexed_since:
+        filters.append({"range": {"indexed_at": {"gte": request.indexed_since.isoformat()}}})
     return filters
 
 
@@ -360,7 +368,7 @@ def build_es_export_page(request: SearchRequest, fields: list[str], size: int) -
 
 def build_es_query(request: SearchRequest) -> dict[str, Any]:
     """The Elasticsearch search body for a request (query, filters, sort, facets, highlight)."""
-    sort = _sort(request.relevance_sorted)
+    sort = _sort(request.relevance_sorted, request.sort)
     body: dict[str, Any] = {
         "query": build_es_match_query(request),
         "size": request.size,
@@ -408,6 +416,7 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
                 section=doc.get("section"),
                 authors=doc.get("authors", []),
                 published_at=doc.get("published_at"),
+                indexed_at=doc.get("indexed_at"),
                 score=hit.get("_score"),
                 highlight=titles + highlight.get("body", []),
                 title_highlight=titles[0] if titles else None,
