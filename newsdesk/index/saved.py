@@ -81,7 +81,7 @@ class SavedSearch(SavedSearchCreate):
 
 
 def new_saved_search(fields: SavedSearchCreate) -> SavedSearch:
-    return SavedSearch(**fields.model_dump(), id=secrets.token_urlsafe(16), created_at=datetime.now(UTC))
+    return SavedSearch(**fields.model_dump(), id=secrets.token_hex(16), created_at=datetime.now(UTC))
 
 
 class AlertState(BaseModel):

@@ -18,6 +18,7 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
 from services.cli import index as index_commands
+from services.cli import saved as saved_commands
 from services.cli.crawling import reparse, sources_app, urls
 from services.cli.export import export
 from services.cli.filters import with_filter_options
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
+app.add_typer(saved_commands.app, name="saved-searches")
 app.command()(urls)
 app.command()(reparse)
 app.command()(export)

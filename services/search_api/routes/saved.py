@@ -38,7 +38,7 @@ router = APIRouter(prefix="/saved-searches", tags=["saved searches"])
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 20
-SAVED_ID = r"^[A-Za-z0-9_-]{1,64}$"
+SAVED_ID = r"^[0-9a-f]{32}$"
 _MARK = re.compile(r"</?mark>")
 
 
