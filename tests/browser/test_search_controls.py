@@ -136,6 +136,11 @@ def test_desktop_dates_pages_chips_facets_and_quotes_strip(browser, server):  # 
         assert f"Speaker: {name}" in page.locator(".chip").inner_text()
         assert _total(page) == "results 1-1 of 1"
         page.screenshot(path=str(ARTIFACTS / f"controls-{backend}-3-speaker-chip.png"), full_page=True)
+
+        # the README's picture: several filters active at once
+        page.goto(f"{base}/?q=bridge&range=30d&source=tribune")
+        assert page.locator(".chip").count() == 2 and _total(page) == "results 1-10 of 24"
+        page.screenshot(path=str(ARTIFACTS / f"controls-{backend}-4-filters.png"))
     finally:
         page.close()
 
