@@ -20,7 +20,7 @@ from typing import Any
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
-from newsdesk.index.filters import FILTERS, Filter, Match
+from newsdesk.index.filters import FILTER_NAMES, FILTERS, Filter, Match, values_of
 from newsdesk.index.search import (
     MAX_QUOTES_PER_ARTICLE,
     ArticleRef,
@@ -60,6 +60,13 @@ CREATE INDEX IF NOT EXISTS quotes_by_article ON quotes (article_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     text, speaker, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- One row per article and value of each declared filter (newsdesk/index/filters.py): filters and facets read it.
+CREATE TABLE IF NOT EXISTS facet_values (
+    article_rowid INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facet_values_by_value ON facet_values (facet, value, article_rowid);
+CREATE INDEX IF NOT EXISTS facet_values_by_article ON facet_values (article_rowid);
+CREATE TABLE IF NOT EXISTS facet_meta (declared TEXT NOT NULL);
 """
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
@@ -106,32 +113,16 @@ def _words_clause(column: str, value: str) -> tuple[str, list[object]] | None:
     return " AND ".join(f"lower({column}) LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in escaped]
 
 
-def _object_conditions(facet: Filter) -> tuple[str, list[object]]:
-    """What else a nested object (j.value) must hold for its value to count, as ' AND ...' and parameters."""
-    sql, params = "", list[object]()
-    for name, allowed in facet.where.items():
-        sql += f" AND json_extract(j.value, '$.{name}') IN ({', '.join('?' * len(allowed))})"
-        params.extend(allowed)
-    return sql, params
-
-
 def _filter_clause(facet: Filter, value: str) -> tuple[str, list[object]] | None:
-    """One declared filter as SQL over the articles row `a`: a column, a JSON list column, or the doc's objects."""
-    if facet.nested:
-        column = f"json_extract(j.value, '$.{facet.field}')"
-        source = f"json_each(a.doc, '$.{facet.nested}') j"
-    elif facet.multi_value:
-        column, source = "j.value", f"json_each(a.{facet.field}) j"
-    else:
-        column, source = f"a.{facet.field}", ""
-    exact: tuple[str, list[object]] = (f"{column} = ?", [value])
-    match = _words_clause(column, value) if facet.match is Match.WORDS else exact
+    """One declared filter as SQL over the articles row `a`, through facet_values; None when it matches nothing."""
+    exact: tuple[str, list[object]] = ("value = ?", [value])
+    match = _words_clause("value", value) if facet.match is Match.WORDS else exact
     if match is None:
         return None
-    if not source:
-        return match
-    conditions, extra = _object_conditions(facet) if facet.nested else ("", [])
-    return f"EXISTS (SELECT 1 FROM {source} WHERE {match[0]}{conditions})", [*match[1], *extra]
+    return f"a.rowid IN (SELECT article_rowid FROM facet_values WHERE facet = ? AND {match[0]})", [
+        facet.name,
+        *match[1],
+    ]
 
 
 def _article_filters(request: FilteredRequest, skip: tuple[str, ...]) -> tuple[str, list[object]] | None:
@@ -176,6 +167,14 @@ class EmbeddedIndex:
                 with self._db:  # an index written before the quotes table existed: fill it once
                     for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
                         self._insert_quotes(rowid, json.loads(doc_json).get("quotes", []))
+            declared = ",".join(FILTER_NAMES)
+            if self._db.execute("SELECT declared FROM facet_meta").fetchone() != (declared,):
+                with self._db:  # written before facet_values, or with other filters declared: rebuild it once
+                    self._db.execute("DELETE FROM facet_values")
+                    for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
+                        self._insert_facet_values(rowid, json.loads(doc_json))
+                    self._db.execute("DELETE FROM facet_meta")
+                    self._db.execute("INSERT INTO facet_meta (declared) VALUES (?)", (declared,))
 
     def _insert_quotes(self, article_rowid: int, quotes: list[dict]) -> None:
         for quote in quotes:
@@ -187,6 +186,12 @@ class EmbeddedIndex:
                 "INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
                 (cursor.lastrowid, quote["text"], quote.get("speaker") or ""),
             )
+
+    def _insert_facet_values(self, article_rowid: int, doc: dict[str, Any]) -> None:
+        self._db.executemany(
+            "INSERT INTO facet_values (article_rowid, facet, value) VALUES (?, ?, ?)",
+            [(article_rowid, facet.name, value) for facet in FILTERS for value in values_of(facet, doc)],
+        )
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         with self._lock, self._db:
@@ -200,6 +205,7 @@ class EmbeddedIndex:
                         "DELETE FROM quotes_fts WHERE rowid IN (SELECT rowid FROM quotes WHERE article_rowid = ?)", row
                     )
                     self._db.execute("DELETE FROM quotes WHERE article_rowid = ?", row)
+                    self._db.execute("DELETE FROM facet_values WHERE article_rowid = ?", row)
                 cursor = self._db.execute(
                     "INSERT INTO articles (id, published_at, source, section, language, authors, doc)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -225,6 +231,7 @@ class EmbeddedIndex:
                 )
                 assert cursor.lastrowid is not None  # set by the INSERT just above
                 self._insert_quotes(cursor.lastrowid, doc["quotes"])
+                self._insert_facet_values(cursor.lastrowid, doc)
         return IndexResult(indexed=len(articles))
 
     def get(self, article_id: str) -> Article | None:
@@ -340,30 +347,20 @@ class EmbeddedIndex:
     def _facets(
         self, request: SearchRequest, clause: str, params: list[object]
     ) -> tuple[dict[str, list[FacetBucket]], list[str]]:
-        """One GROUP BY per declared facet, counting articles; one value more than asked tells whether more exist."""
-        facets: dict[str, list[FacetBucket]] = {}
-        more: list[str] = []
-        joined = "FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid"
-        for facet in FILTERS:
-            size = request.facet_size(facet)
-            if facet.nested:
-                conditions, extra = _object_conditions(facet)
-                source = f"{joined}, json_each(a.doc, '$.{facet.nested}') j"
-                value = f"json_extract(j.value, '$.{facet.field}')"
-                where = f"({clause}){conditions}"
-            elif facet.multi_value:
-                source, value, where, extra = f"{joined}, json_each(a.{facet.field}) j", "j.value", f"({clause})", []
-            else:
-                source, value, where, extra = joined, f"a.{facet.field}", f"({clause})", []
-            rows = self._db.execute(
-                f"SELECT {value} AS v, count(DISTINCT a.rowid) AS c {source} WHERE {where} AND v IS NOT NULL"
-                " GROUP BY v ORDER BY c DESC, v LIMIT ?",
-                [*params, *extra, size + 1],
-            ).fetchall()
-            facets[facet.name] = [FacetBucket(value=str(v), count=c) for v, c in rows[:size]]
-            if len(rows) > size:
-                more.append(facet.name)
-        return facets, more
+        """Every declared facet in one GROUP BY over facet_values (counts are articles: a value is stored once
+        per article); the top values of each, and which facets hold more than shown."""
+        rows = self._db.execute(
+            "SELECT facet, value, count(*) AS c FROM facet_values WHERE article_rowid IN"
+            f" (SELECT a.rowid FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause})"
+            " GROUP BY facet, value ORDER BY facet, c DESC, value",
+            params,
+        ).fetchall()
+        by_facet: dict[str, list[FacetBucket]] = {facet.name: [] for facet in FILTERS}
+        for name, value, count in rows:
+            if name in by_facet:
+                by_facet[name].append(FacetBucket(value=value, count=count))
+        more = [facet.name for facet in FILTERS if len(by_facet[facet.name]) > request.facet_size(facet)]
+        return {facet.name: by_facet[facet.name][: request.facet_size(facet)] for facet in FILTERS}, more
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         """Quotes whose text matches `q` (FTS5) and whose speaker holds every word of `speaker`."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from enum import Enum
+from typing import Any
 
 DEFAULT_FACET_SIZE = 10
 MAX_FACET_SIZE = 100  # "show more" asks for up to this many values of one facet
@@ -66,3 +67,17 @@ FILTERS: tuple[Filter, ...] = (
 )
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in FILTERS)
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
+
+
+def values_of(facet: Filter, doc: dict[str, Any]) -> list[str]:
+    """The values an index document holds for a filter, each once (what the embedded index stores per facet)."""
+    if facet.nested:
+        found = [
+            obj.get(facet.field)
+            for obj in doc.get(facet.nested) or []
+            if isinstance(obj, dict) and all(obj.get(name) in allowed for name, allowed in facet.where.items())
+        ]
+    else:
+        value = doc.get(facet.field)
+        found = value if isinstance(value, list) else [value]
+    return list(dict.fromkeys(str(value) for value in found if value))
