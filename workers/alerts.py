@@ -14,7 +14,7 @@ import redis
 
 from newsdesk.errors import TransientError
 from newsdesk.index.alerts import deliver_new_matches
-from newsdesk.index.saved import RedisSavedSearches
+from newsdesk.index.saved import WEBHOOKS_KEY, RedisSavedSearches
 from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import ALERT_DELIVER_TASK, ALERTS_CHECK_TASK
@@ -28,7 +28,10 @@ DELIVERY_LOCK_SECONDS = 300  # outlives the task time limit, so a killed worker'
 
 
 def schedule_alert_check(client: redis.Redis) -> None:
-    """Ask for a check of the saved searches after an index batch; one per second of indexing."""
+    """Ask for a check of the saved searches after an index batch; one per second of indexing, and none
+    while no saved search has a webhook (so nothing waits on `alerts` where no worker consumes it)."""
+    if not client.scard(WEBHOOKS_KEY):
+        return
     if client.set(f"{SCHEDULED_KEY}:{int(time.time())}", 1, nx=True, ex=60):
         app.send_task(ALERTS_CHECK_TASK, countdown=CHECK_DELAY)
 

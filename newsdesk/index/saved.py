@@ -25,6 +25,7 @@ MAX_SAVED_SEARCHES = 1000
 DELIVERED_MEMORY = timedelta(days=7)  # an article alerted once is not alerted again within this time
 REDIS_KEY = "newsdesk:saved_searches"
 ALERTS_KEY = "newsdesk:saved_searches:alerts"
+WEBHOOKS_KEY = "newsdesk:saved_searches:webhooks"  # ids of those with a webhook: no alert work when empty
 
 
 class SavedSearchFull(Exception):
@@ -115,7 +116,11 @@ class RedisSavedSearches:
     def add(self, search: SavedSearch) -> None:
         if self.redis.hlen(REDIS_KEY) >= MAX_SAVED_SEARCHES:
             raise SavedSearchFull(f"at most {MAX_SAVED_SEARCHES} saved searches; delete some first")
-        self.redis.hset(REDIS_KEY, search.id, search.model_dump_json())
+        with self.redis.pipeline() as pipe:
+            pipe.hset(REDIS_KEY, search.id, search.model_dump_json())
+            if search.webhook_url:
+                pipe.sadd(WEBHOOKS_KEY, search.id)
+            pipe.execute()
 
     def get(self, search_id: str) -> SavedSearch | None:
         raw = self.redis.hget(REDIS_KEY, search_id)
@@ -129,7 +134,8 @@ class RedisSavedSearches:
         with self.redis.pipeline() as pipe:
             pipe.hdel(REDIS_KEY, search_id)
             pipe.hdel(ALERTS_KEY, search_id)
-            removed, _ = pipe.execute()
+            pipe.srem(WEBHOOKS_KEY, search_id)
+            removed, _, _ = pipe.execute()
         return bool(removed)
 
     def alert_state(self, search: SavedSearch) -> AlertState:

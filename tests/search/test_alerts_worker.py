@@ -50,3 +50,12 @@ def test_an_indexed_match_reaches_the_webhook_once_after_a_retry(
     assert [article["id"] for body in bodies for article in body["articles"]] == [fresh.id]
     assert store.alert_state(search).delivered.keys() == {fresh.id}
     index.close()
+
+
+def test_no_alert_check_is_queued_while_no_saved_search_has_a_webhook(redis_url, clean_redis):
+    from workers.alerts import SCHEDULED_KEY, schedule_alert_check
+
+    store = RedisSavedSearches(clean_redis)
+    store.add(new_saved_search(SavedSearchCreate(name="feed only", q="bridge")))
+    schedule_alert_check(clean_redis)
+    assert clean_redis.keys(f"{SCHEDULED_KEY}:*") == [] and clean_redis.llen("alerts") == 0
