@@ -4,7 +4,7 @@ from fastapi import FastAPI
 
 from services.dashboard.routes import metrics, ops
 from services.search_api import errors
-from services.search_api.routes import articles, export, health, quotes, search, sources
+from services.search_api.routes import articles, export, health, quotes, saved, search, sources
 from services.web import docs, pages
 
 # /docs is served from local assets (services/web/docs.py); ReDoc is off because it only loads from a CDN
@@ -13,6 +13,7 @@ errors.install(app)
 app.include_router(search.router)
 app.include_router(quotes.router)
 app.include_router(export.router)
+app.include_router(saved.router)
 app.include_router(articles.router)
 app.include_router(sources.router)
 app.include_router(health.router)

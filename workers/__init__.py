@@ -1,6 +1,7 @@
-"""Celery workers: `celery -A workers worker -Q fetch,parse,index` and `celery -A workers beat`."""
+"""Celery workers: `celery -A workers worker -Q fetch,parse,index,alerts` and `celery -A workers beat`."""
 
 from workers import (  # noqa: F401  (registers the tasks)
+    alerts,
     fetcher,
     health,
     indexer,

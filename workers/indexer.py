@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from newsdesk.models import Article
+from workers.alerts import schedule_alert_check
 from workers.base import StageTask
 from workers.celery_app import app
 from workers.queues import INDEX_TASK
@@ -21,3 +22,4 @@ def index_article(
     with self.stage(run_id, article.get("canonical_url", "?")):
         self.pipeline.index_articles([Article.model_validate(article)])
         self.count(run_id, "indexed")
+        schedule_alert_check(self.redis)

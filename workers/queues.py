@@ -3,6 +3,7 @@
 FETCH_QUEUE = "fetch"
 PARSE_QUEUE = "parse"
 INDEX_QUEUE = "index"
+ALERTS_QUEUE = "alerts"  # saved searches' webhooks: off the pipeline, so a slow receiver never holds up indexing
 
 PROCESSING_QUEUES = (FETCH_QUEUE, PARSE_QUEUE, INDEX_QUEUE)
 
@@ -11,6 +12,8 @@ POLL_SOURCE_TASK = "newsdesk.poll_source"
 FETCH_TASK = "newsdesk.fetch_article"
 PARSE_TASK = "newsdesk.parse_article"
 INDEX_TASK = "newsdesk.index_article"
+ALERTS_CHECK_TASK = "newsdesk.check_saved_searches"
+ALERT_DELIVER_TASK = "newsdesk.deliver_alerts"
 
 TASK_ROUTES = {
     POLL_TASK: {"queue": FETCH_QUEUE},
@@ -18,4 +21,6 @@ TASK_ROUTES = {
     FETCH_TASK: {"queue": FETCH_QUEUE},
     PARSE_TASK: {"queue": PARSE_QUEUE},
     INDEX_TASK: {"queue": INDEX_QUEUE},
+    ALERTS_CHECK_TASK: {"queue": ALERTS_QUEUE},
+    ALERT_DELIVER_TASK: {"queue": ALERTS_QUEUE},
 }

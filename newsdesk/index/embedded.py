@@ -13,17 +13,19 @@ import sqlite3
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
+from newsdesk.index.filters import FILTER_NAMES, FILTERS, Filter, Match, values_of
 from newsdesk.index.search import (
-    FACET_SIZE,
     MAX_QUOTES_PER_ARTICLE,
     ArticleRef,
     FacetBucket,
+    FilteredRequest,
     QuoteHit,
     QuoteRequest,
     QuoteResponse,
@@ -58,6 +60,13 @@ CREATE INDEX IF NOT EXISTS quotes_by_article ON quotes (article_rowid);
 CREATE VIRTUAL TABLE IF NOT EXISTS quotes_fts USING fts5(
     text, speaker, tokenize = 'porter unicode61 remove_diacritics 2'
 );
+-- One row per article and value of each declared filter (newsdesk/index/filters.py): filters and facets read it.
+CREATE TABLE IF NOT EXISTS facet_values (
+    article_rowid INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facet_values_by_value ON facet_values (facet, value, article_rowid);
+CREATE INDEX IF NOT EXISTS facet_values_by_article ON facet_values (article_rowid);
+CREATE TABLE IF NOT EXISTS facet_meta (declared TEXT NOT NULL);
 """
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
@@ -95,6 +104,49 @@ def to_fts_query(text: str) -> str | None:
     return expression
 
 
+def _words_clause(column: str, value: str) -> tuple[str, list[object]] | None:
+    """Every word of `value` appears in the column, any case; None when the value has no word."""
+    words = re.findall(r"\w+", value)
+    if not words:
+        return None
+    escaped = [w.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+    return " AND ".join(f"lower({column}) LIKE ? ESCAPE '\\'" for _ in words), [f"%{w}%" for w in escaped]
+
+
+def _filter_clause(facet: Filter, value: str) -> tuple[str, list[object]] | None:
+    """One declared filter as SQL over the articles row `a`, through facet_values; None when it matches nothing."""
+    exact: tuple[str, list[object]] = ("value = ?", [value])
+    match = _words_clause("value", value) if facet.match is Match.WORDS else exact
+    if match is None:
+        return None
+    return f"a.rowid IN (SELECT article_rowid FROM facet_values WHERE facet = ? AND {match[0]})", [
+        facet.name,
+        *match[1],
+    ]
+
+
+def _article_filters(request: FilteredRequest, skip: tuple[str, ...]) -> tuple[str, list[object]] | None:
+    """The declared filters and the date range as one WHERE clause; None when a filter can match nothing."""
+    where: list[str] = []
+    params: list[object] = []
+    for facet, value in request.active_filters(skip=skip):
+        clause = _filter_clause(facet, value)
+        if clause is None:
+            return None
+        where.append(clause[0])
+        params.extend(clause[1])
+    if request.date_from:
+        where.append("a.published_at >= ?")
+        params.append(request.date_from.isoformat())
+    if request.date_to:
+        where.append("a.published_at <= ?")
+        params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
+    if request.indexed_since:  # to_document writes indexed_at as UTC isoformat: comparable as text
+        where.append("json_extract(a.doc, '$.indexed_at') >= ?")
+        params.append(request.indexed_since.astimezone(UTC).isoformat(timespec="microseconds"))
+    return " AND ".join(where) or "1", params
+
+
 def _marked_to_html(snippet: str) -> str:
     return html.escape(snippet).replace(_MARK_OPEN, "<mark>").replace(_MARK_CLOSE, "</mark>")
 
@@ -115,6 +167,14 @@ class EmbeddedIndex:
                 with self._db:  # an index written before the quotes table existed: fill it once
                     for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
                         self._insert_quotes(rowid, json.loads(doc_json).get("quotes", []))
+            declared = ",".join(FILTER_NAMES)
+            if self._db.execute("SELECT declared FROM facet_meta").fetchone() != (declared,):
+                with self._db:  # written before facet_values, or with other filters declared: rebuild it once
+                    self._db.execute("DELETE FROM facet_values")
+                    for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
+                        self._insert_facet_values(rowid, json.loads(doc_json))
+                    self._db.execute("DELETE FROM facet_meta")
+                    self._db.execute("INSERT INTO facet_meta (declared) VALUES (?)", (declared,))
 
     def _insert_quotes(self, article_rowid: int, quotes: list[dict]) -> None:
         for quote in quotes:
@@ -126,6 +186,12 @@ class EmbeddedIndex:
                 "INSERT INTO quotes_fts (rowid, text, speaker) VALUES (?, ?, ?)",
                 (cursor.lastrowid, quote["text"], quote.get("speaker") or ""),
             )
+
+    def _insert_facet_values(self, article_rowid: int, doc: dict[str, Any]) -> None:
+        self._db.executemany(
+            "INSERT INTO facet_values (article_rowid, facet, value) VALUES (?, ?, ?)",
+            [(article_rowid, facet.name, value) for facet in FILTERS for value in values_of(facet, doc)],
+        )
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
         with self._lock, self._db:
@@ -139,6 +205,7 @@ class EmbeddedIndex:
                         "DELETE FROM quotes_fts WHERE rowid IN (SELECT rowid FROM quotes WHERE article_rowid = ?)", row
                     )
                     self._db.execute("DELETE FROM quotes WHERE article_rowid = ?", row)
+                    self._db.execute("DELETE FROM facet_values WHERE article_rowid = ?", row)
                 cursor = self._db.execute(
                     "INSERT INTO articles (id, published_at, source, section, language, authors, doc)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -164,6 +231,7 @@ class EmbeddedIndex:
                 )
                 assert cursor.lastrowid is not None  # set by the INSERT just above
                 self._insert_quotes(cursor.lastrowid, doc["quotes"])
+                self._insert_facet_values(cursor.lastrowid, doc)
         return IndexResult(indexed=len(articles))
 
     def get(self, article_id: str) -> Article | None:
@@ -172,7 +240,7 @@ class EmbeddedIndex:
         return from_document(json.loads(row[0])) if row else None
 
     @staticmethod
-    def _match_clause(request: SearchRequest) -> tuple[str, list[object], str | None] | None:
+    def _match_clause(request: FilteredRequest) -> tuple[str, list[object], str | None] | None:
         """WHERE clause, its parameters and the FTS5 expression for a request's text and filters;
         None when the query can match nothing. Shared by search and export."""
         where: list[str] = []
@@ -183,21 +251,12 @@ class EmbeddedIndex:
         if fts:
             where.append("articles_fts MATCH ?")
             params.append(fts)
-        for column in ("source", "section", "language"):
-            value = getattr(request, column)
-            if value:
-                where.append(f"a.{column} = ?")
-                params.append(value)
-        if request.author:
-            where.append("EXISTS (SELECT 1 FROM json_each(a.authors) WHERE value = ?)")
-            params.append(request.author)
-        if request.date_from:
-            where.append("a.published_at >= ?")
-            params.append(request.date_from.isoformat())
-        if request.date_to:
-            where.append("a.published_at <= ?")
-            params.append(request.date_to.isoformat() + ("T23:59:59" if len(request.date_to.isoformat()) == 10 else ""))
-        return " AND ".join(where) or "1", params, fts
+        article_filters = _article_filters(request, skip=())
+        if article_filters is None:
+            return None
+        where.append(article_filters[0])
+        params.extend(article_filters[1])
+        return " AND ".join(where), params, fts
 
     def export_articles(
         self, request: SearchRequest, fields: Sequence[str] = SUMMARY_EXPORT_FIELDS, page_size: int = EXPORT_PAGE_SIZE
@@ -229,13 +288,16 @@ class EmbeddedIndex:
         clause, params, fts = match
         base = f"FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause}"
         # Offset paging is fine at embedded scale; the cursor keeps the API shape of the ES backend.
-        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else 0
+        offset = int(decode_cursor(request.cursor, length=1)[0]) if request.cursor else request.offset
         if offset < 0:
             raise ValueError("invalid cursor")
         relevance = fts and request.sort is Sort.RELEVANCE
-        order = (
-            "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)" if relevance else "a.published_at IS NULL, a.published_at DESC"
-        )
+        if relevance:
+            order = "bm25(articles_fts, 10.0, 1.0, 2.0, 1.0)"
+        elif request.sort is Sort.INDEXED:
+            order = "json_extract(a.doc, '$.indexed_at') DESC"
+        else:
+            order = "a.published_at IS NULL, a.published_at DESC"
         snippet = (
             f"snippet(articles_fts, 1, '{_MARK_OPEN}', '{_MARK_CLOSE}', '…', 30),"
             f" highlight(articles_fts, 0, '{_MARK_OPEN}', '{_MARK_CLOSE}')"
@@ -248,9 +310,12 @@ class EmbeddedIndex:
                 f"SELECT a.id, a.doc, {snippet} {base} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
                 [*params, request.size, offset],
             ).fetchall()
-            facet_rows = self._db.execute(
-                f"SELECT a.source, a.section, a.authors, substr(a.published_at, 1, 7) {base}", params
-            ).fetchall()
+            facets, more = self._facets(request, clause, params)
+            months = Counter(
+                row[0]
+                for row in self._db.execute(f"SELECT substr(a.published_at, 1, 7) {base}", params)
+                if row[0] is not None
+            )
         hits = []
         for article_id, doc_json, snip, title_marked in rows:
             doc = json.loads(doc_json)
@@ -264,29 +329,38 @@ class EmbeddedIndex:
                     section=doc.get("section"),
                     authors=doc.get("authors", []),
                     published_at=doc.get("published_at"),
+                    indexed_at=doc.get("indexed_at"),
                     highlight=([title_html] if title_html else []) + ([_marked_to_html(snip)] if snip else []),
                     title_highlight=title_html,
                 )
             )
-        facets = {
-            "source": Counter(r[0] for r in facet_rows if r[0]),
-            "section": Counter(r[1] for r in facet_rows if r[1]),
-            "author": Counter(a for r in facet_rows for a in json.loads(r[2] or "[]")),
-        }
-        months = Counter(r[3] for r in facet_rows if r[3])
         next_offset = offset + len(hits)
         return SearchResponse(
             total=total,
+            offset=offset,
             hits=hits,
-            facets={
-                **{
-                    name: [FacetBucket(value=v, count=c) for v, c in counts.most_common(FACET_SIZE)]
-                    for name, counts in facets.items()
-                },
-                "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())],
-            },
+            facets={**facets, "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())]},
+            more_facet_values=more,
             next_cursor=encode_cursor([next_offset]) if next_offset < total else None,
         )
+
+    def _facets(
+        self, request: SearchRequest, clause: str, params: list[object]
+    ) -> tuple[dict[str, list[FacetBucket]], list[str]]:
+        """Every declared facet in one GROUP BY over facet_values (counts are articles: a value is stored once
+        per article); the top values of each, and which facets hold more than shown."""
+        rows = self._db.execute(
+            "SELECT facet, value, count(*) AS c FROM facet_values WHERE article_rowid IN"
+            f" (SELECT a.rowid FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause})"
+            " GROUP BY facet, value ORDER BY facet, c DESC, value",
+            params,
+        ).fetchall()
+        by_facet: dict[str, list[FacetBucket]] = {facet.name: [] for facet in FILTERS}
+        for name, value, count in rows:
+            if name in by_facet:
+                by_facet[name].append(FacetBucket(value=value, count=count))
+        more = [facet.name for facet in FILTERS if len(by_facet[facet.name]) > request.facet_size(facet)]
+        return {facet.name: by_facet[facet.name][: request.facet_size(facet)] for facet in FILTERS}, more
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         """Quotes whose text matches `q` (FTS5) and whose speaker holds every word of `speaker`."""
@@ -298,14 +372,18 @@ class EmbeddedIndex:
                 return QuoteResponse(total_articles=0, hits=[])
             where.append("quotes_fts MATCH ?")
             params.append("text : (" + fts + ")")
-        for word in re.findall(r"\w+", request.speaker or ""):
-            where.append("lower(q.speaker) LIKE ? ESCAPE '\\'")
-            params.append("%" + word.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-        if request.speaker and not re.search(r"\w", request.speaker):
+        speaker = request.filter("speaker")
+        if speaker is not None:
+            words = _words_clause("q.speaker", speaker)
+            if words is None:
+                return QuoteResponse(total_articles=0, hits=[])
+            where.append(words[0])
+            params.extend(words[1])
+        article_filters = _article_filters(request, skip=("speaker",))  # the speaker is matched on the quote
+        if article_filters is None:
             return QuoteResponse(total_articles=0, hits=[])
-        if request.source:
-            where.append("a.source = ?")
-            params.append(request.source)
+        where.append(article_filters[0])
+        params.extend(article_filters[1])
         base = (
             "FROM quotes q JOIN quotes_fts ON quotes_fts.rowid = q.rowid JOIN articles a ON a.rowid = q.article_rowid"
             f" WHERE {' AND '.join(where) or '1'}"

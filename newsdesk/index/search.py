@@ -11,24 +11,27 @@ import json
 import re
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
+
+from newsdesk.index.filters import BY_NAME, FILTER_NAMES, FILTERS, MAX_FACET_SIZE, Filter, Match
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
 MAX_QUOTES_PER_ARTICLE = 5
-FACET_SIZE = 10
+MAX_RESULT_WINDOW = 10_000  # the index's max_result_window: numbered pages stop there, export goes on
 MAX_SOURCES = 1000
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "<mark>", "</mark>"
 TEXT_FIELDS = ["title^3", "body", "authors.text", "quotes_text"]  # title boosted over body
 SQS_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|PREFIX"  # no FUZZY/SLOP/NEAR: cheap, predictable
-SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language"]
+SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language", "indexed_at"]
 
 
 class Sort(str, Enum):
     RELEVANCE = "relevance"
-    NEWEST = "newest"
+    NEWEST = "newest"  # by publication date
+    INDEXED = "indexed"  # most recently indexed first: what a feed of new matches wants
 
 
 def _clean_text(value: str) -> str:
@@ -36,44 +39,104 @@ def _clean_text(value: str) -> str:
     return "".join(ch for ch in value if ch.isprintable() or ch == " ").strip()
 
 
-class SearchRequest(BaseModel):
+def _lift_filters(data: Any) -> Any:
+    """Declared filters may be given as top-level keys (`SearchRequest(source="x")`): gather them into `filters`."""
+    if isinstance(data, dict) and any(name in data for name in FILTER_NAMES):
+        data = dict(data)
+        lifted = {name: data.pop(name) for name in FILTER_NAMES if name in data}
+        data["filters"] = {**(data.get("filters") or {}), **lifted}
+    return data
+
+
+class FilteredRequest(BaseModel):
+    """The query text, the declared filters and the date range: what search, quotes, export and saved searches share."""
+
     q: str = Field(default="", max_length=MAX_QUERY_LENGTH)
-    source: str | None = Field(default=None, max_length=200)
-    section: str | None = Field(default=None, max_length=200)
-    author: str | None = Field(default=None, max_length=200)
-    language: str | None = Field(default=None, max_length=20)
+    filters: dict[str, str] = Field(
+        default_factory=dict, description=f"filter name -> value; names: {', '.join(FILTER_NAMES)}"
+    )
     date_from: date | datetime | None = None
     date_to: date | datetime | None = None
-    sort: Sort = Sort.RELEVANCE
-    size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE)
-    cursor: str | None = Field(default=None, max_length=1000, description="opaque search_after cursor")
+    indexed_since: datetime | None = Field(
+        default=None, exclude=True, description="only articles indexed at or after this (alerts; not a user filter)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _gather_filters(cls, data: Any) -> Any:
+        return _lift_filters(data)
 
     @field_validator("q")
     @classmethod
     def _strip_controls(cls, value: str) -> str:
         return _clean_text(value)
 
+    @field_validator("filters", mode="before")
+    @classmethod
+    def _declared_filters(cls, value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        cleaned: dict[str, str] = {}
+        for name, raw in value.items():
+            if name not in BY_NAME:
+                raise ValueError(f"unknown filter {str(name)[:40]!r}; filters are {', '.join(FILTER_NAMES)}")
+            if raw is None:
+                continue
+            if not isinstance(raw, str):
+                raise ValueError(f"filter {name!r} takes one text value")
+            text = _clean_text(raw)
+            if len(text) > BY_NAME[name].max_length:
+                raise ValueError(f"filter {name!r} is longer than {BY_NAME[name].max_length} characters")
+            if text:
+                cleaned[name] = text
+        return cleaned
+
     @model_validator(mode="after")
-    def _dates_in_order(self) -> SearchRequest:
+    def _dates_in_order(self) -> Self:
         if self.date_from and self.date_to and _as_date(self.date_from) > _as_date(self.date_to):
             raise ValueError("'from' must not be after 'to'")
+        return self
+
+    def filter(self, name: str) -> str | None:
+        return self.filters.get(name)
+
+    def active_filters(self, *, skip: tuple[str, ...] = ()) -> list[tuple[Filter, str]]:
+        """The declared filters that have a value, in declaration order."""
+        return [(f, self.filters[f.name]) for f in FILTERS if f.name in self.filters and f.name not in skip]
+
+
+class SearchRequest(FilteredRequest):
+    sort: Sort = Sort.RELEVANCE
+    size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE)
+    page: int = Field(default=1, ge=1, description="numbered page (size results each), within the first 10,000")
+    cursor: str | None = Field(default=None, max_length=1000, description="opaque search_after cursor")
+    facet_sizes: dict[str, int] = Field(default_factory=dict, description="facet name -> values wanted (show more)")
+
+    @model_validator(mode="after")
+    def _paging(self) -> Self:
+        if self.page > 1 and self.cursor:
+            raise ValueError("give 'page' or 'cursor', not both")
+        if self.page * self.size > MAX_RESULT_WINDOW:
+            raise ValueError(
+                f"page {self.page} lies beyond the first {MAX_RESULT_WINDOW:,} results; narrow the search or export it"
+            )
+        for name, wanted in self.facet_sizes.items():
+            if name not in BY_NAME:
+                raise ValueError(f"unknown facet {name[:40]!r}; facets are {', '.join(FILTER_NAMES)}")
+            if not 1 <= wanted <= MAX_FACET_SIZE:
+                raise ValueError(f"a facet shows 1 to {MAX_FACET_SIZE} values")
         return self
 
     @property
     def relevance_sorted(self) -> bool:
         return bool(self.q) and self.sort is Sort.RELEVANCE
 
-    def filters(self) -> dict[str, str]:
-        return {
-            name: value
-            for name, value in (
-                ("source", self.source),
-                ("section", self.section),
-                ("authors", self.author),
-                ("language", self.language),
-            )
-            if value
-        }
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    def facet_size(self, facet: Filter) -> int:
+        return self.facet_sizes.get(facet.name, facet.facet_size)
 
 
 class SearchHit(BaseModel):
@@ -84,6 +147,7 @@ class SearchHit(BaseModel):
     section: str | None = None
     authors: list[str] = Field(default_factory=list)
     published_at: datetime | None = None
+    indexed_at: datetime | None = None
     score: float | None = None
     highlight: list[str] = Field(default_factory=list, description="HTML snippets; matches wrapped in <mark>")
     title_highlight: str | None = Field(default=None, description="the title as HTML with matches in <mark>")
@@ -96,9 +160,14 @@ class FacetBucket(BaseModel):
 
 class SearchResponse(BaseModel):
     total: int
+    offset: int = Field(default=0, description="position of the first hit among all matches (0 = the first)")
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = Field(
-        default_factory=dict, description="source, section, author, and published (by month, oldest first)"
+        default_factory=dict,
+        description=f"{', '.join(FILTER_NAMES)}, and published (by month, oldest first)",
+    )
+    more_facet_values: list[str] = Field(
+        default_factory=list, description="facets holding more values than shown (ask with a larger facet size)"
     )
     next_cursor: str | None = None
     notice: str | None = Field(default=None, description="why the query could not match, e.g. only stop words")
@@ -108,24 +177,17 @@ def only_stop_words_notice(q: str) -> str:
     return f"Your query ({q}) is made only of common words (like 'the', 'and') that the index ignores; add other words."
 
 
-class QuoteRequest(BaseModel):
-    """Quotes search: 'quotes by <speaker> containing <q>'; at least one of the two."""
+class QuoteRequest(FilteredRequest):
+    """Quotes search: 'quotes by <speaker> containing <q>' (at least one of the two), in articles the other
+    filters select. The speaker filter applies to the quote itself, not just to its article."""
 
-    speaker: str | None = Field(default=None, max_length=200)
-    q: str = Field(default="", max_length=MAX_QUERY_LENGTH)
-    source: str | None = Field(default=None, max_length=200)
     sort: Sort = Sort.RELEVANCE
     size: int = Field(default=10, ge=1, le=MAX_PAGE_SIZE, description="articles per page")
     cursor: str | None = Field(default=None, max_length=1000)
 
-    @field_validator("q", "speaker")
-    @classmethod
-    def _strip_controls(cls, value: str | None) -> str | None:
-        return _clean_text(value) if value is not None else None
-
     @model_validator(mode="after")
-    def _something_to_match(self) -> QuoteRequest:
-        if not self.q and not self.speaker:
+    def _something_to_match(self) -> Self:
+        if not self.q and not self.filter("speaker"):
             raise ValueError("give 'speaker', 'q' or both")
         return self
 
@@ -221,8 +283,9 @@ def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
-def _sort(relevance: bool) -> list[Any]:
-    newest = [{"published_at": {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
+def _sort(relevance: bool, by: Sort = Sort.NEWEST) -> list[Any]:
+    field = "indexed_at" if by is Sort.INDEXED else "published_at"
+    newest = [{field: {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
     return ["_score", *newest] if relevance else newest
 
 
@@ -230,13 +293,66 @@ def _highlight(fields: dict[str, Any]) -> dict[str, Any]:
     return {"encoder": "html", "pre_tags": [HIGHLIGHT_PRE], "post_tags": [HIGHLIGHT_POST], "fields": fields}
 
 
-def build_es_match_query(request: SearchRequest) -> dict[str, Any]:
-    """The query part alone (text and filters): what decides which articles match, shared by search and export."""
-    must: list[dict[str, Any]] = [_text_query(request.q, TEXT_FIELDS)] if request.q else []
-    filters: list[dict[str, Any]] = [{"term": {field: value}} for field, value in request.filters().items()]
+def _value_query(facet: Filter, value: str) -> dict[str, Any]:
+    if facet.match is Match.WORDS:  # the keyword's analysed `.text` subfield
+        return {"match": {f"{facet.es_field}.text": {"query": value, "operator": "and"}}}
+    return {"term": {facet.es_field: value}}
+
+
+def _object_conditions(facet: Filter) -> list[dict[str, Any]]:
+    """What else the nested object must hold (a credit's role) for its value to count."""
+    return [{"terms": {f"{facet.nested}.{name}": list(allowed)}} for name, allowed in facet.where.items()]
+
+
+def es_filter_clause(facet: Filter, value: str) -> dict[str, Any]:
+    """One declared filter as an Elasticsearch filter clause (nested filters match within one object)."""
+    if not facet.nested:
+        return _value_query(facet, value)
+    conditions = [_value_query(facet, value), *_object_conditions(facet)]
+    return {"nested": {"path": facet.nested, "query": {"bool": {"filter": conditions}}}}
+
+
+def es_facet_agg(facet: Filter, size: int) -> dict[str, Any]:
+    """A declared facet as an aggregation; nested values count articles (reverse_nested), not quotes or credits."""
+    if not facet.nested:
+        return {"terms": {"field": facet.es_field, "size": size}}
+    values: dict[str, Any] = {
+        "terms": {"field": facet.es_field, "size": size, "order": [{"articles": "desc"}, {"_key": "asc"}]},
+        "aggs": {"articles": {"reverse_nested": {}}},
+    }
+    if facet.where:
+        values = {"filter": {"bool": {"filter": _object_conditions(facet)}}, "aggs": {"values": values}}
+    return {"nested": {"path": facet.nested}, "aggs": {"values": values}}
+
+
+def _facet_buckets(agg: dict[str, Any]) -> tuple[list[FacetBucket], bool]:
+    """Buckets of a facet built by es_facet_agg (walking down through nested/filter), and whether more exist."""
+    while "buckets" not in agg:
+        agg = agg["values"]
+    buckets = [
+        FacetBucket(
+            value=str(bucket.get("key_as_string", bucket["key"])),
+            count=bucket["articles"]["doc_count"] if "articles" in bucket else bucket["doc_count"],
+        )
+        for bucket in agg["buckets"]
+    ]
+    return buckets, agg.get("sum_other_doc_count", 0) > 0
+
+
+def build_es_filters(request: FilteredRequest, *, skip: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """The declared filters and the date range as filter clauses."""
+    filters = [es_filter_clause(facet, value) for facet, value in request.active_filters(skip=skip)]
     if dates := _date_range(request.date_from, request.date_to):
         filters.append(dates)
-    return {"bool": {"must": must or [{"match_all": {}}], "filter": filters}}
+    if request.indexed_since:
+        filters.append({"range": {"indexed_at": {"gte": request.indexed_since.isoformat()}}})
+    return filters
+
+
+def build_es_match_query(request: FilteredRequest) -> dict[str, Any]:
+    """The query part alone (text and filters): what decides which articles match, shared by search and export."""
+    must: list[dict[str, Any]] = [_text_query(request.q, TEXT_FIELDS)] if request.q else []
+    return {"bool": {"must": must or [{"match_all": {}}], "filter": build_es_filters(request)}}
 
 
 def build_es_export_page(request: SearchRequest, fields: list[str], size: int) -> dict[str, Any]:
@@ -252,7 +368,7 @@ def build_es_export_page(request: SearchRequest, fields: list[str], size: int) -
 
 def build_es_query(request: SearchRequest) -> dict[str, Any]:
     """The Elasticsearch search body for a request (query, filters, sort, facets, highlight)."""
-    sort = _sort(request.relevance_sorted)
+    sort = _sort(request.relevance_sorted, request.sort)
     body: dict[str, Any] = {
         "query": build_es_match_query(request),
         "size": request.size,
@@ -266,9 +382,7 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
             }
         ),
         "aggs": {
-            "source": {"terms": {"field": "source", "size": FACET_SIZE}},
-            "section": {"terms": {"field": "section", "size": FACET_SIZE}},
-            "author": {"terms": {"field": "authors", "size": FACET_SIZE}},
+            **{facet.name: es_facet_agg(facet, request.facet_size(facet)) for facet in FILTERS},
             "published": {
                 "date_histogram": {
                     "field": "published_at",
@@ -281,6 +395,8 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
     }
     if request.cursor:
         body["search_after"] = decode_cursor(request.cursor, length=len(sort))
+    elif request.offset:
+        body["from"] = request.offset
     return body
 
 
@@ -300,6 +416,7 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
                 section=doc.get("section"),
                 authors=doc.get("authors", []),
                 published_at=doc.get("published_at"),
+                indexed_at=doc.get("indexed_at"),
                 score=hit.get("_score"),
                 highlight=titles + highlight.get("body", []),
                 title_highlight=titles[0] if titles else None,
@@ -307,14 +424,21 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
         )
         last_sort = hit.get("sort")
     facets: dict[str, list[FacetBucket]] = {}
+    more: list[str] = []
     for name, agg in raw.get("aggregations", {}).items():
-        facets[name] = [
-            FacetBucket(value=str(bucket.get("key_as_string", bucket["key"])), count=bucket["doc_count"])
-            for bucket in agg.get("buckets", [])
-        ]
+        facets[name], has_more = _facet_buckets(agg)
+        if has_more:
+            more.append(name)
     total = raw["hits"]["total"]["value"]
     next_cursor = encode_cursor(last_sort) if last_sort and len(hits) == request.size else None
-    return SearchResponse(total=total, hits=hits, facets=facets, next_cursor=next_cursor)
+    return SearchResponse(
+        total=total,
+        offset=0 if request.cursor else request.offset,
+        hits=hits,
+        facets=facets,
+        more_facet_values=more,
+        next_cursor=next_cursor,
+    )
 
 
 def build_quotes_query(request: QuoteRequest) -> dict[str, Any]:
@@ -322,8 +446,8 @@ def build_quotes_query(request: QuoteRequest) -> dict[str, Any]:
     must: list[dict[str, Any]] = []
     if request.q:
         must.append(_text_query(request.q, ["quotes.text"]))
-    if request.speaker:
-        must.append({"match": {"quotes.speaker.text": {"query": request.speaker, "operator": "and"}}})
+    if speaker := request.filter("speaker"):
+        must.append(_value_query(BY_NAME["speaker"], speaker))
     nested = {
         "nested": {
             "path": "quotes",
@@ -336,7 +460,7 @@ def build_quotes_query(request: QuoteRequest) -> dict[str, Any]:
             },
         }
     }
-    filters = [{"term": {"source": request.source}}] if request.source else []
+    filters = build_es_filters(request, skip=("speaker",))  # the speaker is matched on the quote itself
     sort = _sort(request.relevance_sorted)
     body: dict[str, Any] = {
         "query": {"bool": {"must": [nested], "filter": filters}},

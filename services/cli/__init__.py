@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 import sys
+from datetime import datetime
 from typing import Annotated
 
 import typer
@@ -17,8 +18,10 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.ops.runs import Tally
 from newsdesk.settings import get_settings
 from services.cli import index as index_commands
+from services.cli import saved as saved_commands
 from services.cli.crawling import reparse, sources_app, urls
 from services.cli.export import export
+from services.cli.filters import with_filter_options
 from services.cli.output import err, fail, print_failures, run_progress, summary
 from services.cli.reconcile import reconcile
 
@@ -30,6 +33,7 @@ app = typer.Typer(
 )
 app.add_typer(index_commands.app, name="index")
 app.add_typer(sources_app, name="sources")
+app.add_typer(saved_commands.app, name="saved-searches")
 app.command()(urls)
 app.command()(reparse)
 app.command()(export)
@@ -94,15 +98,22 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
 
 
 @app.command()
+@with_filter_options
 def search(
     query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions, OR')],
+    filters: dict[str, str],
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
-    size: Annotated[int, typer.Option(min=1, max=100)] = 10,
-    source: str | None = None,
-    section: str | None = None,
+    size: Annotated[int, typer.Option(min=1, max=100, help="results per page")] = 10,
+    page: Annotated[int, typer.Option(min=1, help="numbered page of SIZE results")] = 1,
+    date_from: Annotated[
+        datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="published on or after")
+    ] = None,
+    date_to: Annotated[
+        datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="published on or before")
+    ] = None,
     newest: Annotated[bool, typer.Option(help="newest first instead of by relevance")] = False,
 ) -> None:
-    """Full-text search over indexed articles."""
+    """Full-text search over indexed articles, one numbered page at a time."""
     from pydantic import ValidationError
 
     from newsdesk.index import open_index
@@ -110,10 +121,16 @@ def search(
 
     try:
         request = SearchRequest(
-            q=query, size=size, source=source, section=section, sort=Sort.NEWEST if newest else Sort.RELEVANCE
+            q=query,
+            size=size,
+            page=page,
+            filters=filters,
+            date_from=date_from.date() if date_from else None,  # a bare date: the whole day, as in the API
+            date_to=date_to.date() if date_to else None,
+            sort=Sort.NEWEST if newest else Sort.RELEVANCE,
         )
     except ValidationError as exc:
-        fail(f"invalid query: {exc.errors()[0]['msg']}")
+        fail(f"invalid query: {str(exc.errors()[0]['msg']).removeprefix('Value error, ')}", code=2)
     index = open_index(get_settings())
     try:
         result = index.search(request)
@@ -127,7 +144,7 @@ def search(
         typer.echo(result.model_dump_json())
         return
     out = Console(highlight=False, soft_wrap=True)
-    out.print(f"{result.total} results", markup=False)
+    out.print(position_line(result.total, result.offset, len(result.hits), page), markup=False)
     if result.notice:
         out.print(result.notice, markup=False)
     for hit in result.hits:
@@ -137,6 +154,17 @@ def search(
             out.print(
                 Text("  … ").append_text(snippet_for_terminal(snippet, styled=out.color_system is not None)) + " …"
             )
+    if result.offset + len(result.hits) < result.total:
+        out.print(f"\nnext: --page {page + 1}", markup=False)
+
+
+def position_line(total: int, offset: int, shown: int, page: int) -> str:
+    """ "results 21-30 of 412", or why a page is empty."""
+    if total == 0:
+        return "0 results"
+    if shown == 0:
+        return f"page {page} is past the last result ({total} results)"
+    return f"results {offset + 1}-{offset + shown} of {total}"
 
 
 _MARK_TAG = re.compile(r"(</?mark>)")

@@ -15,19 +15,18 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from newsdesk.errors import NewsdeskError
 from newsdesk.index.export import ExportFormat, encode_records
 from newsdesk.settings import get_settings
+from services.cli.filters import with_filter_options
 from services.cli.output import err, fail
 
 
+@with_filter_options
 def export(
+    filters: dict[str, str],
     query: Annotated[str, typer.Argument(help='words, "phrases", -exclusions, OR; empty: every article')] = "",
     export_format: Annotated[
         ExportFormat, typer.Option("--format", help="csv, or jsonl with body, quotes, credits")
     ] = (ExportFormat.CSV),
     output: Annotated[Path | None, typer.Option(help="file to write (default: standard output)")] = None,
-    source: str | None = None,
-    section: str | None = None,
-    author: str | None = None,
-    language: str | None = None,
     date_from: Annotated[
         datetime | None, typer.Option("--from", formats=["%Y-%m-%d"], help="published on or after")
     ] = None,
@@ -44,10 +43,7 @@ def export(
     try:
         request = SearchRequest(
             q=query,
-            source=source,
-            section=section,
-            author=author,
-            language=language,
+            filters=filters,
             date_from=date_from.date() if date_from else None,  # a bare date: the whole day, as in the API
             date_to=date_to.date() if date_to else None,
             size=1,

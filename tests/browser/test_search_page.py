@@ -65,15 +65,15 @@ def test_type_query_apply_facet_open_article(browser, server):
         page.fill("input[name=q]", "council")
         page.press("input[name=q]", "Enter")
         page.wait_for_selector("li.hit")
-        assert page.locator(".total").inner_text() == "2 results"
+        assert page.locator(".total").inner_text() == "results 1-2 of 2"
         assert page.locator("li.hit mark").count() >= 2
         assert page.locator(".quote-card .speaker").first.inner_text()
         page.screenshot(path=str(ARTIFACTS / f"search-{backend}-1-query.png"), full_page=True)
 
         page.click('[data-facet="section"] a:text-is("Local")')
         page.wait_for_selector(".chip")
-        assert page.locator(".total").inner_text() == "1 result"
-        assert "section: Local" in page.locator(".chip").inner_text()
+        assert page.locator(".total").inner_text() == "results 1-1 of 1"
+        assert "Section: Local" in page.locator(".chip").inner_text()
         assert "section=Local" in page.url
         page.screenshot(path=str(ARTIFACTS / f"search-{backend}-2-facet.png"), full_page=True)
 

@@ -27,3 +27,23 @@ def test_terminal_snippet_is_bold_where_matched() -> None:
     text = snippet_for_terminal("a &lt;b&gt; <mark>O&#x27;Neil</mark> said", styled=True)
     assert text.plain == "a <b> O'Neil said"
     assert [(text.plain[span.start : span.end], str(span.style)) for span in text.spans] == [("O'Neil", "bold")]
+
+
+def test_cli_pages_with_position_and_filters(base_env) -> None:
+    index = EmbeddedIndex(get_settings().embedded_index_path)
+    index.index_articles(fixture_articles())
+    index.close()
+
+    second = newsdesk("search", "", "--newest", "--size", "2", "--page", "2", env=base_env)
+    assert second.returncode == 0, second.stderr
+    assert second.stdout.startswith("results 3-4 of 4"), second.stdout
+    assert "next: --page" not in second.stdout
+    first = newsdesk("search", "", "--newest", "--size", "2", env=base_env)
+    assert first.stdout.startswith("results 1-2 of 4") and "next: --page 2" in first.stdout
+
+    quoted = newsdesk("search", "bridge", "--speaker", "Elena Park", "--agency", "Coastal Tribune", env=base_env)
+    assert quoted.stdout.startswith("results 1-1 of 1"), quoted.stdout + quoted.stderr
+    past = newsdesk("search", "", "--page", "9", env=base_env)
+    assert past.returncode == 0 and past.stdout.startswith("page 9 is past the last result (4 results)")
+    bad = newsdesk("search", "", "--page", "2000", env=base_env)
+    assert bad.returncode == 2 and "beyond the first 10,000 results" in bad.stderr

@@ -71,3 +71,22 @@ def test_fts_translation_quotes_every_term():
     assert to_fts_query('panjshir -taliban "first successes"') == '("panjshir" AND "first successes") NOT "taliban"'
     assert to_fts_query("a OR b") == '("a" OR "b")'
     assert to_fts_query("-only") is None
+
+
+def test_an_index_written_before_facet_values_is_filled_on_open(tmp_path):
+    import sqlite3
+
+    from tests.search.corpus import fixture_articles
+
+    path = tmp_path / "old.sqlite3"
+    index = EmbeddedIndex(path)
+    index.index_articles(fixture_articles())
+    index.close()
+    with sqlite3.connect(path) as db:  # what an index from before the declared filters looks like
+        db.execute("DELETE FROM facet_values")
+        db.execute("DELETE FROM facet_meta")
+    reopened = EmbeddedIndex(path)
+    assert reopened.search(SearchRequest(filters={"agency": "Associated Press"})).total == 2
+    speakers = {b.value for b in reopened.search(SearchRequest()).facets["speaker"]}
+    assert "Zahir Aghbar" in speakers
+    reopened.close()
