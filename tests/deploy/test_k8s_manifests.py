@@ -24,13 +24,11 @@ import pytest
 import yaml
 
 from newsdesk.settings import Settings
-from workers.queues import PROCESSING_QUEUES
+from workers.queues import ALERTS_QUEUE, PROCESSING_QUEUES
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
 KUBERNETES_VERSIONS = ("1.30", kubernetes_validate.latest_version())
-# Settings that other branches of issue 11 add (objstore: S3 page store; cluster: Sentinel, ES shards). Once
-# they are merged these are real fields of newsdesk/settings.py and this set can go.
 STAGE_COMPONENTS = {"fetch": "fetcher", "parse": "parser", "index": "indexer"}
 
 Doc = dict[str, Any]
@@ -121,12 +119,18 @@ def containers(deployment: Doc) -> list[Doc]:
     return pod_spec(deployment)["containers"]
 
 
-def worker_queue(deployment: Doc) -> str | None:
-    """The queue a `newsdesk worker --queues Q` container consumes, or None for other processes."""
+def worker_queues(deployment: Doc) -> list[str]:
+    """The queues a `newsdesk worker --queues Q[,SIDE]` container consumes, its stage's first; [] for others."""
     command = containers(deployment)[0].get("command", [])
     if command[:2] != ["newsdesk", "worker"] or "--queues" not in command:
-        return None
-    return command[command.index("--queues") + 1]
+        return []
+    return command[command.index("--queues") + 1].split(",")
+
+
+def worker_queue(deployment: Doc) -> str | None:
+    """The stage queue of a worker Deployment (side queues such as alerts ride along), or None."""
+    queues = worker_queues(deployment)
+    return queues[0] if queues else None
 
 
 def stage_deployments(docs: list[Doc]) -> dict[str, Doc]:
@@ -557,3 +561,9 @@ def test_memory_below_the_measured_peak_and_blocking_budgets_are_caught(manifest
     docs, budget = broken(manifests, "PodDisruptionBudget", "newsdesk-fetcher")
     budget["spec"] = {"minAvailable": 1, "selector": budget["spec"]["selector"]}
     assert disruption_problems(docs) == ["newsdesk-fetcher: minAvailable 1 with 1 replica(s) blocks drains"]
+
+
+def test_every_queue_is_consumed_and_side_queues_ride_with_a_stage(manifests):
+    consumed = [queue for d in of_kind(manifests, "Deployment") for queue in worker_queues(d)]
+    assert sorted(consumed) == sorted((*PROCESSING_QUEUES, ALERTS_QUEUE))
+    assert all(worker_queue(d) in PROCESSING_QUEUES for d in of_kind(manifests, "Deployment") if worker_queues(d))

@@ -26,7 +26,7 @@ def test_one_worker_service_per_queue_and_healthy_dependencies():
     queues = {
         name: svc["environment"]["QUEUES"] for name, svc in services.items() if svc.get("command") == ["start-worker"]
     }
-    assert queues == {"fetcher": "fetch", "parser": "parse", "indexer": "index"}
+    assert queues == {"fetcher": "fetch", "parser": "parse", "indexer": "index,alerts"}  # alerts: saved-search webhooks
     for name in ("redis", "elasticsearch", "seaweedfs", "api"):
         assert "healthcheck" in services[name]
     for name, svc in services.items():
