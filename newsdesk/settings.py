@@ -89,6 +89,12 @@ class Settings(BaseSettings):
         default=5000, ge=0, description="longest queue (or unacked hash) the reconciler reads; longer: it waits"
     )
 
+    # --- retention (newsdesk/ops/retention.py): how long per-URL crawl state stays in Redis ---
+    crawl_log_retention_days: float = Field(default=14, gt=0, description="days a URL's last outcome is kept")
+    seen_retention_days: float = Field(
+        default=90, gt=0, description="days a URL no feed or sitemap lists any more stays in the seen-set"
+    )
+
     # --- services ---
     admin_key: str | None = None
     sources_file: Path | None = None

@@ -1,7 +1,8 @@
 """Runs the ledger's reconciler (newsdesk/ops/ledger.py) in every worker, so no beat process is needed.
 
 A thread started on worker_ready tries a pass every NEWSDESK_RECONCILE_INTERVAL seconds; a Redis lock
-(SET NX EX, left to expire) lets one worker of the whole cluster run each interval.
+(SET NX EX, left to expire) lets one worker of the whole cluster run each interval. The same thread prunes
+expired crawl state (newsdesk/ops/retention.py) once an hour.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from celery.signals import worker_ready, worker_shutdown
 
 from newsdesk.connections import redis_client
 from newsdesk.ops.ledger import Ledger, Reconciler, ReconcileReport, Work
+from newsdesk.ops.retention import prune_if_due
 from newsdesk.settings import get_settings
 from workers.base import ARTICLE_TASKS, queue_of
 from workers.celery_app import app
 from workers.queues import FETCH_TASK, PROCESSING_QUEUES
 
 log = logging.getLogger(__name__)
+PRUNE_EVERY_SECONDS = 3600
 
 
 def publish_work(work: Work) -> None:
@@ -61,6 +64,18 @@ def reconcile_if_due() -> ReconcileReport | None:
     return found.run_once()
 
 
+def prune_expired_state() -> None:
+    settings = get_settings()
+    pruned = prune_if_due(
+        redis_client(settings.redis_url),
+        settings.crawl_log_retention_days,
+        settings.seen_retention_days,
+        PRUNE_EVERY_SECONDS,
+    )
+    if pruned and (pruned.crawl_log or pruned.seen):
+        log.info("pruned %d crawl-log and %d seen-set entries past retention", pruned.crawl_log, pruned.seen)
+
+
 class _ReconcileLoop(threading.Thread):
     def __init__(self) -> None:
         super().__init__(name="newsdesk-reconciler", daemon=True)
@@ -73,6 +88,10 @@ class _ReconcileLoop(threading.Thread):
                 reconcile_if_due()
             except Exception:  # Redis down: the next pass tries again
                 log.warning("reconciler pass failed", exc_info=True)
+            try:
+                prune_expired_state()
+            except Exception:  # Redis down: the next hour tries again
+                log.warning("pruning expired crawl state failed", exc_info=True)
 
 
 _loop: _ReconcileLoop | None = None

@@ -1,12 +1,19 @@
-"""Seen-set: which discovered URLs are new, or changed since they were last queued (Redis hash)."""
+"""Seen-set: which discovered URLs are new, or changed since they were last queued (Redis hash).
+
+Each entry also says when a feed or sitemap last listed the URL (a sorted set by that time), refreshed at most
+once a day, so newsdesk/ops/retention.py can forget URLs that no listing has shown for a long time.
+"""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 
 SEEN_KEY = "newsdesk:seen"
+SEEN_AT_KEY = "newsdesk:seen:at"  # url -> when a poll last listed it
 CLAIM_PREFIX = "newsdesk:seen-claim:"
 CLAIM_SECONDS = 60  # long enough for one publish; a crashed poller's claim expires and the next poll takes the URL
+REFRESH_SECONDS = 24 * 3600  # a URL listed on every poll costs one extra write a day, not one a poll
 
 
 class SeenSet:
@@ -18,15 +25,27 @@ class SeenSet:
         this poll then holds a short claim until mark() or release(). Nothing is marked seen here."""
         stamp = _stamp(updated)
         previous = self.redis.hget(SEEN_KEY, url)
-        if previous is not None and previous.decode() == stamp:
-            return False
+        if previous is not None:
+            previous_stamp, _, listed_at = previous.decode().rpartition("|")
+            if not _:  # written before entries carried their time
+                previous_stamp, listed_at = listed_at, "0"
+            if previous_stamp == stamp:
+                if time.time() - float(listed_at or 0) > REFRESH_SECONDS:
+                    self._write(url, stamp)
+                return False
         return bool(self.redis.set(f"{CLAIM_PREFIX}{url}", stamp, nx=True, ex=CLAIM_SECONDS))
 
     def mark(self, url: str, updated: datetime | None) -> None:
         """Seen: call only once the URL's fetch task is safely queued."""
+        self._write(url, _stamp(updated), release_claim=True)
+
+    def _write(self, url: str, stamp: str, release_claim: bool = False) -> None:
+        now = time.time()
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.hset(SEEN_KEY, url, _stamp(updated))
-            pipe.delete(f"{CLAIM_PREFIX}{url}")
+            pipe.hset(SEEN_KEY, url, f"{stamp}|{now:.0f}")
+            pipe.zadd(SEEN_AT_KEY, {url: now})
+            if release_claim:
+                pipe.delete(f"{CLAIM_PREFIX}{url}")
             pipe.execute()
 
     def release(self, url: str) -> None:
