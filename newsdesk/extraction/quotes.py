@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from newsdesk.extraction import rules
-from newsdesk.models import Quote, QuoteKind
+from newsdesk.extraction.speakers import ArticleSpeakers
+from newsdesk.models import Quote, QuoteKind, SpeakerKind
 
 _VERB = rf"(?:{rules.SPEECH_VERB_RE})"
 _TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
@@ -39,7 +40,8 @@ AFTER_SPK_VERB = re.compile(
 )
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
-    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?:{_ROLE_BEFORE})?(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))"
+    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
+    rf"(?:(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))"
 )
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
@@ -182,6 +184,8 @@ def _clean_speaker(spk: str) -> str:
     spk = spk.strip(" ,.;:\u2014-")
     words = spk.split()
     while words and (words[0] in rules.NOT_NAMES or words[0] in rules.SPEAKER_OPENERS) and not _is_pronoun(words[0]):
+        if len(words) > 1 and words[1][:1].islower() and re.fullmatch(_DET, words[0]):
+            break  # 'The ministry': a description keeps its determiner
         words = words[1:]
     while len(words) > 1 and words[-1].lower() in {"also", "then", "later", "has", "had", "have", "was", "is"}:
         words = words[:-1]
@@ -200,7 +204,10 @@ def plausible_speaker(spk: str) -> bool:
     stop word, a weekday or a month; lower-case descriptions ('senator', 'a spokesman') stand as they are."""
     if not spk or _is_pronoun(spk):
         return bool(spk)
-    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in spk.split() if w[:1].isupper()]
+    words = spk.split()
+    if len(words) > 1 and re.fullmatch(_DET, words[0]):
+        words = words[1:]  # 'The ministry': the determiner is no name word
+    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
     stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     return not capitalised or any(w not in stray for w in capitalised)
 
@@ -261,6 +268,8 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         spk = _clean_speaker(m.group("spk") or m.group("full"))
         if not _is_name(spk) and m.group("full"):
             spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
+        elif m.re is AFTER_VERB_SPK and m.group("role") and m.group("spk"):
+            spk = f"{m.group('role')}, {spk}"  # "said the union's chief negotiator, Ana Ruiz": a role in apposition
         return spk, None, None
     pre = para[left : seg.start]
     tail = _statement_tail(post)
@@ -456,14 +465,19 @@ def direct_quotes(
                 )
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
+        mention = speaker
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
             speaker = _antecedent(history, para, seg.para, seg.start, person) or speaker
-        if speaker is not None and _is_name(speaker):
-            speaker = names.resolve(speaker)
         if speaker is not None and not plausible_speaker(speaker):
-            speaker = None  # unsure: unattributed rather than a stray word
-        q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
+            speaker = mention = None  # unsure: unattributed rather than a stray word
+        q = Quote(
+            text=text.strip().rstrip(",").strip(),
+            speaker=speaker,
+            speaker_mention=mention,
+            kind=QuoteKind.DIRECT,
+            paragraph=seg.para,
+        )
         out.append(q)
         prev = (q, seg)
         if not seg.closed:
@@ -511,13 +525,13 @@ def indirect_quotes(
                     content = after_adjunct.group("rest").rstrip(".")
                 elif ADJUNCT.match(content):
                     continue
-            spk = _clean_speaker(m.group("spk"))
+            spk = mention = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
                 spk = _antecedent(history, para, pi, at, person=True) or ""
-            if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(names.resolve(spk)):
+            if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
                 continue
-            out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
+            out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))
     return out
 
 
@@ -538,9 +552,31 @@ def excerpts(paragraphs: list[str], blockquoted: set[int]) -> tuple[list[Quote],
             block.append(j)
             j += 1
         for k in block:
-            out.append(Quote(text=paragraphs[k], speaker=name, kind=QuoteKind.EXCERPT, paragraph=k))
+            out.append(
+                Quote(
+                    text=paragraphs[k],
+                    speaker=name,
+                    speaker_mention=m.group("name"),
+                    speaker_kind=SpeakerKind.ORGANIZATION,
+                    kind=QuoteKind.EXCERPT,
+                    paragraph=k,
+                )
+            )
             used.add(k)
     return out, used
+
+
+def _attribute(quote: Quote, speakers: ArticleSpeakers) -> None:
+    """The quote's speaker as an entity: canonical name, role and kind; unattributed when it names no one."""
+    speaker = speakers.resolve(quote.speaker)
+    if speaker is None:
+        quote.speaker = quote.speaker_mention = None
+        return
+    quote.speaker = speaker.name
+    quote.speaker_role = speaker.role
+    quote.speaker_kind = speaker.kind
+    if quote.speaker_mention is None or not _is_pronoun(quote.speaker_mention):
+        quote.speaker_mention = speaker.mention
 
 
 def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -> list[Quote]:
@@ -550,6 +586,9 @@ def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -
     history = lazy_history(paragraphs)
     direct = [q for q in direct_quotes(paragraphs, names, history) if q.paragraph not in used or '"' in q.text]
     indirect = indirect_quotes(paragraphs, names, history)
+    speakers = ArticleSpeakers(paragraphs)
+    for quote in direct + indirect:
+        _attribute(quote, speakers)
     quotes = exc + direct + indirect
     quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
     return quotes
