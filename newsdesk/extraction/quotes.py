@@ -21,6 +21,11 @@ _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
 _FUNCTION_WORD = r"(?:by|of|in|on|at|to|for|with|from|and|or|but|than|that|as|is|was|also|said|says)\b"
 _DESC = rf"{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
+# where a description after its verb ends: "said a prominent committee member who supports Trump"
+_DESC_END = (
+    r"(?=\s*[,.;:!?()\u2014\u2013\u201c\"]|\s*$|\s+(?:who|which|whose|that|in|at|on|during|after|before|when|while|"
+    r"as|because|since|about|to)\b)"
+)
 _SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
 _ADV = (
     r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
@@ -41,7 +46,7 @@ AFTER_SPK_VERB = re.compile(
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
     rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
-    rf"(?:(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))"
+    rf"(?:(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}{_DESC_END}))"
 )
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
@@ -97,7 +102,15 @@ TRAILING = re.compile(
 _ADJUNCT_OPENERS = (
     "in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|via|over"
 )
-ADJUNCT_THAT = re.compile(rf"^(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$")
+# 'told the Herald that X', 'warned lawmakers that X', 'wrote on Facebook that X': who was told is no content
+_HEARER = (
+    rf"(?:{'|'.join(rules.HEARERS)}|(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}|"
+    rf"(?:the|a|an|his|her|their)\s+[a-z]+(?:\s+[a-z]+)?)"
+)
+ADJUNCT_THAT = re.compile(
+    rf"^(?:(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?|{_HEARER}(?:\s+(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,60}}?)?),?"
+    rf"\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$"
+)
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
@@ -303,6 +316,22 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     return None, None, None
 
 
+def _statement_head(rest: str | None) -> str | None:
+    """The words of the statement between the cue and the quote, without the frame around them.
+
+    'in a post on Facebook:' is only a frame (the quote is direct); 'told the Herald that farmers "..."'
+    keeps 'that farmers'; 'said in a statement that the plan "..."' keeps 'that the plan'."""
+    if rest is None:
+        return None
+    stripped = rest.strip()
+    if stripped.endswith(":"):
+        return None
+    m = ADJUNCT_THAT.match(stripped + " " + "x" * 16)  # the quote follows: the rest may be short
+    if m:
+        return "that " + m.group("rest")[:-17].strip()  # a mixed quote keeps its 'that': 'that "peace is at hand"'
+    return rest
+
+
 def _statement_tail(post: str) -> str | None:
     """The unquoted rest of the sentence after a quote, when it carries on the statement.
 
@@ -442,12 +471,14 @@ def direct_quotes(
         speaker, rest, tail = _find_speaker(para, seg, left, right)
         text = seg.text
         lead = para[left : seg.start].strip()
-        if rest is not None and _words(rest) >= 2:
+        cued_before = rest is not None
+        rest = _statement_head(rest)
+        if rest is not None and (_words(rest) >= 2 or (tail and rest.strip() == "that")):
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
                 swallowed = (seg.para, right)
-        elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
+        elif speaker is not None and not cued_before and _words(lead) >= 3 and seg.start > left:
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:

@@ -1185,3 +1185,25 @@ QUESTION_OPENERS = {
     "Thank",
     "Thanks",
 }
+# who hears a statement ('told reporters that', 'assured voters that'): stripped from the reported content
+HEARERS = (
+    "reporters",
+    "journalists",
+    "lawmakers",
+    "supporters",
+    "voters",
+    "the crowd",
+    "an audience",
+    "the audience",
+    "him",
+    "her",
+    "them",
+    "me",
+    "us",
+    "colleagues",
+    "members",
+    "residents",
+    "viewers",
+    "listeners",
+    "readers",
+)

@@ -36,7 +36,7 @@ _DETERMINERS = {
 # a description ends its head before a preposition or a clause: "a spokesman for the council" -> "spokesman"
 _HEAD_END = {"of", "for", "at", "with", "to", "in", "from", "on", "who", "that", "which", "whose", "close", "familiar"}
 # words that end a clause, not a speaker: a description holding them was cut from a sentence
-_CLAUSE_WORDS = {"he", "she", "they", "we", "i", "will", "would", "and", "but", "that", "if", "when", "because"}
+_CLAUSE_WORDS = {"he", "she", "they", "we", "i", "will", "would", "but", "that", "if", "when", "because"}
 _TRAILING_WORDS = {
     "is",
     "was",
