@@ -114,6 +114,11 @@ ADJUNCT_THAT = re.compile(
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
+# a new clause after a quote's statement: its tail stops there
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
+    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\("
+)
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
@@ -285,7 +290,8 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
             spk = f"{m.group('role')}, {spk}"  # "said the union's chief negotiator, Ana Ruiz": a role in apposition
         return spk, None, None
     pre = para[left : seg.start]
-    tail = _statement_tail(post)
+    # '"... so well." He touted ...': a quote that ends its sentence has no tail
+    tail = None if seg.text.endswith((".", "!", "?")) else _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
         return _clean_speaker(m.group("spk")), m.group("rest"), tail
@@ -332,12 +338,19 @@ def _statement_head(rest: str | None) -> str | None:
     return rest
 
 
+def tail_length(post: str) -> int:
+    """How much of the text after a quote still belongs to its statement: up to a new clause ('..., which',
+    '; ', ' — ', ' (') or the sentence's end."""
+    m = CLAUSE_BREAK.search(post)
+    return m.start() if m else len(post)
+
+
 def _statement_tail(post: str) -> str | None:
     """The unquoted rest of the sentence after a quote, when it carries on the statement.
 
     Later quoted words of the same sentence belong to it ('"judgment" and "honesty" are in question'),
     unless another speech verb starts a second attribution."""
-    tail = post.strip().rstrip(".").strip()
+    tail = post[: tail_length(post)].strip().rstrip(".").strip()
     if not tail or tail.startswith((",", ";", ":")):
         return None
     if _MARKS.search(tail):
@@ -473,11 +486,11 @@ def direct_quotes(
         lead = para[left : seg.start].strip()
         cued_before = rest is not None
         rest = _statement_head(rest)
-        if rest is not None and (_words(rest) >= 2 or (tail and rest.strip() == "that")):
+        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1 and rest.strip() in ("", "that"))):
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
-                swallowed = (seg.para, right)
+                swallowed = (seg.para, seg.end + tail_length(para[seg.end : right]))
         elif speaker is not None and not cued_before and _words(lead) >= 3 and seg.start > left:
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
