@@ -114,6 +114,11 @@ ADJUNCT_THAT = re.compile(
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
+# what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
+APPOSITION_OPENER = re.compile(
+    r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
+    r"now|then|once|also|however|too|like|as|in|at)\b"
+)
 # a new clause after a quote's statement: its tail stops there
 CLAUSE_BREAK = re.compile(
     r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
@@ -303,7 +308,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        found = (participle and _sentence_subject(head)) or speaker_before(head)
+        found = (participle and _sentence_subject(head)) or _subject_before_apposition(head) or speaker_before(head)
         if found and VEHICLE.search(found):
             found = _sentence_subject(head)  # 'Trump released a statement saying': Trump
         if found and found.endswith(("'s", "\u2019s")):
@@ -320,6 +325,21 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
     return None, None, None
+
+
+def _subject_before_apposition(head: str) -> str | None:
+    """'Dean Johnson, a 55-year-old salesman from Sumter, South Carolina, says': the subject stands before the
+    apposition that ends at the verb, not inside it ('Sumter')."""
+    if not head.rstrip().endswith(","):
+        return None
+    start = head.find(", ")
+    while start > 0:
+        if APPOSITION_OPENER.match(head, start):
+            found = speaker_before(head[:start])
+            if found and not found.endswith(("'s", "’s")):
+                return found
+        start = head.find(", ", start + 2)
+    return None
 
 
 def _statement_head(rest: str | None) -> str | None:
