@@ -114,6 +114,10 @@ ADJUNCT_THAT = re.compile(
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
+# a name before the colon that opens a quote: 'Bush: "..."', '- Pew Research: "..."'
+COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})\s*:\s*$")
+# 'Stated Stone:', 'Continued Stone: "..."'
+COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
 APPOSITION_OPENER = re.compile(
     r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
@@ -324,7 +328,33 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         spk = _clean_speaker(m.group("spk"))
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
+    intro = colon_intro(pre)
+    if intro:
+        return intro, "", None  # the cue stands before the quote: no words of the statement around it
     return None, None, None
+
+
+def _intro_before(para: str, last: str | None) -> str | None:
+    """Who speaks in the quote after a paragraph that ends with a colon ('He added:', 'Stated Stone:')."""
+    intro = colon_intro(para)
+    if intro:
+        return intro
+    cue = list(_VERB_ONLY.finditer(para))
+    if cue and len(para) - cue[-1].end() <= 60:
+        found = _subject_before_apposition(para[: cue[-1].start()]) or speaker_before(para[: cue[-1].start()])
+        if found and _is_pronoun(found):
+            return last or found
+        return found
+    return None
+
+
+def colon_intro(text: str) -> str | None:
+    """The speaker a colon introduces: 'Bush: "..."', '- Philip Bump: "..."', 'Stated Stone:'."""
+    m = COLON_VERB_NAME.search(text) or COLON_NAME.search(text)
+    if not m:
+        return None
+    spk = _clean_speaker(m.group("spk"))
+    return spk if _is_name(spk) and plausible_speaker(spk) and not rules.NOT_INTRO.search(spk) else None
 
 
 def _subject_before_apposition(head: str) -> str | None:
@@ -524,8 +554,12 @@ def direct_quotes(
                 speaker = prev[0].speaker
             elif seg.start <= 1 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
                 # a paragraph opening with a quote and no cue: the last speaker goes on
-                speaker = (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None) or (
-                    _last_person_in(paragraphs[seg.para - 1]) if seg.para else None
+                before = paragraphs[seg.para - 1].rstrip() if seg.para else ""
+                speaker = _intro_before(before, prev[0].speaker if prev else None) if before.endswith(":") else None
+                speaker = (
+                    speaker
+                    or (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None)
+                    or (_last_person_in(paragraphs[seg.para - 1]) if seg.para else None)
                 )
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
@@ -607,7 +641,7 @@ def excerpts(paragraphs: list[str], blockquoted: set[int]) -> tuple[list[Quote],
     used: set[int] = set()
     for pi, para in enumerate(paragraphs[:-1]):
         m = rules.EXCERPT_INTRO.match(para.strip())
-        if not m or _words(para) > 8:
+        if not m or _words(para) > 8 or COLON_VERB_NAME.search(para.strip()):  # 'Stated Stone:' is speech
             continue
         name = normalize_outlet(m.group("name"))
         j = pi + 1

@@ -1264,3 +1264,9 @@ HEARERS = (
     "listeners",
     "readers",
 )
+# a capitalised run before a colon that introduces no speaker ('Update:', 'Watch:', 'Full Text:')
+NOT_INTRO = re.compile(
+    r"\b(?:Update|Updated|Watch|Read|Note|Editor|Editors|Correction|Full|Text|Transcript|Video|Photo|Related|"
+    r"Breaking|Source|Sources|Question|Answer|Q|A|Here|This|That|Why|What|How|Example|Summary|Background|"
+    r"Bottom Line|Bonus|Plus|Also|Tip|Quote|Quotes|Headline)\b"
+)
