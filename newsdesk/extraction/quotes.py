@@ -466,14 +466,25 @@ def _last_person_in(para: str) -> str | None:
     return None
 
 
+def _surnames(history: list[tuple[int, int, str]]) -> frozenset[str]:
+    """The last words of the names next to a speech verb anywhere in the article: the people it quotes."""
+    return frozenset(name.split()[-1].strip(".").lower() for _, _, name in history if _is_person(name))
+
+
 def _antecedent(
-    history: Callable[[], list[tuple[int, int, str]]], para: str, pi: int, pos: int, person: bool
+    history: Callable[[], list[tuple[int, int, str]]],
+    para: str,
+    pi: int,
+    pos: int,
+    person: bool,
+    speakers: ArticleSpeakers | None = None,
 ) -> str | None:
     """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
     paragraph's opening subject, else the last speaker named before it."""
     return (
         _last_named(history(), pi, pos, same_paragraph=True, person=person)
         or _paragraph_subject(para[:pos])
+        or (speakers.last_subject(pi, pos, _surnames(history())) if speakers is not None and person else None)
         or _last_named(history(), pi, pos, person=person)
     )
 
@@ -506,10 +517,12 @@ def _words(text: str) -> int:
 
 
 def direct_quotes(
-    paragraphs: list[str], names: _Names | None = None, history: Callable[[], list[tuple[int, int, str]]] | None = None
+    paragraphs: list[str],
+    speakers: ArticleSpeakers | None = None,
+    history: Callable[[], list[tuple[int, int, str]]] | None = None,
 ) -> list[Quote]:
-    """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
-    names = names or _Names(paragraphs)
+    """Quotes in quotation marks with their speakers (as mentioned); pieces of one statement are merged."""
+    speakers = speakers or ArticleSpeakers(paragraphs)
     history = history or lazy_history(paragraphs)
 
     segs = find_quoted(paragraphs)
@@ -566,7 +579,7 @@ def direct_quotes(
         mention = speaker
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
-            speaker = _antecedent(history, para, seg.para, seg.start, person) or speaker
+            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers) or speaker
         if speaker is not None and not plausible_speaker(speaker):
             speaker = mention = None  # unsure: unattributed rather than a stray word
         q = Quote(
@@ -596,7 +609,7 @@ def _sentences(para: str) -> list[str]:
 
 def indirect_quotes(
     paragraphs: list[str],
-    names: _Names,
+    speakers: ArticleSpeakers,
     history: Callable[[], list[tuple[int, int, str]]],
     skip: AbstractSet[int] = frozenset(),
 ) -> list[Quote]:
@@ -626,7 +639,7 @@ def indirect_quotes(
             spk = mention = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = _antecedent(history, para, pi, at, person=True) or ""
+                spk = _antecedent(history, para, pi, at, True, speakers) or ""
             if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
                 continue
             out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))
@@ -679,12 +692,11 @@ def _attribute(quote: Quote, speakers: ArticleSpeakers) -> None:
 
 def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -> list[Quote]:
     """All quotes of an article body, ordered by paragraph."""
-    names = _Names(paragraphs)
+    speakers = ArticleSpeakers(paragraphs)
     exc, used = excerpts(paragraphs, blockquoted or set())
     history = lazy_history(paragraphs)
-    direct = [q for q in direct_quotes(paragraphs, names, history) if q.paragraph not in used or '"' in q.text]
-    indirect = indirect_quotes(paragraphs, names, history)
-    speakers = ArticleSpeakers(paragraphs)
+    direct = [q for q in direct_quotes(paragraphs, speakers, history) if q.paragraph not in used or '"' in q.text]
+    indirect = indirect_quotes(paragraphs, speakers, history)
     for quote in direct + indirect:
         _attribute(quote, speakers)
     quotes = exc + direct + indirect

@@ -10,6 +10,7 @@ organisation or group at its head) gives no speaker: unattributed rather than a 
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from newsdesk.extraction import rules
@@ -77,6 +78,39 @@ _APPOSITION_AFTER = re.compile(
 _APPOSITION_BEFORE = re.compile(
     r"(?P<role>(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[^,;:.()\u201c\u201d\"]{2,80}),\s+$"
 )
+
+
+_QUOTED_SPAN = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]|''.*?''")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])")
+_POSSESSIVE_END = re.compile("['\u2019]s?\\b")
+_PREPOSITIONS = {
+    "of",
+    "to",
+    "with",
+    "by",
+    "for",
+    "against",
+    "about",
+    "from",
+    "at",
+    "on",
+    "like",
+    "than",
+    "and",
+    "or",
+    "into",
+    "toward",
+    "towards",
+    "over",
+    "under",
+    "between",
+    "among",
+    "including",
+    "as",
+    "told",
+    "asked",
+    "called",
+}
 
 
 @dataclass(frozen=True)
@@ -284,6 +318,44 @@ class ArticleSpeakers:
                 words = m.group("role").split()
                 if _kind_of_head(_head(words)) is SpeakerKind.PERSON and _head(words) in rules.ROLE_NOUNS:
                     return format_role(words)
+        return None
+
+    def is_known_person(self, words: list[str], speakers: AbstractSet[str]) -> bool:
+        """One of the people the article quotes or gives a role: its full name ('Mel Sembler') or its surname."""
+        surname = words[-1].strip(".").lower()
+        for key, form in self.forms.items():
+            if _tokens(" ".join(words)) <= key and form.split()[-1].strip(".").lower() == surname:
+                if form in self.roles or surname in speakers:
+                    return True
+        return surname in speakers and len(words) == 1 and words[0][1:2].islower()
+
+    def last_subject(self, pi: int, pos: int, speakers: AbstractSet[str], back: int = 2) -> str | None:
+        """The person a pronoun at (paragraph pi, offset pos) most likely stands for: the subject of the nearest
+        sentence before it that names a person (its first name not in a quote, a possessive or a phrase after a
+        preposition), looking back at most `back` paragraphs."""
+        for pj in range(pi, max(-1, pi - back - 1), -1):
+            text = self._paragraphs[pj][: pos if pj == pi else None]
+            text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+            for sentence in reversed(_SENTENCE.split(text)):
+                subject = self._sentence_person(sentence, speakers)
+                if subject:
+                    return subject
+        return None
+
+    def _sentence_person(self, sentence: str, speakers: AbstractSet[str]) -> str | None:
+        for m in _RUN.finditer(sentence):
+            words = m.group(0).split()
+            while len(words) > 1 and words[0] in _RUN_OPENERS:
+                words = words[1:]
+            if words[0] in _RUN_OPENERS or _POSSESSIVE_END.match(sentence, m.end()):
+                continue
+            before = sentence[: m.start()].split()
+            if before and before[-1].lower() in _PREPOSITIONS:
+                continue
+            _, name_words = split_title(words)
+            name_words = [w.rstrip(".,") for w in name_words if w not in _SUFFIXES] or name_words
+            if name_words and not _organization_name(name_words) and self.is_known_person(name_words, speakers):
+                return " ".join(name_words)
         return None
 
     def canonical(self, name: str) -> str:
