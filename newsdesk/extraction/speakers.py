@@ -323,10 +323,11 @@ class ArticleSpeakers:
     def is_known_person(self, words: list[str], speakers: AbstractSet[str]) -> bool:
         """One of the people the article quotes or gives a role: its full name ('Mel Sembler') or its surname."""
         surname = words[-1].strip(".").lower()
+        tokens = _tokens(" ".join(words))
         for key, form in self.forms.items():
-            if _tokens(" ".join(words)) <= key and form.split()[-1].strip(".").lower() == surname:
-                if form in self.roles or surname in speakers:
-                    return True
+            same_person = tokens <= key and form.split()[-1].strip(".").lower() == surname
+            if same_person and (form in self.roles or surname in speakers):
+                return True
         return surname in speakers and len(words) == 1 and words[0][1:2].islower()
 
     def last_subject(self, pi: int, pos: int, speakers: AbstractSet[str], back: int = 2) -> str | None:
