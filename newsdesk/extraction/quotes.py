@@ -26,7 +26,9 @@ _DESC_END = (
     r"(?=\s*[,.;:!?()\u2014\u2013\u201c\"]|\s*$|\s+(?:who|which|whose|that|in|at|on|during|after|before|when|while|"
     r"as|because|since|about|to)\b)"
 )
-_SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
+# a group without a determiner: 'protesters chanted', 'residents said'
+_GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
+_SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
 _ADV = (
     r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 )

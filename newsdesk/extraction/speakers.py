@@ -62,6 +62,7 @@ _QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "fe
 _SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
+_SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
@@ -289,8 +290,8 @@ class ArticleSpeakers:
         for para in paragraphs:
             for m in _RUN.finditer(para):
                 words = m.group(0).split()
-                while len(words) > 1 and words[0] in _RUN_OPENERS:
-                    words = words[1:]  # 'But Stephanie Grisham', 'To Hillary Clinton': a sentence's first word
+                while len(words) > 1 and (words[0] in _RUN_OPENERS or words[0].lower() in _SPEECH_VERBS):
+                    words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
                 while words and words[-1] in _NAME_JOINERS:
                     words = words[:-1]
                 role_words, name_words = split_title(words)
