@@ -14,7 +14,9 @@ from newsdesk.extraction.speakers import parse_mention
 Q = "\u201c"  # opening and closing curly quotation marks, as most news pages write them
 E = "\u201d"
 
-ATTRIBUTION = [
+Example = tuple[str, str, str | None, str | None]
+
+ATTRIBUTION: list[Example] = [
     # the speaker and verb after the quote
     (f"{Q}We will win this fight in the courts,{E} Ana Ruiz said on Monday.", "We will win", "Ana Ruiz", "person"),
     (f"{Q}We will win this fight in the courts,{E} said Ana Ruiz, a lawyer.", "We will win", "Ana Ruiz", "person"),
@@ -86,7 +88,7 @@ ATTRIBUTION = [
     ("The economy is slowing down faster than expected, Ruiz said on Tuesday.", "The economy is", "Ruiz", "person"),
 ]
 
-SPEAKERS = [
+SPEAKERS: list[Example] = [
     # one entity per person: the fullest form the article uses, the role it gives
     (
         "White House Press Secretary Stephanie Grisham spoke first. || "
