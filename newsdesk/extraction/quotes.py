@@ -120,6 +120,8 @@ PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{
 COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})\s*:\s*$")
 # 'Stated Stone:', 'Continued Stone: "..."'
 COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
+# a verb coordinated with an earlier one: 'X declined to comment but said', 'X caucused and says'
+COORDINATED = re.compile(r"\b(?:and|but|or)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$")
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
 APPOSITION_OPENER = re.compile(
     r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
@@ -314,7 +316,13 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        found = (participle and _sentence_subject(head)) or _subject_before_apposition(head) or speaker_before(head)
+        # 'Reid caucused in Nevada and says he voted "uncommitted."': a verb after 'and' shares the subject
+        coordinated = COORDINATED.search(head) is not None
+        found = (
+            ((participle or coordinated) and _sentence_subject(head))
+            or _subject_before_apposition(head)
+            or speaker_before(head)
+        )
         if found and VEHICLE.search(found):
             found = _sentence_subject(head)  # 'Trump released a statement saying': Trump
         if found and found.endswith(("'s", "\u2019s")):
@@ -551,7 +559,7 @@ def direct_quotes(
         lead = para[left : seg.start].strip()
         cued_before = rest is not None
         rest = _statement_head(rest)
-        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1 and rest.strip() in ("", "that"))):
+        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1) or _words(rest) == 1):
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote

@@ -66,6 +66,7 @@ _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
+_PARTICIPLE = re.compile(r"^[A-Z][a-z]{3,}(?:ing|ed)$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
 # Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
@@ -392,7 +393,10 @@ class ArticleSpeakers:
             return None
         name, role, kind = parsed
         if kind is SpeakerKind.PERSON and name[:1].isupper():
-            name = self.canonical(name)
+            full = self.canonical(name)
+            if full == name and _PARTICIPLE.match(name):
+                return None  # 'Appearing', 'Addressing': a sentence opened by a participle, not a surname
+            name = full
             known = self.roles.get(name)
             if known and (role is None or len(known) > len(role)):
                 role = known  # 'secretary' here, 'White House press secretary' where the article introduced her
