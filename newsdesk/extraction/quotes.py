@@ -453,11 +453,18 @@ def lazy_history(paragraphs: list[str]) -> Callable[[], list[tuple[int, int, str
     return cache(lambda: _history(paragraphs))
 
 
-def _last_named(history, pi: int, pos: int, same_paragraph: bool = False, person: bool = False) -> str | None:
+def _last_named(
+    history: list[tuple[int, int, str]],
+    pi: int,
+    pos: int,
+    same_paragraph: bool = False,
+    person: bool = False,
+    accept: Callable[[str], bool] = bool,
+) -> str | None:
     """The last name next to a speech verb before (pi, pos); person: only names that can be 'he' or 'she'."""
     best = None
     for hp, ho, name in history:
-        if (same_paragraph and hp != pi) or (person and not _is_person(name)):
+        if (same_paragraph and hp != pi) or (person and not _is_person(name)) or not accept(name):
             continue
         if (hp, ho) < (pi, pos):
             best = name
@@ -488,14 +495,20 @@ def _antecedent(
     pos: int,
     person: bool,
     speakers: ArticleSpeakers | None = None,
+    pronoun: str | None = None,
 ) -> str | None:
     """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
     paragraph's opening subject, else the last speaker named before it."""
+
+    def agrees(name: str) -> bool:  # 'she' is never a man the article calls 'he' (or 'Mr.')
+        return speakers is None or pronoun is None or speakers.agrees(name, pronoun)
+
+    subject = _paragraph_subject(para[:pos])
     return (
-        _last_named(history(), pi, pos, same_paragraph=True, person=person)
-        or _paragraph_subject(para[:pos])
-        or (speakers.last_subject(pi, pos, _surnames(history())) if speakers is not None and person else None)
-        or _last_named(history(), pi, pos, person=person)
+        _last_named(history(), pi, pos, same_paragraph=True, person=person, accept=agrees)
+        or (subject if subject and agrees(subject) else None)
+        or (speakers.last_subject(pi, pos, _surnames(history()), agrees) if speakers is not None and person else None)
+        or _last_named(history(), pi, pos, person=person, accept=agrees)
     )
 
 
@@ -589,7 +602,7 @@ def direct_quotes(
         mention = speaker
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
-            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers) or speaker
+            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers, speaker) or speaker
         if speaker is not None and not plausible_speaker(speaker):
             speaker = mention = None  # unsure: unattributed rather than a stray word
         q = Quote(
@@ -649,7 +662,7 @@ def indirect_quotes(
             spk = mention = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = _antecedent(history, para, pi, at, True, speakers) or ""
+                spk = _antecedent(history, para, pi, at, True, speakers, spk) or ""
             if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
                 continue
             out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))

@@ -10,6 +10,7 @@ organisation or group at its head) gives no speaker: unattributed rather than a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -113,6 +114,15 @@ _PREPOSITIONS = {
     "asked",
     "called",
 }
+
+
+_MALE_HONORIFICS = {"Mr.", "Mr"}
+_FEMALE_HONORIFICS = {"Mrs.", "Ms.", "Miss", "Mrs", "Ms"}
+_MALE_WORDS = {"he", "him", "his", "himself", "spokesman", "congressman", "businessman", "chairman", "husband"}
+_GENDERED = re.compile(
+    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
+    r"congresswoman|businessman|businesswoman|chairwoman|husband|wife)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -287,6 +297,7 @@ class ArticleSpeakers:
         self.forms: dict[frozenset[str], str] = {}  # name tokens -> the form as written
         self.roles: dict[str, str] = {}  # full name -> role
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
+        self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
         self._paragraphs = paragraphs
         for para in paragraphs:
             for m in _RUN.finditer(para):
@@ -332,7 +343,46 @@ class ArticleSpeakers:
                 return True
         return surname in speakers and len(words) == 1 and words[0][1:2].islower()
 
-    def last_subject(self, pi: int, pos: int, speakers: AbstractSet[str], back: int = 2) -> str | None:
+    def _learn_genders(self) -> None:
+        """'he' or 'she' for the people the article names: from honorifics ('Mr.', 'Ms.'), gendered roles
+        ('spokeswoman') and the pronouns of the sentences that follow a name in its paragraph."""
+        votes: dict[str, list[int]] = {}
+        for para in self._paragraphs:
+            text = _QUOTED_SPAN.sub(" ", para)
+            runs = list(_RUN.finditer(text))
+            for i, m in enumerate(runs):
+                words = m.group(0).split()
+                _, name_words = split_title(words)
+                if not name_words or not name_words[-1][:1].isupper():
+                    continue
+                surname = name_words[-1].strip(".,").lower()
+                vote = votes.setdefault(surname, [0, 0])
+                if words[0] in _MALE_HONORIFICS:
+                    vote[0] += 3
+                elif words[0] in _FEMALE_HONORIFICS:
+                    vote[1] += 3
+                after = text[m.end() : runs[i + 1].start() if i + 1 < len(runs) else len(text)]
+                first = _GENDERED.search(after[:200])
+                if first:
+                    vote[0 if first.group(0).lower() in _MALE_WORDS else 1] += 1
+        for surname, (male, female) in votes.items():
+            if male > 2 * female:
+                self.genders[surname] = "he"
+            elif female > 2 * male:
+                self.genders[surname] = "she"
+
+    def agrees(self, name: str, pronoun: str) -> bool:
+        """False only when the article shows the person is not one the pronoun can stand for."""
+        if not self.genders and self._paragraphs:
+            self._learn_genders()
+            self.genders.setdefault("", "")  # learnt, even when nothing was
+        gender = self.genders.get(name.split()[-1].strip(".,").lower()) if name.split() else None
+        wanted = {"he": "he", "him": "he", "she": "she", "her": "she"}.get(pronoun.lower())
+        return not gender or not wanted or gender == wanted
+
+    def last_subject(
+        self, pi: int, pos: int, speakers: AbstractSet[str], accept: Callable[[str], bool] = bool, back: int = 2
+    ) -> str | None:
         """The person a pronoun at (paragraph pi, offset pos) most likely stands for: the subject of the nearest
         sentence before it that names a person (its first name not in a quote, a possessive or a phrase after a
         preposition), looking back at most `back` paragraphs."""
@@ -341,7 +391,7 @@ class ArticleSpeakers:
             text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
             for sentence in reversed(_SENTENCE.split(text)):
                 subject = self._sentence_person(sentence, speakers)
-                if subject:
+                if subject and accept(subject):
                     return subject
         return None
 
