@@ -38,7 +38,23 @@ _DETERMINERS = {
 # a description ends its head before a preposition or a clause: "a spokesman for the council" -> "spokesman"
 _HEAD_END = {"of", "for", "at", "with", "to", "in", "from", "on", "who", "that", "which", "whose", "close", "familiar"}
 # words that end a clause, not a speaker: a description holding them was cut from a sentence
-_CLAUSE_WORDS = {"he", "she", "they", "we", "i", "will", "would", "but", "that", "if", "when", "because"}
+_CLAUSE_WORDS = {
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "will",
+    "would",
+    "but",
+    "that",
+    "if",
+    "when",
+    "because",
+    "being",
+    "came",
+    "after",
+}
 _TRAILING_WORDS = {
     "is",
     "was",
@@ -67,6 +83,8 @@ _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
+_CONTRACTION = re.compile(r"^(?:I|[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|[Yy]ou)['\u2019](?:m|s|re|ve|ll|d)$")
+_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
 _PARTICIPLE = re.compile(r"^[A-Z][a-z]{3,}(?:ing|ed)$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
@@ -281,6 +299,8 @@ def _plausible_description(words: list[str]) -> bool:
 
 
 def _plausible_name(words: list[str]) -> bool:
+    if len(words) == 1 and (_ADVERB.match(words[0]) or _CONTRACTION.match(words[0])):
+        return False  # 'Hastily', "I'm"
     stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
     return bool(capitalised) and any(w not in stray for w in capitalised) and capitalised[0] not in stray
@@ -444,8 +464,8 @@ class ArticleSpeakers:
         name, role, kind = parsed
         if kind is SpeakerKind.PERSON and name[:1].isupper():
             full = self.canonical(name)
-            if full == name and _PARTICIPLE.match(name):
-                return None  # 'Appearing', 'Addressing': a sentence opened by a participle, not a surname
+            if full == name and (_PARTICIPLE.match(name) or all(w in rules.PLACE_NAMES for w in name.split())):
+                return None  # 'Appearing', 'Michigan': a participle or a place, not a name the article gives
             name = full
             known = self.roles.get(name)
             if known and (role is None or len(known) > len(role)):
