@@ -78,6 +78,11 @@ END_DESC = re.compile(
     rf"{_NOT_AFTER_PREPOSITION}(?P<spk>{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+"
     rf"(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$"
 )
+# a group or role named by who it belongs to, with no article: 'Party officials said', 'Trump aides say'
+_HEAD_NOUNS = "|".join(
+    sorted(rules.GROUP_NOUNS | {n + "s" for n in rules.ROLE_NOUNS} | rules.ROLE_NOUNS, key=len, reverse=True)
+)
+END_NAMED_GROUP = re.compile(rf"(?<![\w'\u2019])(?P<spk>(?:{_NW}\s+){{1,3}}(?:{_HEAD_NOUNS})){_APPOS}{_ADV}\s*$")
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
 TRAILING_CUE = re.compile(
     rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
@@ -130,7 +135,8 @@ APPOSITION_OPENER = re.compile(
 # a new clause after a quote's statement: its tail stops there
 CLAUSE_BREAK = re.compile(
     r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
-    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\("
+    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\(|"
+    rf"\s+(?:and|but)\s+(?:also\s+)?(?:{_VERB})\b"  # '... and argued that': a second statement
 )
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
@@ -422,7 +428,7 @@ def _statement_tail(post: str) -> str | None:
 
 def speaker_before(text: str) -> str | None:
     """The name, pronoun or short description that ends text (the subject of a following verb)."""
-    for rx in (END_NAME, END_APPOS_NAME, END_PRON, END_POSS, END_DESC):
+    for rx in (END_NAME, END_APPOS_NAME, END_PRON, END_POSS, END_DESC, END_NAMED_GROUP):
         m = rx.search(text[-160:])
         if m:
             spk = _clean_speaker(m.group("spk"))
