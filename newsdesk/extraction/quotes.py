@@ -45,6 +45,8 @@ _AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{_NAME}){{0,2}}(?:\s*\([
 AFTER_SPK_VERB = re.compile(
     rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b"
 )
+# any subject between the closing mark and the verb, for speaker_before to read ('..., Powell's office said')
+AFTER_SUBJECT_CHUNK = re.compile(rf"^[\s,\u2014\u2013-]*(?P<chunk>[^.!?;:\u201c\u201d\"]{{1,160}}?)\s+{_VERB}\b")
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
     rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
@@ -344,6 +346,13 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         spk = _clean_speaker(m.group("spk"))
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
+    chunk = AFTER_SUBJECT_CHUNK.match(post) if not seg.text.endswith(".") else None
+    if chunk and _words(chunk.group("chunk")) <= 14 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
+        # '"...," DoubleLine Capital portfolio manager Bonnie Baha said': the subject ends the words before the verb
+        head = chunk.group("chunk") + " "
+        found = _subject_before_apposition(head) or speaker_before(head)
+        if found and not VEHICLE.search(found):
+            return found, None, None
     intro = colon_intro(pre)
     if intro:
         return intro, "", None  # the cue stands before the quote: no words of the statement around it
