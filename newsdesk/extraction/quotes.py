@@ -187,6 +187,11 @@ def find_quoted(paragraphs: list[str]) -> list[_Segment]:
                 continue
             op, cl = pair
             j = para.find(cl, i + len(op))
+            if op in ('"', "\u201c"):
+                # a page that mixes straight and curly marks: '"When you have ... as well.\u201d'
+                other = para.find("\u201d" if op == '"' else '"', i + 1)
+                if other >= 0 and (j < 0 or other < j):
+                    j, cl = other, para[other]
             if op == "\u201c":
                 nxt = para.find("\u201c", i + 1)
                 if j < 0 or (0 <= nxt < j and para.find("\u201d", nxt + 1) < 0):

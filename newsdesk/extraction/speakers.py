@@ -286,7 +286,7 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
         return None
     if _organization_name(name_words):
         return " ".join(words), None, SpeakerKind.ORGANIZATION
-    if len(name_words) == 1 and _kind_of_head(_bare(name_words[0])) is SpeakerKind.GROUP:
+    if len(name_words) == 1 and _bare(name_words[0]) in rules.GROUP_NOUNS:
         return name_words[0].lower(), None, SpeakerKind.GROUP  # 'Demonstrators chanted', 'Officials said'
     return " ".join(name_words), format_role(role_words), SpeakerKind.PERSON
 
