@@ -129,6 +129,12 @@ COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s
 COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
 # a verb coordinated with an earlier one: 'X declined to comment but said', 'X caucused and says'
 COORDINATED = re.compile(r"\b(?:and|but|or)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$")
+# what stands before a quoted title: "on ABC's", "host of", "titled", "the show", "the book"
+TITLE_BEFORE = re.compile(
+    r"(?:['\u2019]s|\b(?:on|of|in|titled|entitled|called|named|dubbed|show|program|programme|book|film|movie|"
+    r"series|song|album|column|podcast|newsletter|magazine|play|documentary))\s*$"
+)
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with", "or", "&"}
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
 APPOSITION_OPENER = re.compile(
     r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
@@ -402,6 +408,14 @@ def _subject_before_apposition(head: str) -> str | None:
     return None
 
 
+def _is_title(seg: _Segment, para: str) -> bool:
+    """A quoted title, not a quote: every word capitalised, and a possessive or 'on', 'titled' ... before it."""
+    words = seg.text.rstrip(".,").split()
+    if not words or len(words) > 7 or not all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words):
+        return False
+    return TITLE_BEFORE.search(para[max(0, seg.start - 40) : seg.start]) is not None
+
+
 def _statement_head(rest: str | None) -> str | None:
     """The words of the statement between the cue and the quote, without the frame around them.
 
@@ -569,6 +583,15 @@ def direct_quotes(
     history = history or lazy_history(paragraphs)
 
     segs = find_quoted(paragraphs)
+    # quoted titles ('on ABC's "This Week"') are words of the sentence, not quotes: their marks go
+    paragraphs = list(paragraphs)
+    titles = [seg for seg in segs if seg.closed and _is_title(seg, paragraphs[seg.para])]
+    for seg in titles:
+        para = paragraphs[seg.para]
+        inner = para[seg.start : seg.end]
+        inner = _MARKS.sub(lambda m: " " * len(m.group(0)), inner)
+        paragraphs[seg.para] = para[: seg.start] + inner + para[seg.end :]
+    segs = [seg for seg in segs if seg not in titles]
     spans_by_para: dict[int, list[tuple[int, int]]] = {}
     for s in segs:
         spans_by_para.setdefault(s.para, []).append((s.start, s.end))
@@ -742,6 +765,7 @@ def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -
     indirect = indirect_quotes(paragraphs, speakers, history)
     for quote in direct + indirect:
         _attribute(quote, speakers)
+        quote.text = _WS.sub(" ", quote.text).strip()
     quotes = exc + direct + indirect
     quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
     return quotes
