@@ -90,7 +90,10 @@ TRAILING_CUE = re.compile(
     rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
     rf"{_VERB}\b[^\u201c\u201d\"]*$"
 )
-BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
+BEFORE_ACCORDING = re.compile(
+    rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC}(?=,))\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$|"
+    rf"[Aa]ccording to (?P<spk2>{_NAME}|{_DESC})\s*,?\s*(?P<rest2>[^\u201c\u201d\"]*)$"
+)
 # names next to a speech verb anywhere (speaker history, for pronouns)
 _VERB_ONLY = re.compile(rf"(?<![\w-]){_VERB}\b")  # not 'self-proclaimed'
 _NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
@@ -124,7 +127,11 @@ ADJUNCT_THAT = re.compile(
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
 # a name before the colon that opens a quote: 'Bush: "..."', '- Pew Research: "..."'
-COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})\s*:\s*$")
+COLON_NAME = re.compile(
+    rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})(?:\s*\([^()]{{1,30}}\))?\s*:\s*$"
+)
+# 'But Trump quickly deflected with a non sequitur:': the subject of the sentence the colon ends
+COLON_SENTENCE = re.compile(r"^[^:;\u201c\u201d\"]{8,160}:\s*$")
 # 'Stated Stone:', 'Continued Stone: "..."'
 COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
 # a verb coordinated with an earlier one: 'X declined to comment but said', 'X caucused and says'
@@ -135,6 +142,8 @@ TITLE_BEFORE = re.compile(
     r"series|song|album|column|podcast|newsletter|magazine|play|documentary))\s*$"
 )
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with", "or", "&"}
+# what stands before a participle whose speaker is the sentence's subject: ', saying', 'by warning'
+PARTICIPLE_HEAD = re.compile(r"(?:,|\b(?:by|while|after|before|when|in|without))(?:\s+\w+ly)?\s*$")
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
 APPOSITION_OPENER = re.compile(
     r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
@@ -326,7 +335,8 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     tail = None if seg.text.endswith((".", "!", "?")) else _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
-        return _clean_speaker(m.group("spk")), m.group("rest"), tail
+        # 'According to his longtime personal physician, the ...': the description runs to its comma
+        return _clean_speaker(m.group("spk") or m.group("spk2")), m.group("rest") or m.group("rest2"), tail
     described = None  # 'the senator said': kept unless a name or pronoun stands before an earlier verb
     for v in reversed(list(_VERB_ONLY.finditer(pre))):  # the verb nearest the quote first
         rest = pre[v.end() :]
@@ -334,7 +344,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
             break  # an earlier quote stands between this verb and ours
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
-        participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
+        participle = v.group(0).endswith("ing") and PARTICIPLE_HEAD.search(head) is not None
         # 'Reid caucused in Nevada and says he voted "uncommitted."': a verb after 'and' shares the subject
         coordinated = COORDINATED.search(head) is not None
         found = (
@@ -388,6 +398,10 @@ def colon_intro(text: str) -> str | None:
     """The speaker a colon introduces: 'Bush: "..."', '- Philip Bump: "..."', 'Stated Stone:'."""
     m = COLON_VERB_NAME.search(text) or COLON_NAME.search(text)
     if not m:
+        if COLON_SENTENCE.match(text):
+            subject = _sentence_subject(text)
+            if subject and _is_name(subject) and plausible_speaker(subject):
+                return subject
         return None
     spk = _clean_speaker(m.group("spk"))
     return spk if _is_name(spk) and plausible_speaker(spk) and not rules.NOT_INTRO.search(spk) else None
