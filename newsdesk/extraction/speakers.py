@@ -318,6 +318,7 @@ class ArticleSpeakers:
         self.roles: dict[str, str] = {}  # full name -> role
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
         self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
+        self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
         self._paragraphs = paragraphs
         for para in paragraphs:
             for m in _RUN.finditer(para):
@@ -326,6 +327,10 @@ class ArticleSpeakers:
                     words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
                 while words and words[-1] in _NAME_JOINERS:
                     words = words[:-1]
+                if not words:
+                    continue
+                if words[0] in rules.HONORIFICS and len(words) > 1:
+                    self.titled.add(words[-1].strip(".,").lower())  # 'Ms. Ruiz': a person, whatever else
                 role_words, name_words = split_title(words)
                 if name_words and name_words[-1] in ("of",):
                     continue
@@ -359,7 +364,7 @@ class ArticleSpeakers:
         tokens = _tokens(" ".join(words))
         for key, form in self.forms.items():
             same_person = tokens <= key and form.split()[-1].strip(".").lower() == surname
-            if same_person and (form in self.roles or surname in speakers):
+            if same_person and (form in self.roles or surname in speakers or surname in self.titled):
                 return True
         return surname in speakers and len(words) == 1 and words[0][1:2].islower()
 
