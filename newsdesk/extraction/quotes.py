@@ -36,7 +36,9 @@ _ADV = (
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
 _ROLE_WORD = (
     r"(?!(?:on|in|at|of|to|for|with|by|during|after|before|when|while|and|but|or|that|as|from|about|"
-    r"last|this|next|the|a|an|his|her|their|its)\b)[a-z][\w-]*"
+    r"last|this|next|the|a|an|his|her|their|its|until|unless|because|if|since|though|although|whether|where|so|"
+    r"than|then|once|who|which|whose|what|how|why|even|just|only|also|not|never|says|said|say|is|was|are|were|"
+    r"has|had|have|will|would|could|should|can|may|might)\b)[a-z][\w-]*"
 )
 _ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:{_ROLE_WORD}\s+){{1,3}}(?=[A-Z])"
 # after a name: 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
@@ -87,8 +89,8 @@ _HEAD_NOUNS = "|".join(
 END_NAMED_GROUP = re.compile(rf"(?<![\w'\u2019])(?P<spk>(?:{_NW}\s+){{1,3}}(?:{_HEAD_NOUNS})){_APPOS}{_ADV}\s*$")
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
 TRAILING_CUE = re.compile(
-    rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
-    rf"{_VERB}\b[^\u201c\u201d\"]*$"
+    rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?:(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+{_VERB}\b|"
+    rf"{_VERB}\s+(?P<spk2>{_NAME}|{_DESC}))"  # '"..." if she didn't win by more, said David Wasserman'
 )
 BEFORE_ACCORDING = re.compile(
     rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC}(?=,))\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$|"
@@ -138,7 +140,8 @@ COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|W
 COORDINATED = re.compile(r"\b(?:and|but|or)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$")
 # what stands before a quoted title: "on ABC's", "host of", "titled", "the show", "the book"
 TITLE_BEFORE = re.compile(
-    r"(?:['\u2019]s|\b(?:on|of|in|titled|entitled|called|named|dubbed|show|program|programme|book|film|movie|"
+    r"(?:['\u2019]s|\b(?:on|of|in|to|at|from|by|with|for|told|tells|titled|entitled|called|named|dubbed|show|"
+    r"program|programme|book|film|movie|"
     r"series|song|album|column|podcast|newsletter|magazine|play|documentary))\s*$"
 )
 _TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with", "or", "&"}
@@ -364,7 +367,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         return described
     m = TRAILING_CUE.match(post)
     if m:
-        spk = _clean_speaker(m.group("spk"))
+        spk = _clean_speaker(m.group("spk") or m.group("spk2"))
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
     chunk = AFTER_SUBJECT_CHUNK.match(post) if not seg.text.endswith(".") else None
@@ -634,8 +637,11 @@ def direct_quotes(
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
                 swallowed = (seg.para, seg.end + tail_length(para[seg.end : right]))
-        elif speaker is not None and not cued_before and _words(lead) >= 3 and seg.start > left:
-            text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
+        elif speaker is not None and not cued_before:
+            if _words(lead) >= 3 and seg.start > left:
+                text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
+            if tail:
+                text += " " + tail  # '"..." if she didn't win by more, said David Wasserman'
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
             if prev is not None and same_para and prev[0].speaker:

@@ -1373,6 +1373,7 @@ PLACE_NAMES = {
     "Miami",
     "Seattle",
     "Denver",
+    "Nice",
     "Cleveland",
     "Philadelphia",
     "Baltimore",
