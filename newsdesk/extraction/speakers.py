@@ -436,6 +436,18 @@ class ArticleSpeakers:
                 return " ".join(name_words)
         return None
 
+    def _person_with_role(self, description: str) -> str | None:
+        """The one person whose role, as the article gives it, the description repeats ('the Florida senator')."""
+        words = [w.lower() for w in description.split()[1:]]
+        if len(words) < 2 or words[-1] not in rules.ROLE_NOUNS:
+            return None  # 'the senator' alone could be any senator the article names
+        found = {
+            name
+            for name, role in self.roles.items()
+            if role.lower().split()[-1:] == words[-1:] and set(words) <= set(role.lower().split())
+        }
+        return found.pop() if len(found) == 1 else None
+
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
         tokens = _tokens(name)
@@ -467,6 +479,10 @@ class ArticleSpeakers:
         if parsed is None:
             return None
         name, role, kind = parsed
+        if kind is SpeakerKind.PERSON and name.startswith("the "):
+            named = self._person_with_role(name)
+            if named:  # 'the minority leader' after 'Senate Minority Leader Harry Reid': Harry Reid
+                return Speaker(name=named, mention=mention.strip(" ,.;:\u2014-"), role=self.roles[named], kind=kind)
         if kind is SpeakerKind.PERSON and name[:1].isupper():
             full = self.canonical(name)
             if full == name and (_PARTICIPLE.match(name) or all(w in rules.PLACE_NAMES for w in name.split())):

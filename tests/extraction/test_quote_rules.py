@@ -164,6 +164,13 @@ SPEAKERS: list[Example] = [
         "Ana Ruiz",
         "person",
     ),
+    # a description that repeats the role of one person the article named is that person
+    (
+        f"Senate Minority Leader Harry Reid spoke first. || {Q}It does not matter who they pick,{E} the minority leader said.",
+        "It does not",
+        "Harry Reid",
+        "person",
+    ),
     # two people share a surname: the surname stays as written rather than a guess
     (
         f"Hillary Clinton and Bill Clinton arrived. || {Q}We will not accept these terms at all,{E} Clinton said.",
