@@ -269,6 +269,8 @@ def plausible_speaker(spk: str) -> bool:
         return bool(spk)
     words = spk.split()
     if len(words) > 1 and re.fullmatch(_DET, words[0]):
+        if words[-1][:1].islower():
+            return True  # 'a Wednesday editorial': a description, whatever its modifiers
         words = words[1:]  # 'The ministry': the determiner is no name word
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
     stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
@@ -325,7 +327,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     '"...," Trump said' gives no words around the quote; 'Trump said the plan is "a disaster" for
     the city' gives 'the plan is' and 'for the city'; 'Leaders grew more "conversant" about it, Ban
     said' gives the sentence's opening and 'about it'."""
-    post = para[seg.end : right]
+    post = para[seg.end : right].lstrip("'\u2019")  # a third closing mark after a quote inside the quote
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
     if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
         spk = _clean_speaker(m.group("spk") or m.group("full"))
