@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 from newsdesk.extraction import rules
 from newsdesk.models import SpeakerKind
@@ -159,13 +160,17 @@ def _bare(word: str) -> str:
     return _POSSESSIVE.sub("", word).strip(".,;:").lower()
 
 
+_ONE_WORD_TITLES = frozenset(t.rstrip(".") for t in rules.TITLES if " " not in t)
+
+
+@lru_cache(maxsize=8192)
 def _is_role_word(word: str) -> bool:
     bare = _bare(word)
     return (
         bare in rules.ROLE_NOUNS
         or bare in rules.ROLE_MODIFIERS
         or word in rules.TITLE_ROLES
-        or word.rstrip(".") in {t.rstrip(".") for t in rules.TITLES if " " not in t}
+        or word.rstrip(".") in _ONE_WORD_TITLES
     )
 
 
@@ -320,15 +325,21 @@ class ArticleSpeakers:
         self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
         self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
         self._paragraphs = paragraphs
-        for para in paragraphs:
+        self._scanned = False  # the article is read on first use: most have no quote to attribute
+
+    def _scan(self) -> None:
+        if self._scanned:
+            return
+        self._scanned = True
+        for para in self._paragraphs:
             for m in _RUN.finditer(para):
                 words = m.group(0).split()
                 while len(words) > 1 and (words[0] in _RUN_OPENERS or words[0].lower() in _SPEECH_VERBS):
                     words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
                 while words and words[-1] in _NAME_JOINERS:
                     words = words[:-1]
-                if not words:
-                    continue
+                if len(words) < 2:
+                    continue  # one word is no full name, nor a name with its title
                 if words[0] in rules.HONORIFICS and len(words) > 1:
                     self.titled.add(words[-1].strip(".,").lower())  # 'Ms. Ruiz': a person, whatever else
                 role_words, name_words = split_title(words)
@@ -360,6 +371,7 @@ class ArticleSpeakers:
 
     def is_known_person(self, words: list[str], speakers: AbstractSet[str]) -> bool:
         """One of the people the article quotes or gives a role: its full name ('Mel Sembler') or its surname."""
+        self._scan()
         surname = words[-1].strip(".").lower()
         tokens = _tokens(" ".join(words))
         for key, form in self.forms.items():
@@ -398,6 +410,7 @@ class ArticleSpeakers:
 
     def agrees(self, name: str, pronoun: str) -> bool:
         """False only when the article shows the person is not one the pronoun can stand for."""
+        self._scan()
         if not self.genders and self._paragraphs:
             self._learn_genders()
             self.genders.setdefault("", "")  # learnt, even when nothing was
@@ -438,6 +451,7 @@ class ArticleSpeakers:
 
     def _person_with_role(self, description: str) -> str | None:
         """The one person whose role, as the article gives it, the description repeats ('the Florida senator')."""
+        self._scan()
         words = [w.lower() for w in description.split()[1:]]
         if len(words) < 2 or words[-1] not in rules.ROLE_NOUNS:
             return None  # 'the senator' alone could be any senator the article names
@@ -450,6 +464,7 @@ class ArticleSpeakers:
 
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
+        self._scan()
         tokens = _tokens(name)
         if not tokens:
             return name
