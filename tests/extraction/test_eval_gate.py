@@ -56,3 +56,5 @@ def test_quote_attribution_stays_above_its_floor(figures):
     quotes = figures["quotes"]
     assert quotes["direct+mixed"]["e2e"]["f1"] >= FLOORS["quotes_direct_mixed_e2e_f1"], quotes["direct+mixed"]["e2e"]
     assert quotes["direct"]["e2e"]["f1"] >= FLOORS["quotes_direct_e2e_f1"], quotes["direct"]["e2e"]
+    detection = quotes["direct+mixed"]["detection"]
+    assert detection["precision"] >= FLOORS["quotes_direct_mixed_detection_precision"], detection
