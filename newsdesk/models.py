@@ -20,6 +20,12 @@ class QuoteKind(str, Enum):
     EXCERPT = "excerpt"  # passage quoted from a publication ("Washington Post:" + blockquote)
 
 
+class SpeakerKind(str, Enum):
+    PERSON = "person"
+    ORGANIZATION = "organization"  # "the ministry", "the operators' association"
+    GROUP = "group"  # a clearly marked group of people: "protesters", "the residents"
+
+
 class CreditRole(str, Enum):
     AUTHOR = "author"
     PHOTO = "photo"
@@ -36,7 +42,12 @@ class Image(_Model):
 
 class Quote(_Model):
     text: str
-    speaker: str | None = None
+    speaker: str | None = Field(
+        default=None, description="canonical name: the fullest form the article uses for this speaker"
+    )
+    speaker_mention: str | None = Field(default=None, description="the speaker as written at this quote")
+    speaker_role: str | None = Field(default=None, description="title or role when the article gives one")
+    speaker_kind: SpeakerKind | None = None
     kind: QuoteKind = QuoteKind.DIRECT
     paragraph: int | None = Field(default=None, description="index of the body paragraph it stands in")
 
