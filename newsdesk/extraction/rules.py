@@ -120,44 +120,177 @@ AGENCIES = {
     "Kyodo": "Kyodo News",
     "Kyodo News": "Kyodo News",
     "Yonhap": "Yonhap",
+    "EFE": "EFE",
+    "Agencia EFE": "EFE",
+    "Lusa": "Lusa",
+    "ANP": "ANP",
+    "Kyodo News": "Kyodo News",
+    "\u5171\u540c": "Kyodo News",  # 共同, Kyodo's Japanese byline and caption credit
+    "\u5171\u540c\u901a\u4fe1": "Kyodo News",  # 共同通信
+    "Bloomberg News": "Bloomberg",
+    "Europa Press": "Europa Press",
+    "Belga": "Belga",
+    "TASS": "TASS",
+    "Anadolu": "Anadolu",
+    "IANS": "IANS",
+    "PTI": "Press Trust of India",
+    "Press Trust of India": "Press Trust of India",
 }
+# canonical names of news agencies that file stories (a byline or dateline naming one is a wire credit);
+# photo libraries (Getty Images, Shutterstock, Pool) credit pictures only
+WIRE_AGENCIES = {
+    "Associated Press",
+    "Reuters",
+    "Agence France-Presse",
+    "Deutsche Presse-Agentur",
+    "United Press International",
+    "Xinhua",
+    "Australian Associated Press",
+    "PA Media",
+    "ANSA",
+    "Kyodo News",
+    "Yonhap",
+    "EFE",
+    "Lusa",
+    "ANP",
+    "Bloomberg",
+    "Europa Press",
+    "Belga",
+    "TASS",
+    "Anadolu",
+    "IANS",
+    "Press Trust of India",
+}
+# photo agencies written in lower case or with a prefix in credits: "picture alliance/dpa | Name"
+PHOTO_CREDIT_NOISE = re.compile(r"^(?:picture[ -]alliance|imago(?: images)?|keystone|ddp|action press)$", re.I)
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 
 # --- photo credits (matched against captions, credit spans and short lines) ------------------
 # a full stop only after an initial ("J. Scott Applewhite"), so "Rescuers. Tom Reyes" is no name
 _NAME_WORD = r"[A-Z](?:\.|[\w'\u2019-]*)"
 NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|da|al|el|bin)){{0,4}}"
-# "... via AP": the distributor of a photo, read as part of its credit line
-_VIA = rf"(?:\s+via\s+(?:{_AGENCY_ALT}))?"
+# a credit line inside or closing a caption, tried in order; each gives the credit's "body"
+# ("Tom Reyes/Reuters"), which photo_credit() splits into photographer and agency at "/", "|", "for", ","
+_CREDIT_WORD = r"(?i:photo(?:graph)?s?|photographer|image|picture|credit|foto|bild|illustration|fotograf[i\u00ed]a)"
 PHOTO_CREDIT_PATTERNS = (
-    # "AP Photo/Zabi Karimi", "Reuters Photo/Jane Doe"
-    re.compile(rf"\b(?P<agency>{_AGENCY_ALT})\s+Photos?\s*/\s*(?P<name>{NAME})"),
-    # "Photo: Jane Doe/AFP", "Photograph: Jane Doe/Reuters", "Credit: Matthew Thayer/The Maui News via AP"
+    # "Photograph: Tom Reyes/Reuters", "(Photo by Mark Felix/AFP via Getty Images)", "Foto: AP/Luis Cruz",
+    # "Photo : Nicolas Tucat / AFP", "Photo courtesy of the Conservancy", "(foto ANSA/Max Cavallari)"
     re.compile(
-        rf"\b(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?::|by)\s*(?P<name>{NAME})\s*(?:/|for|,)\s*"
-        rf"(?P<agency>{_AGENCY_ALT}|{NAME}){_VIA}"
+        rf"[(\[]?(?<![\w])(?P<text>{_CREDIT_WORD}\s*(?::|\bby\b|\bcourtesy\s+of\b|\bvon\b|(?=\s+[^\s/]+\s*/))"
+        r"\s*(?P<body>[^()\[\]:]{2,120}?))[)\]]?\.?$"
     ),
-    # "Jane Doe/Getty Images", "Jane Doe / AFP via Getty Images"
-    re.compile(rf"(?P<name>{NAME})\s*/\s*(?P<agency>{_AGENCY_ALT})\b{_VIA}"),
-    # "Photo: Jane Doe", "Photo by Jane Doe", "Photo by Zeke Sandoval via AP"
+    # "AP Photo/Zabi Karimi", "Reuters Photo / Jane Doe"
+    re.compile(rf"[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})\s+Photos?\s*/\s*{NAME}))[)\]]?\.?$"),
+    # "\u00a9 Jeff Pachoud / AFP"
+    re.compile(r"(?P<text>(?:\u00a9|\(c\)|Copyright)\s*(?P<body>[^\u00a9]{2,120}?))\.?$"),
+    # in brackets closing a caption: "(Ahn Young-joon/AP)", "(Maddie McGarvey for The Tribune)", "(Reuters)", "（共同）"
     re.compile(
-        rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"
-        rf"(?:\s+via\s+(?P<via>{_AGENCY_ALT}))?"
+        rf"[(\uff08](?P<text>(?P<body>[^()\uff08\uff09]{{2,80}}?/[^()\uff08\uff09]{{2,80}}|{NAME}\s+for\s+{NAME}|"
+        rf"(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\uff09]\.?$"
     ),
-    # an agency in brackets closing a caption: "Smoke rises over the city. (Reuters)"
-    re.compile(rf"(?<=\()(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?(?=\)\.?$)"),
-    # bare agency credit: "(Reuters)", "Getty Images", "AP Photo"
-    re.compile(rf"^\(?(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?\)?\.?$"),
+    # bare, after the caption's last sentence: "... parade. Marisol Reyes/Valley Herald", "EFE/Jorge Zapata"
+    re.compile(
+        rf"(?:(?<=[.!?\u201d\"\u00bb])\s+|^)(?P<text>(?P<body>{NAME}\s*/\s*{NAME}(?:\s*/\s*{NAME})*"
+        rf"(?:\s+(?:via|for)\s+{NAME})?))\.?$"
+    ),
+    # a bare agency: "Getty Images", "AP Photo", "Reuters"
+    re.compile(rf"^[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\]]?\.?$"),
 )
+# image blocks: an <img> belongs to the nearest figure or element with one of these class tokens (within
+# IMAGE_BLOCK_MAX_DEPTH levels) that holds no other image; its caption and credit are read inside it
+IMAGE_BLOCK_CLASS_TOKENS = (
+    "wp-caption",
+    "wp-block-image",
+    "image",
+    "photo",
+    "media",
+    "picture",
+    "visuel",
+    "foto",
+    "bild",
+    "gallery-item",
+)
+IMAGE_BLOCK_MAX_DEPTH = 4
+# caption elements (inside the block, or the element right after it)
+IMAGE_CAPTION_CLASS_TOKENS = ("caption", "legend", "pie-foto", "unterschrift", "cutline", "bildtext")
+# credit elements inside a block or its caption
+IMAGE_CREDIT_CLASS_TOKENS = (
+    "credit",
+    "copyright",
+    "byline",
+    "source",
+    "attribution",
+    "photographer",
+    "bildnachweis",
+    "bildrechte",
+)
+PHOTO_CREDIT_NAMED = (0, 2)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
+CREDIT_COURTESY = re.compile(r"\bcourtesy\b", re.I)
+# how a credit body splits into its parts: "Oli Scarff/AFP/Getty Images", "dpa | Marcus Brandt",
+# "Kenji Ross, Gulf Coast Times", "Kevin Winter/Getty Images for Live Nation"
+CREDIT_PART_SEPARATOR = re.compile(r"\s*(?:/|\||,|\s+for\s+)\s*")
+CREDIT_VIA = re.compile(r"\s+via\s+.*$")  # "... via Getty Images": the distributor, not the agency
+CREDIT_AGENCY_PHOTO = re.compile(r"\s+Photos?$")  # "AP Photo" -> AP
+# "Photo by the author": the byline's author took it
+CREDIT_BY_AUTHOR = re.compile(r"^(?:the\s+)?(?:author|writer|reporter)$", re.I)
+# a byline part naming the photographer: "Story by Gina Harrow \u2022 Photos by Phil Mercer"
+BYLINE_PHOTOS = re.compile(r"\b(?:Photos?|Photographs?|Pictures?|Images?)\s+(?:by|:)\s*(?P<names>.+)$", re.I)
 CREDIT_LINE = re.compile(
-    rf"^(?:\(?(?:Photo(?:graph)?s?|Image|Picture|Credit|Foto)\b.{{0,80}}|\(?(?:{_AGENCY_ALT})\s+Photos?\b.{{0,60}}|"
+    rf"^(?:\(?(?:Photo(?:graph)?s?|Photographer|Image|Picture|Credit|Foto|Bild)\b.{{0,80}}|\(?(?:{_AGENCY_ALT})\s+Photos?\b.{{0,60}}|"
     rf"{NAME}\s*/\s*(?:{_AGENCY_ALT})(?:\s+via\s+Getty Images)?\)?\.?)$"
 )
+
+# --- bylines ------------------------------------------------------------------------------
+# the word that opens a byline, in the languages of the annotated set
+BYLINE_OPENER = re.compile(
+    r"^\s*(?:(?:story|words|text|written|reported|posted|compiled|reporting)\s+by|by|von|par|por|di|door|"
+    r"texto|text|quelle|source|fuente)\s*:?\s+",
+    re.IGNORECASE,
+)
+# names in a byline are separated by commas, "and" in several languages, "&", ";", " | "
+BYLINE_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e|en)\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
+# a job title after the names ends the byline: "By Kevin Li | Staff Writer", "Ellie Marsh Business correspondent"
+BYLINE_JOB_TITLE = re.compile(
+    r"\b(?:updated|published|(?:senior |chief |staff |contributing )?(?:writer|correspondent|reporter|editor|"
+    r"columnist|contributor|photographer))\b.*$",
+    re.IGNORECASE,
+)
+# an agency closing a byline: "MARIA SANTOS Associated Press", "By A and B, Reuters", "Sofia Almeida, com Lusa",
+# "Redacci\u00f3n / con informaci\u00f3n de AP"
+_BYLINE_CONNECTOR = r"(?i:(?:with|com|con|avec|mit|and|und|y)\s+(?:informaci\u00f3n\s+de\s+)?)"
+# agencies a byline may name after a bare space: several words or an acronym ("... Associated Press", "... AP"),
+# never a single word that could be a surname ("Lusa")
+_BARE_AGENCY_ALT = "|".join(
+    sorted((re.escape(a) for a in AGENCIES if " " in a or (a.isupper() and len(a) > 1)), key=len, reverse=True)
+)
+BYLINE_AGENCY = re.compile(
+    rf"(?:(?:^|\s*[,/]\s*{_BYLINE_CONNECTOR}?|\s+{_BYLINE_CONNECTOR})(?:(?i:the)\s+)?(?P<agency>{_AGENCY_ALT})|"
+    rf"\s+(?:(?i:the)\s+)?(?P<bare>{_BARE_AGENCY_ALT}))\.?$"
+)
+# honorifics dropped from an author's name ("Dr. Amira Haddad" -> "Amira Haddad")
+AUTHOR_HONORIFIC = re.compile(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+")
+# desk names and placeholders that stand where a person's name would: never an author
+NOT_AUTHORS = {
+    "staff",
+    "staff reports",
+    "newsroom",
+    "news desk",
+    "editorial board",
+    "the editorial board",
+    "redacci\u00f3n",
+    "redaktion",
+    "r\u00e9daction",
+    "redazione",
+    "reda\u00e7\u00e3o",
+    "redactie",
+    "admin",
+}
 
 # --- wire credits ---------------------------------------------------------------------------
 # "WASHINGTON (AP) —", "KABUL, Afghanistan (Reuters) -"
 DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'\u2019/-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
+    rf"^(?P<place>[A-Z\u00c0-\u00de][\w .'\u2019/-]{{1,40}}(?:,\s*[\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)"
+    rf"\s*[\u2014\u2013-]+\s*"
 )
 # a dateline without a place: "(AFP) \u2014 ...", "(Reuters) - ..."
 BARE_DATELINE = re.compile(rf"^\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*")
@@ -168,10 +301,18 @@ WIRE_BYLINE = re.compile(
 WIRE_END_LINE = re.compile(rf"^(?:[\u2014\u2013-]+\s*(?P<agency>{_AGENCY_ALT})|\((?P<paren>{_AGENCY_ALT})\))\.?$")
 WIRE_END_LINES = 3  # how many closing paragraphs are read for end lines and contributor credits
 # "Additional reporting by Jane Doe in Paris and Ali Khan": a contributor credit, one per name
+# one segment of an end line (segments split at ";"): "Additional reporting by ...", "... contributed to this
+# report", "With assistance from ..." (Bloomberg)
 CONTRIBUTOR_LINE = re.compile(
     r"^\(?(?:Additional|Further|Extra)\s+reporting\s+by\s+(?P<names>.+?)\)?\.?$|"
-    r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+report)\b.*$",
+    r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.*$|"
+    r"^[\u2014\u2013-]*\s*With\s+assistance\s+from\s+(?P<names3>.+?)\)?\.?$",
     re.I,
+)
+CONTRIBUTOR_SEGMENT = re.compile(r"\s*;\s*")
+# "Associated Press writers Ana Ruiz and ...": the agency and job before the names
+CONTRIBUTOR_JOB = re.compile(
+    rf"^(?:The\s+)?(?:{_AGENCY_ALT})?\s*(?:staff\s+)?(?:writers?|reporters?|correspondents?)\s+", re.I
 )
 # "Jane Doe in Paris": the place after a contributor's name is not part of it
 CONTRIBUTOR_PLACE = re.compile(r"\s+(?:in|from)\s+[A-Z][\w .'\u2019-]*$")

@@ -60,7 +60,7 @@ def test_no_wire_credit_without_a_dateline_or_end_line(paragraphs):
         ("Additional reporting by Jane Doe in Paris and Ali Khan in Lahore.", ["Jane Doe", "Ali Khan"]),
         ("(Additional reporting by Marta Klein; Editing by Tom Reyes)", ["Marta Klein"]),
         ("Further reporting by Ana Ruiz, Li Wei and Omar Haddad.", ["Ana Ruiz", "Li Wei", "Omar Haddad"]),
-        ("Associated Press writer Sam Metz contributed reporting.", []),  # a description, not a name list
+        ("Associated Press writer Sam Metz contributed reporting.", ["Sam Metz"]),  # the job before the name dropped
         ("Ana Ruiz contributed reporting from Madrid.", ["Ana Ruiz"]),
         ("Reporting by the newsroom was hard work.", []),
     ],
