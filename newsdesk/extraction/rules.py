@@ -124,7 +124,6 @@ AGENCIES = {
     "Agencia EFE": "EFE",
     "Lusa": "Lusa",
     "ANP": "ANP",
-    "Kyodo News": "Kyodo News",
     "\u5171\u540c": "Kyodo News",  # 共同, Kyodo's Japanese byline and caption credit
     "\u5171\u540c\u901a\u4fe1": "Kyodo News",  # 共同通信
     "Bloomberg News": "Bloomberg",
