@@ -197,7 +197,7 @@ def _cascade(text: str, url: str | None) -> Article:
         + photo_credits
         + wire_credits(paragraphs, md.bylines, md.authors, agencies=md.agencies)
         + contributor_credits(paragraphs)
-        + source_credits(paragraphs)
+        + source_credits(paragraphs, blockquoted)
     )
     return Article(
         url=url or canonical,

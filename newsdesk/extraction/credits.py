@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from newsdesk.extraction import rules
 from newsdesk.models import Credit, CreditRole
@@ -104,7 +104,7 @@ def wire_credits(
         if not any(c.name == agency for c in out):
             out.append(Credit(role=CreditRole.WIRE, name=agency, agency=agency, text=text))
 
-    for para in paragraphs[:3]:
+    for para in paragraphs[: rules.DATELINE_PARAGRAPHS]:
         m = rules.DATELINE.match(para) or rules.BARE_DATELINE.match(para)
         if m:
             add(m.group("agency"), m.group(0).strip(" \u2014\u2013-"))
@@ -141,32 +141,63 @@ def contributor_credits(paragraphs: list[str]) -> list[Credit]:
     return out
 
 
-def _plausible_outlet(name: str) -> bool:
-    first = name.split()[0] if name.split() else ""
-    return bool(name) and first not in rules.NOT_OUTLETS and bool(rules.OUTLET_HINTS.search(name))
+def _trim_outlet(raw: str) -> tuple[str, bool]:
+    """(name, written with 'the'): 'On Tuesday the Baltimore Banner' -> ('Baltimore Banner', True)."""
+    words = _WS.sub(" ", raw).strip(" ,.;:\u2019'").split(" ")
+    stop_words = (rules.OUTLET_TRIM_WORDS | set(rules.NOT_NAMES) | rules.CALENDAR_WORDS) - {"The"}
+    while words and words[0] in stop_words:
+        words.pop(0)
+    while words and words[-1] in rules.CALENDAR_WORDS:
+        words.pop()
+    the = bool(words) and words[0].lower() == "the"
+    return normalize_outlet(" ".join(words)), the
 
 
-def source_credits(paragraphs: list[str]) -> list[Credit]:
-    """Outlets the story draws on: 'according to X', 'X reported', 'in an op-ed for X', 'X:' intros."""
+def _plausible_outlet(name: str, the: bool = False, needs: str = "the") -> bool:
+    """An outlet, not a person or an institution. needs "any": a cue that names outlets accepts any name; "the":
+    it must read like an outlet ('... Times', '... News'), be written with 'the' (people never are) or be an
+    agency; "hint": read like an outlet or be an agency."""
+    words = name.split()
+    if not words or words[0] in rules.NOT_OUTLETS or set(words) & rules.NOT_OUTLET_WORDS:
+        return False
+    if words[0] in rules.NOT_NAMES or words[0] in rules.CALENDAR_WORDS:
+        return False
+    if needs == "any" or bool(rules.OUTLET_HINTS.search(name)) or name in rules.AGENCIES:
+        return True
+    return needs == "the" and the
+
+
+def source_credits(paragraphs: list[str], blockquoted: Collection[int] = ()) -> list[Credit]:
+    """Outlets the story draws on: 'according to X', 'X reported', 'first reported by X', 'in an op-ed for X',
+    and 'X:' introducing an excerpt (blockquoted: indexes of the paragraphs that are quoted blocks)."""
     out: list[Credit] = []
     seen: set[str] = set()
 
-    def add(raw: str, text: str) -> None:
-        name = normalize_outlet(raw)
-        if _plausible_outlet(name) and name not in seen:
+    def add(raw: str, text: str, needs: str = "the") -> None:
+        name, the = _trim_outlet(raw)
+        if name not in seen and _plausible_outlet(name, the, needs):
             seen.add(name)
             out.append(Credit(role=CreditRole.SOURCE, name=name, text=text))
 
     for i, para in enumerate(paragraphs):
-        m = rules.EXCERPT_INTRO.match(para.strip())
-        if m and len(para.split()) <= 8 and i + 1 < len(paragraphs):
-            add(m.group("name"), para.strip())
+        line = para.strip()
+        m = rules.EXCERPT_INTRO.match(line)
+        if m and len(line.split()) <= rules.EXCERPT_INTRO_MAX_WORDS and i + 1 < len(paragraphs):
+            add(m.group("name"), line)
             continue
-        if not rules.SOURCE_CUE.search(para):
+        lead = rules.EXCERPT_LEAD.search(line)
+        if lead and (i + 1) in blockquoted:
+            names = [n.group(0) for n in re.finditer(rules.OUTLET, lead.group("sentence"))]
+            for raw in reversed(names):  # the outlet is named last: "Here is how the FT described it:"
+                name, the = _trim_outlet(raw)
+                if _plausible_outlet(name, the):
+                    add(raw, line)
+                    break
+        if not rules.SOURCE_CUE.search(line):
             continue
-        for rx in rules.SOURCE_PATTERNS:
-            for m in rx.finditer(para):
-                add(m.group("name"), m.group(0).strip())
+        for rx, needs in rules.SOURCE_PATTERNS:
+            for m in rx.finditer(line):
+                add(m.group("name"), m.group(0).strip(), needs)
     return out
 
 

@@ -265,8 +265,9 @@ def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[st
         if not from_bylines and people and _BY.match(b):
             from_bylines = people
     if not authors:
-        # <a rel="author">Helen Pidd</a>: an author link that holds a bare name
-        authors = from_bylines or [b for b in md.bylines if _PERSON_NAME.match(b)]
+        # <a rel="author">Helen Pidd</a>: an author link that holds a bare name ("AUDREY McAVOY Associated Press"
+        # and "By The Associated Press" hold one name or none once the agency is read off)
+        authors = from_bylines or [n for b in md.bylines if _PERSON_NAME.match(b) for n in read_byline(b)[0]]
     md.authors = list(dict.fromkeys(authors))
     md.agencies = list(dict.fromkeys(agencies))
     md.photographers = list(dict.fromkeys(photographers))

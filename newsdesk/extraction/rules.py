@@ -250,8 +250,8 @@ BYLINE_OPENER = re.compile(
 BYLINE_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e|en)\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
 # a job title after the names ends the byline: "By Kevin Li | Staff Writer", "Ellie Marsh Business correspondent"
 BYLINE_JOB_TITLE = re.compile(
-    r"\b(?:updated|published|(?:senior |chief |staff |contributing )?(?:writer|correspondent|reporter|editor|"
-    r"columnist|contributor|photographer))\b.*$",
+    r"(?:\s*[,|]\s*(?:[\w-]+\s+){0,3}?|\s+)(?:updated|published|(?:senior |chief |staff |contributing )?(?:writer|"
+    r"correspondent|reporter|editor|columnist|contributor|photographer))\b.*$",
     re.IGNORECASE,
 )
 # an agency closing a byline: "MARIA SANTOS Associated Press", "By A and B, Reuters", "Sofia Almeida, com Lusa",
@@ -298,6 +298,7 @@ WIRE_BYLINE = re.compile(
 )
 # an end line that names the agency: "\u2014 Reuters", "- AFP", "(AP)"; matched against the last paragraphs
 WIRE_END_LINE = re.compile(rf"^(?:[\u2014\u2013-]+\s*(?P<agency>{_AGENCY_ALT})|\((?P<paren>{_AGENCY_ALT})\))\.?$")
+DATELINE_PARAGRAPHS = 5  # how many opening paragraphs may hold the dateline (kickers and bylines can come first)
 WIRE_END_LINES = 3  # how many closing paragraphs are read for end lines and contributor credits
 # "Additional reporting by Jane Doe in Paris and Ali Khan": a contributor credit, one per name
 # one segment of an end line (segments split at ";"): "Additional reporting by ...", "... contributed to this
@@ -318,36 +319,81 @@ CONTRIBUTOR_PLACE = re.compile(r"\s+(?:in|from)\s+[A-Z][\w .'\u2019-]*$")
 CONTRIBUTOR_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 # --- sources named in the text --------------------------------------------------------------
-OUTLET = r"(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:[A-Z][\w&'\u2019.-]*|of|and|on))*?"
+# an outlet's name: capitalised words, joined by "of", "and", "on" ("Bureau of Investigative Journalism")
+# (a full stop only inside a word, "U.S", so "Friday. The Banner" is two sentences)
+_OUTLET_WORD = r"[A-Z][\w&'\u2019-]*(?:\.[A-Za-z]+)*"
+OUTLET = rf"(?:[Tt]he\s+)?{_OUTLET_WORD}(?:\s+(?:of|and)\s+{_OUTLET_WORD}|\s+{_OUTLET_WORD})*"
+# (pattern, what the name needs): "any" after a cue that names an outlet whatever it is called ("first reported
+# by The Information", "As Poynter reported"); "the" a name that reads like an outlet or is written with "the"
+# ("according to the Pew Research Center"); "hint" a name that reads like an outlet ("told the Herald", not
+# "told the Taliban"). See _plausible_outlet in credits.py
 SOURCE_PATTERNS = (
-    re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})(?=[,.;:]|\s+(?:report|reported|which|that|on|in)\b|$)"),
-    re.compile(
-        rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial) (?:for|with|in|published by) (?P<name>{OUTLET})(?=[,.;:]|\s)"
+    (re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})"), "the"),
+    (
+        re.compile(
+            rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial|report) "
+            rf"(?:for|with|in|published by|by) (?P<name>{OUTLET})"
+        ),
+        "any",
     ),
-    re.compile(rf"(?P<name>{OUTLET}) (?:reported|first reported|reports|has reported)\b"),
-    re.compile(
-        rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})"
-        rf"(?=[,.;:]|\s+(?:that|on|in|last|this|earlier|about|when|after)\b|$)"
+    (
+        re.compile(rf"\b(?:[Aa]s|[Ff]irst) (?P<name>{OUTLET}) (?:first )?(?:reported|reports|noted|wrote|revealed)\b"),
+        "any",
     ),
+    (re.compile(rf"\b(?:first |earlier |originally )?(?:reported|revealed|report) by (?P<name>{OUTLET})"), "any"),
+    (
+        re.compile(
+            rf"(?P<name>{OUTLET}),? (?:reported|first reported|reports|has reported|wrote|writes|said in an editorial|"
+            rf"revealed|disclosed)\b"
+        ),
+        "the",
+    ),
+    (re.compile(rf"\b(?:told|in an interview with) (?P<name>{OUTLET})"), "hint"),
 )
 # every source pattern needs one of these words: paragraphs without them are not scanned
 SOURCE_CUE = re.compile(
     r"\b(?:according|op-ed|opinion|column|interview|essay|article|editorial|report|reported|"
-    r"reports|told)\b",
+    r"reports|told|wrote|writes|revealed|disclosed|noted)\b",
     re.IGNORECASE,
 )
 # words that look like outlet names but are people or pronouns in these positions
 NOT_OUTLETS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Police", "Local"}
+# a name holding one of these is an institution that speaks for itself, not an outlet the story draws on
+NOT_OUTLET_WORDS = {
+    "Ministry",
+    "Department",
+    "Police",
+    "Office",
+    "Court",
+    "Council",
+    "Commission",
+    "Government",
+    "Senate",
+    "Congress",
+    "Parliament",
+    "Army",
+    "Company",
+    "Inc",
+    "Corp",
+    "University",
+}
 OUTLET_HINTS = re.compile(
     r"\b(?:Post|Times|News|Journal|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|NPR|Fox|Tribune|Guardian|"
     r"Telegraph|Herald|Gazette|Politico|Axios|Bloomberg|Agency|Daily|Magazine|Wire|Network|Radio|TV|"
     r"Television|Sun|Star|Mail|Independent|Economist|Atlantic|Hill|Breitbart|HuffPost|Chronicle|Globe|"
-    r"Insider|Monitor|Observer|Review|Dispatch|Examiner|Register|Tass|Xinhua|Al Jazeera|Sky)\b"
+    r"Insider|Monitor|Observer|Review|Dispatch|Examiner|Register|Tass|Xinhua|Al Jazeera|Sky|Banner|Courier|"
+    r"Bulletin|Ledger|Sentinel|Record|Inquirer|Standard|Express|Mirror|Financial|Reporter|Report|Research)\b"
 )
 # a paragraph that introduces an excerpt: "Washington Post:" (short, ends with a colon)
 EXCERPT_INTRO = re.compile(
     rf"^(?:From |Via |Here's |As )?(?P<name>{OUTLET})(?: reports| reported| wrote| writes| notes)?:$"
 )
+# the last sentence of a paragraph that ends with a colon before a quoted block: "... Washington Post:",
+# "Here is how the Financial Times described the obstacles:", "And finally, from the Lede:"
+EXCERPT_LEAD = re.compile(r"(?:^|[.!?]\s+)(?P<sentence>[^.!?]{2,160}):$")
+EXCERPT_INTRO_MAX_WORDS = 8  # a colon paragraph this short introduces an excerpt even without a blockquote
+# words dropped from the front or back of a candidate name ("On Tuesday Politico", "The Journal Monday")
+OUTLET_TRIM_WORDS = {"As", "And", "But", "From", "Via", "Finally", "Here", "Then", "Now", "First", "Earlier"}
 
 # --- quotes ---------------------------------------------------------------------------------
 SPEECH_VERBS = (
