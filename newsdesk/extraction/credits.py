@@ -6,6 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 
 from newsdesk.extraction import rules
+from newsdesk.extraction.metadata import name_case
 from newsdesk.models import Credit, CreditRole
 
 _WS = re.compile(r"\s+")
@@ -55,6 +56,8 @@ def split_credit(body: str, explicit: bool = False) -> tuple[str | None, str | N
                 photographer = part
             elif agency is None:
                 agency = part
+    if photographer and photographer.isupper() and photographer != AUTHOR_PLACEHOLDER:
+        photographer = name_case(photographer)  # "JOHN THYS / AFP" -> John Thys
     if agency is None and distributor:
         agency = distributor  # "Photo by Zeke Sandoval via AP": the distributor is all the page names
     if photographer is None and agency is None and len(parts) == 1 and explicit and parts[0][:1].isupper():

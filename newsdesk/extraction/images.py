@@ -53,17 +53,22 @@ def _img_url(img: HtmlElement, base: str | None) -> str | None:
 def _container(img: HtmlElement) -> HtmlElement | None:
     """The block that holds this image and its caption: a figure, a caption box, a gallery item.
 
-    Walks up a few levels and stops at a block that holds another image or the story itself."""
+    Walks up a few levels, never past a block that holds another image or the story itself, and prefers the
+    first block that holds a caption or credit ("<div class=image><div class=image__container><img></div>
+    <div class=image__caption>...")."""
     el = img.getparent()
+    first: HtmlElement | None = None
     for _ in range(rules.IMAGE_BLOCK_MAX_DEPTH):
         if el is None or el.tag in ("body", "article", "main", "html"):
-            return None
+            break
         if sum(1 for _ in el.iter("img", "amp-img")) > 1:
-            return None
-        if _IS_BLOCK(el) or _CAPTION_EL(el):
+            break
+        if _CAPTION_EL(el) or _CREDIT_EL(el) or _caption_after(el) is not None:
             return el
+        if first is None and _IS_BLOCK(el):
+            first = el
         el = el.getparent()
-    return None
+    return first
 
 
 def _caption_after(block: HtmlElement) -> HtmlElement | None:

@@ -106,7 +106,7 @@ def read_byline(text: str) -> tuple[list[str], list[str], list[str]]:
             part = part[: m.start()]
         if part.strip():
             kept.append(part)
-    text = _BY.sub("", " ".join(kept)).strip()
+    text = _AUTHOR_JUNK.sub("", rules.BYLINE_CONTACT.sub("", _BY.sub("", " ".join(kept)))).strip(" ,|/")
     agencies: list[str] = []
     for _ in range(2):  # "..., Reuters and AP" names two
         m = rules.BYLINE_AGENCY.search(text)
@@ -135,11 +135,14 @@ def _people(text: str) -> list[str]:
             and name.casefold() not in rules.NOT_AUTHORS
             and name not in rules.AGENCIES
         ):
-            out.append(_name_case(name))
+            out.append(name_case(name))
+    if any(" " in n for n in out):
+        # "Von Max Berger, Berlin": beside full names a single word is the place the author writes from
+        out = [n for n in out if " " in n]
     return out
 
 
-def _name_case(name: str) -> str:
+def name_case(name: str) -> str:
     """'JENNIFER SINCO KELLEHER' -> 'Jennifer Sinco Kelleher', 'AUDREY McAVOY' -> 'Audrey McAvoy'."""
     letters = [c for c in name if c.isalpha()]
     if not letters or sum(c.isupper() for c in letters) < 0.7 * len(letters):

@@ -133,6 +133,14 @@ AGENCIES = {
     "Anadolu": "Anadolu",
     "IANS": "IANS",
     "PTI": "Press Trust of India",
+    # photo libraries: credited for pictures, never a story's wire
+    "Alamy": "Alamy",
+    "Alamy Stock Photo": "Alamy",
+    "iStock": "iStock",
+    "iStockphoto": "iStock",
+    "Unsplash": "Unsplash",
+    "Pexels": "Pexels",
+    "Wikimedia Commons": "Wikimedia Commons",
     "Press Trust of India": "Press Trust of India",
 }
 # canonical names of news agencies that file stories (a byline or dateline naming one is a wire credit);
@@ -175,7 +183,7 @@ PHOTO_CREDIT_PATTERNS = (
     # "Photograph: Tom Reyes/Reuters", "(Photo by Mark Felix/AFP via Getty Images)", "Foto: AP/Luis Cruz",
     # "Photo : Nicolas Tucat / AFP", "Photo courtesy of the Conservancy", "(foto ANSA/Max Cavallari)"
     re.compile(
-        rf"[(\[]?(?<![\w])(?P<text>{_CREDIT_WORD}\s*(?::|\bby\b|\bcourtesy\s+of\b|\bvon\b|(?=\s+[^\s/]+\s*/))"
+        rf"[(\[]?(?<![\w])(?P<text>(?:(?i:staff|file|handout|pool|courtesy)\s+)?{_CREDIT_WORD}\s*(?::|\bby\b|\bcourtesy\s+of\b|\bvon\b|(?=\s+[^\s/]+\s*/))"
         r"\s*(?P<body>[^()\[\]:]{2,120}?))[)\]]?\.?$"
     ),
     # "AP Photo/Zabi Karimi", "Reuters Photo / Jane Doe"
@@ -191,6 +199,10 @@ PHOTO_CREDIT_PATTERNS = (
     re.compile(
         rf"(?:(?<=[.!?\u201d\"\u00bb])\s+|^)(?P<text>(?P<body>{NAME}\s*/\s*{NAME}(?:\s*/\s*{NAME})*"
         rf"(?:\s+(?:via|for)\s+{NAME})?))\.?$"
+    ),
+    # a photographer's name in capitals closing the caption: "... este martes. SAMUEL S\u00c1NCHEZ"
+    re.compile(
+        r"(?<=[.!?])\s+(?P<text>(?P<body>[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+(?:\s+[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+){1,3}))$"
     ),
     # a bare agency: "Getty Images", "AP Photo", "Reuters"
     re.compile(rf"^[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\]]?\.?$"),
@@ -223,7 +235,7 @@ IMAGE_CREDIT_CLASS_TOKENS = (
     "bildnachweis",
     "bildrechte",
 )
-PHOTO_CREDIT_NAMED = (0, 2)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
+PHOTO_CREDIT_NAMED = (0, 2, 5)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
 CREDIT_COURTESY = re.compile(r"\bcourtesy\b", re.I)
 # how a credit body splits into its parts: "Oli Scarff/AFP/Getty Images", "dpa | Marcus Brandt",
 # "Kenji Ross, Gulf Coast Times", "Kevin Winter/Getty Images for Live Nation"
@@ -250,8 +262,10 @@ BYLINE_OPENER = re.compile(
 BYLINE_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e|en)\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
 # a job title after the names ends the byline: "By Kevin Li | Staff Writer", "Ellie Marsh Business correspondent"
 BYLINE_JOB_TITLE = re.compile(
-    r"(?:\s*[,|]\s*(?:[\w-]+\s+){0,3}?|\s+)(?:updated|published|(?:senior |chief |staff |contributing )?(?:writer|"
-    r"correspondent|reporter|editor|columnist|contributor|photographer))\b.*$",
+    r"\s*[,|]?\s*\b(?:updated|published)\b.*$|"
+    # a beat may stand before the title, in capitalised words ("AP Health Writer" keeps "AP")
+    r"(?:\s*[,|]\s*(?:[\w-]+\s+){0,3}?|\s+(?-i:(?:[A-Z][a-z]+\s+)?))(?:senior |chief |staff |contributing )?"
+    r"(?:writer|correspondent|reporter|editor|columnist|contributor|photographer)\b.*$",
     re.IGNORECASE,
 )
 # an agency closing a byline: "MARIA SANTOS Associated Press", "By A and B, Reuters", "Sofia Almeida, com Lusa",
@@ -263,9 +277,11 @@ _BARE_AGENCY_ALT = "|".join(
     sorted((re.escape(a) for a in AGENCIES if " " in a or (a.isupper() and len(a) > 1)), key=len, reverse=True)
 )
 BYLINE_AGENCY = re.compile(
-    rf"(?:(?:^|\s*[,/]\s*{_BYLINE_CONNECTOR}?|\s+{_BYLINE_CONNECTOR})(?:(?i:the)\s+)?(?P<agency>{_AGENCY_ALT})|"
+    rf"(?:(?:^|\s*[,/]\s*\(?{_BYLINE_CONNECTOR}?|\s+\(?{_BYLINE_CONNECTOR})(?:(?i:the)\s+)?(?P<agency>{_AGENCY_ALT})\)?|"
     rf"\s+(?:(?i:the)\s+)?(?P<bare>{_BARE_AGENCY_ALT}))\.?$"
 )
+# an e-mail address or handle in a byline is contact information, not a name
+BYLINE_CONTACT = re.compile(r"\s*(?:\S+@\S+|@\w+)")
 # honorifics dropped from an author's name ("Dr. Amira Haddad" -> "Amira Haddad")
 AUTHOR_HONORIFIC = re.compile(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+")
 # desk names and placeholders that stand where a person's name would: never an author
@@ -304,7 +320,7 @@ WIRE_END_LINES = 3  # how many closing paragraphs are read for end lines and con
 # one segment of an end line (segments split at ";"): "Additional reporting by ...", "... contributed to this
 # report", "With assistance from ..." (Bloomberg)
 CONTRIBUTOR_LINE = re.compile(
-    r"^\(?(?:Additional|Further|Extra)\s+reporting\s+by\s+(?P<names>.+?)\)?\.?$|"
+    r"^\(?(?:(?:Additional|Further|Extra)\s+reporting|Writing|Compiled)\s+by\s+(?P<names>.+?)\)?\.?$|"
     r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.*$|"
     r"^[\u2014\u2013-]*\s*With\s+assistance\s+from\s+(?P<names3>.+?)\)?\.?$",
     re.I,
