@@ -77,6 +77,12 @@ def _caption_after(block: HtmlElement) -> HtmlElement | None:
     return nxt if nxt is not None and _IS_CAPTION(nxt) else None
 
 
+def _without(caption: str, credit_text: str) -> str | None:
+    """The caption with its credit taken out: 'A studio. Photo by the author.' -> 'A studio.'"""
+    rest = _WS.sub(" ", caption.replace(credit_text, "")).strip(_CAPTION_EDGE)
+    return re.sub(r"\s+[.,;]$", "", rest) or None
+
+
 def _read(block: HtmlElement) -> tuple[str | None, str | None, Credit | None, list[str]]:
     """(caption, credit line, photo credit, every caption and credit line) of one image block."""
     after = _caption_after(block)
@@ -90,13 +96,13 @@ def _read(block: HtmlElement) -> tuple[str | None, str | None, Credit | None, li
     lines = [t for t in (caption, credit_text) if t]
     credit = photo_credit(credit_text, explicit=True) if credit_text else None
     if caption and credit_text and credit_text in caption:
-        caption = _WS.sub(" ", caption.replace(credit_text, "")).strip(_CAPTION_EDGE) or None
+        caption = _without(caption, credit_text)
     if credit is None and caption:
         # credits written into the caption: "... (AP Photo/Zabi Karimi)", "... Photograph: Tom Reyes/Reuters"
         credit = photo_credit(caption)
         if credit is not None and len(credit.text) < len(caption):
             credit_text = credit.text
-            caption = _WS.sub(" ", caption.replace(credit.text, "")).strip(_CAPTION_EDGE) or None
+            caption = _without(caption, credit.text)
         elif credit is not None:
             credit_text, caption = caption, None
     return caption, credit_text, credit, lines
