@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from newsdesk.extraction import rules
-from newsdesk.models import Quote, QuoteKind
+from newsdesk.extraction.speakers import ArticleSpeakers
+from newsdesk.models import Quote, QuoteKind, SpeakerKind
 
 _VERB = rf"(?:{rules.SPEECH_VERB_RE})"
 _TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
@@ -20,7 +21,14 @@ _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
 _FUNCTION_WORD = r"(?:by|of|in|on|at|to|for|with|from|and|or|but|than|that|as|is|was|also|said|says)\b"
 _DESC = rf"{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+(?:\s+[\w'\u2019.-]+){{0,6}}?"
-_SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC})"
+# where a description after its verb ends: "said a prominent committee member who supports Trump"
+_DESC_END = (
+    r"(?=\s*[,.;:!?()\u2014\u2013\u201c\"]|\s*$|\s+(?:who|which|whose|that|in|at|on|during|after|before|when|while|"
+    r"as|because|since|about|to)\b)"
+)
+# a group without a determiner: 'protesters chanted', 'residents said'
+_GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
+_SPK = rf"(?P<spk>{_NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
 _ADV = (
     r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 )
@@ -39,7 +47,8 @@ AFTER_SPK_VERB = re.compile(
 )
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
-    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?:{_ROLE_BEFORE})?(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}))"
+    rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
+    rf"(?:(?P<spk>{_NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}{_DESC_END}))"
 )
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
@@ -95,10 +104,32 @@ TRAILING = re.compile(
 _ADJUNCT_OPENERS = (
     "in|at|on|during|after|before|to|for|with|from|by|last|this|earlier|later|when|while|through|via|over"
 )
-ADJUNCT_THAT = re.compile(rf"^(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$")
+# 'told the Herald that X', 'warned lawmakers that X', 'wrote on Facebook that X': who was told is no content
+_HEARER = (
+    rf"(?:{'|'.join(rules.HEARERS)}|(?:the\s+)?[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){{0,3}}|"
+    rf"(?:the|a|an|his|her|their)\s+[a-z]+(?:\s+[a-z]+)?)"
+)
+ADJUNCT_THAT = re.compile(
+    rf"^(?:(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,80}}?|{_HEARER}(?:\s+(?:{_ADJUNCT_OPENERS})\b[^,;]{{0,60}}?)?),?"
+    rf"\s+that\s+(?P<rest>[a-zA-Z].{{15,}})$"
+)
 # 'said at a news conference, and ...': no content follows the verb
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
+# a name before the colon that opens a quote: 'Bush: "..."', '- Pew Research: "..."'
+COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})\s*:\s*$")
+# 'Stated Stone:', 'Continued Stone: "..."'
+COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
+# what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
+APPOSITION_OPENER = re.compile(
+    r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
+    r"now|then|once|also|however|too|like|as|in|at)\b"
+)
+# a new clause after a quote's statement: its tail stops there
+CLAUSE_BREAK = re.compile(
+    r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
+    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\("
+)
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
@@ -182,6 +213,8 @@ def _clean_speaker(spk: str) -> str:
     spk = spk.strip(" ,.;:\u2014-")
     words = spk.split()
     while words and (words[0] in rules.NOT_NAMES or words[0] in rules.SPEAKER_OPENERS) and not _is_pronoun(words[0]):
+        if len(words) > 1 and words[1][:1].islower() and re.fullmatch(_DET, words[0]):
+            break  # 'The ministry': a description keeps its determiner
         words = words[1:]
     while len(words) > 1 and words[-1].lower() in {"also", "then", "later", "has", "had", "have", "was", "is"}:
         words = words[:-1]
@@ -200,7 +233,10 @@ def plausible_speaker(spk: str) -> bool:
     stop word, a weekday or a month; lower-case descriptions ('senator', 'a spokesman') stand as they are."""
     if not spk or _is_pronoun(spk):
         return bool(spk)
-    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in spk.split() if w[:1].isupper()]
+    words = spk.split()
+    if len(words) > 1 and re.fullmatch(_DET, words[0]):
+        words = words[1:]  # 'The ministry': the determiner is no name word
+    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
     stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     return not capitalised or any(w not in stray for w in capitalised)
 
@@ -261,9 +297,12 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         spk = _clean_speaker(m.group("spk") or m.group("full"))
         if not _is_name(spk) and m.group("full"):
             spk = _clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
+        elif m.re is AFTER_VERB_SPK and m.group("role") and m.group("spk"):
+            spk = f"{m.group('role')}, {spk}"  # "said the union's chief negotiator, Ana Ruiz": a role in apposition
         return spk, None, None
     pre = para[left : seg.start]
-    tail = _statement_tail(post)
+    # '"... so well." He touted ...': a quote that ends its sentence has no tail
+    tail = None if seg.text.endswith((".", "!", "?")) else _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
         return _clean_speaker(m.group("spk")), m.group("rest"), tail
@@ -275,7 +314,7 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
         participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        found = (participle and _sentence_subject(head)) or speaker_before(head)
+        found = (participle and _sentence_subject(head)) or _subject_before_apposition(head) or speaker_before(head)
         if found and VEHICLE.search(found):
             found = _sentence_subject(head)  # 'Trump released a statement saying': Trump
         if found and found.endswith(("'s", "\u2019s")):
@@ -291,7 +330,71 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         spk = _clean_speaker(m.group("spk"))
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
+    intro = colon_intro(pre)
+    if intro:
+        return intro, "", None  # the cue stands before the quote: no words of the statement around it
     return None, None, None
+
+
+def _intro_before(para: str, last: str | None) -> str | None:
+    """Who speaks in the quote after a paragraph that ends with a colon ('He added:', 'Stated Stone:')."""
+    intro = colon_intro(para)
+    if intro:
+        return intro
+    cue = list(_VERB_ONLY.finditer(para))
+    if cue and len(para) - cue[-1].end() <= 60:
+        found = _subject_before_apposition(para[: cue[-1].start()]) or speaker_before(para[: cue[-1].start()])
+        if found and _is_pronoun(found):
+            return last or found
+        return found
+    return None
+
+
+def colon_intro(text: str) -> str | None:
+    """The speaker a colon introduces: 'Bush: "..."', '- Philip Bump: "..."', 'Stated Stone:'."""
+    m = COLON_VERB_NAME.search(text) or COLON_NAME.search(text)
+    if not m:
+        return None
+    spk = _clean_speaker(m.group("spk"))
+    return spk if _is_name(spk) and plausible_speaker(spk) and not rules.NOT_INTRO.search(spk) else None
+
+
+def _subject_before_apposition(head: str) -> str | None:
+    """'Dean Johnson, a 55-year-old salesman from Sumter, South Carolina, says': the subject stands before the
+    apposition that ends at the verb, not inside it ('Sumter')."""
+    if not head.rstrip().endswith(","):
+        return None
+    start = head.find(", ")
+    while start > 0:
+        if APPOSITION_OPENER.match(head, start):
+            found = speaker_before(head[:start])
+            if found and not found.endswith(("'s", "’s")):
+                return found
+        start = head.find(", ", start + 2)
+    return None
+
+
+def _statement_head(rest: str | None) -> str | None:
+    """The words of the statement between the cue and the quote, without the frame around them.
+
+    'in a post on Facebook:' is only a frame (the quote is direct); 'told the Herald that farmers "..."'
+    keeps 'that farmers'; 'said in a statement that the plan "..."' keeps 'that the plan'."""
+    if rest is None:
+        return None
+    stripped = rest.strip()
+    if stripped.endswith(":"):
+        return None
+    m = ADJUNCT_THAT.match(stripped + " " + "x" * 16)  # the quote follows: the rest may be short
+    if m:
+        return "that " + m.group("rest")[:-17].strip()  # a mixed quote keeps its 'that': 'that "peace is at hand"'
+    return rest
+
+
+def tail_length(post: str) -> int:
+    """How much of the text after a quote still belongs to its statement: up to a new clause ('..., which',
+    '; ', ' — ', ' (') or the sentence's end."""
+    m = CLAUSE_BREAK.search(post)
+    return m.start() if m else len(post)
 
 
 def _statement_tail(post: str) -> str | None:
@@ -299,7 +402,7 @@ def _statement_tail(post: str) -> str | None:
 
     Later quoted words of the same sentence belong to it ('"judgment" and "honesty" are in question'),
     unless another speech verb starts a second attribution."""
-    tail = post.strip().rstrip(".").strip()
+    tail = post[: tail_length(post)].strip().rstrip(".").strip()
     if not tail or tail.startswith((",", ";", ":")):
         return None
     if _MARKS.search(tail):
@@ -365,14 +468,25 @@ def _last_person_in(para: str) -> str | None:
     return None
 
 
+def _surnames(history: list[tuple[int, int, str]]) -> frozenset[str]:
+    """The last words of the names next to a speech verb anywhere in the article: the people it quotes."""
+    return frozenset(name.split()[-1].strip(".").lower() for _, _, name in history if _is_person(name))
+
+
 def _antecedent(
-    history: Callable[[], list[tuple[int, int, str]]], para: str, pi: int, pos: int, person: bool
+    history: Callable[[], list[tuple[int, int, str]]],
+    para: str,
+    pi: int,
+    pos: int,
+    person: bool,
+    speakers: ArticleSpeakers | None = None,
 ) -> str | None:
     """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
     paragraph's opening subject, else the last speaker named before it."""
     return (
         _last_named(history(), pi, pos, same_paragraph=True, person=person)
         or _paragraph_subject(para[:pos])
+        or (speakers.last_subject(pi, pos, _surnames(history())) if speakers is not None and person else None)
         or _last_named(history(), pi, pos, person=person)
     )
 
@@ -405,10 +519,12 @@ def _words(text: str) -> int:
 
 
 def direct_quotes(
-    paragraphs: list[str], names: _Names | None = None, history: Callable[[], list[tuple[int, int, str]]] | None = None
+    paragraphs: list[str],
+    speakers: ArticleSpeakers | None = None,
+    history: Callable[[], list[tuple[int, int, str]]] | None = None,
 ) -> list[Quote]:
-    """Quotes in quotation marks with their speakers; pieces of one statement are merged."""
-    names = names or _Names(paragraphs)
+    """Quotes in quotation marks with their speakers (as mentioned); pieces of one statement are merged."""
+    speakers = speakers or ArticleSpeakers(paragraphs)
     history = history or lazy_history(paragraphs)
 
     segs = find_quoted(paragraphs)
@@ -433,12 +549,14 @@ def direct_quotes(
         speaker, rest, tail = _find_speaker(para, seg, left, right)
         text = seg.text
         lead = para[left : seg.start].strip()
-        if rest is not None and _words(rest) >= 2:
+        cued_before = rest is not None
+        rest = _statement_head(rest)
+        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1 and rest.strip() in ("", "that"))):
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
-                swallowed = (seg.para, right)
-        elif speaker is not None and rest is None and _words(lead) >= 3 and seg.start > left:
+                swallowed = (seg.para, seg.end + tail_length(para[seg.end : right]))
+        elif speaker is not None and not cued_before and _words(lead) >= 3 and seg.start > left:
             text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
@@ -451,19 +569,28 @@ def direct_quotes(
                 speaker = prev[0].speaker
             elif seg.start <= 1 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
                 # a paragraph opening with a quote and no cue: the last speaker goes on
-                speaker = (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None) or (
-                    _last_person_in(paragraphs[seg.para - 1]) if seg.para else None
+                before = paragraphs[seg.para - 1].rstrip() if seg.para else ""
+                speaker = _intro_before(before, prev[0].speaker if prev else None) if before.endswith(":") else None
+                speaker = (
+                    speaker
+                    or (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None)
+                    or (_last_person_in(paragraphs[seg.para - 1]) if seg.para else None)
                 )
         if speaker is None and _words(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
+        mention = speaker
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
-            speaker = _antecedent(history, para, seg.para, seg.start, person) or speaker
-        if speaker is not None and _is_name(speaker):
-            speaker = names.resolve(speaker)
+            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers) or speaker
         if speaker is not None and not plausible_speaker(speaker):
-            speaker = None  # unsure: unattributed rather than a stray word
-        q = Quote(text=text.strip().rstrip(",").strip(), speaker=speaker, kind=QuoteKind.DIRECT, paragraph=seg.para)
+            speaker = mention = None  # unsure: unattributed rather than a stray word
+        q = Quote(
+            text=text.strip().rstrip(",").strip(),
+            speaker=speaker,
+            speaker_mention=mention,
+            kind=QuoteKind.DIRECT,
+            paragraph=seg.para,
+        )
         out.append(q)
         prev = (q, seg)
         if not seg.closed:
@@ -484,7 +611,7 @@ def _sentences(para: str) -> list[str]:
 
 def indirect_quotes(
     paragraphs: list[str],
-    names: _Names,
+    speakers: ArticleSpeakers,
     history: Callable[[], list[tuple[int, int, str]]],
     skip: AbstractSet[int] = frozenset(),
 ) -> list[Quote]:
@@ -511,13 +638,13 @@ def indirect_quotes(
                     content = after_adjunct.group("rest").rstrip(".")
                 elif ADJUNCT.match(content):
                     continue
-            spk = _clean_speaker(m.group("spk"))
+            spk = mention = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = _antecedent(history, para, pi, at, person=True) or ""
-            if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(names.resolve(spk)):
+                spk = _antecedent(history, para, pi, at, True, speakers) or ""
+            if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
                 continue
-            out.append(Quote(text=content, speaker=names.resolve(spk), kind=QuoteKind.INDIRECT, paragraph=pi))
+            out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))
     return out
 
 
@@ -529,7 +656,7 @@ def excerpts(paragraphs: list[str], blockquoted: set[int]) -> tuple[list[Quote],
     used: set[int] = set()
     for pi, para in enumerate(paragraphs[:-1]):
         m = rules.EXCERPT_INTRO.match(para.strip())
-        if not m or _words(para) > 8:
+        if not m or _words(para) > 8 or COLON_VERB_NAME.search(para.strip()):  # 'Stated Stone:' is speech
             continue
         name = normalize_outlet(m.group("name"))
         j = pi + 1
@@ -538,18 +665,42 @@ def excerpts(paragraphs: list[str], blockquoted: set[int]) -> tuple[list[Quote],
             block.append(j)
             j += 1
         for k in block:
-            out.append(Quote(text=paragraphs[k], speaker=name, kind=QuoteKind.EXCERPT, paragraph=k))
+            out.append(
+                Quote(
+                    text=paragraphs[k],
+                    speaker=name,
+                    speaker_mention=m.group("name"),
+                    speaker_kind=SpeakerKind.ORGANIZATION,
+                    kind=QuoteKind.EXCERPT,
+                    paragraph=k,
+                )
+            )
             used.add(k)
     return out, used
 
 
+def _attribute(quote: Quote, speakers: ArticleSpeakers) -> None:
+    """The quote's speaker as an entity: canonical name, role and kind; unattributed when it names no one."""
+    speaker = speakers.resolve(quote.speaker)
+    if speaker is None:
+        quote.speaker = quote.speaker_mention = None
+        return
+    quote.speaker = speaker.name
+    quote.speaker_role = speaker.role
+    quote.speaker_kind = speaker.kind
+    if quote.speaker_mention is None or not _is_pronoun(quote.speaker_mention):
+        quote.speaker_mention = speaker.mention
+
+
 def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -> list[Quote]:
     """All quotes of an article body, ordered by paragraph."""
-    names = _Names(paragraphs)
+    speakers = ArticleSpeakers(paragraphs)
     exc, used = excerpts(paragraphs, blockquoted or set())
     history = lazy_history(paragraphs)
-    direct = [q for q in direct_quotes(paragraphs, names, history) if q.paragraph not in used or '"' in q.text]
-    indirect = indirect_quotes(paragraphs, names, history)
+    direct = [q for q in direct_quotes(paragraphs, speakers, history) if q.paragraph not in used or '"' in q.text]
+    indirect = indirect_quotes(paragraphs, speakers, history)
+    for quote in direct + indirect:
+        _attribute(quote, speakers)
     quotes = exc + direct + indirect
     quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
     return quotes

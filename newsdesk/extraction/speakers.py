@@ -1,0 +1,399 @@
+"""Speakers as entities: one canonical name per person in an article, with the role and kind the article gives.
+
+A quote's speaker is found as a mention ("Grisham", "Secretary Stephanie Grisham", "the ministry"); this module
+turns it into the entity behind it: the fullest form of the name the article uses ("Stephanie Grisham"), the
+role or title written with it or elsewhere in the article ("White House press secretary"), and its kind
+(person, organization, group). A mention that is none of these (a stray word, a description with no person,
+organisation or group at its head) gives no speaker: unattributed rather than a guess.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+
+from newsdesk.extraction import rules
+from newsdesk.models import SpeakerKind
+
+_DETERMINERS = {
+    "the",
+    "a",
+    "an",
+    "one",
+    "another",
+    "his",
+    "her",
+    "their",
+    "its",
+    "some",
+    "several",
+    "many",
+    "two",
+    "three",
+    "our",
+    "my",
+}
+# a description ends its head before a preposition or a clause: "a spokesman for the council" -> "spokesman"
+_HEAD_END = {"of", "for", "at", "with", "to", "in", "from", "on", "who", "that", "which", "whose", "close", "familiar"}
+# words that end a clause, not a speaker: a description holding them was cut from a sentence
+_CLAUSE_WORDS = {"he", "she", "they", "we", "i", "will", "would", "but", "that", "if", "when", "because"}
+_TRAILING_WORDS = {
+    "is",
+    "was",
+    "are",
+    "were",
+    "has",
+    "have",
+    "had",
+    "already",
+    "first",
+    "also",
+    "then",
+    "later",
+    "now",
+    "still",
+    "just",
+    "once",
+    "again",
+    "too",
+}
+_QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "few", "most"}
+_SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
+_NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
+_RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
+_SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
+_POSSESSIVE = re.compile("['\u2019]s?$")
+# agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
+_PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
+_ACRONYM = re.compile(r"^[A-Z]{2,6}$")
+# a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
+# Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
+_CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
+_RUN = re.compile(rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|of(?=\s+[A-Z]))){{0,7}}")
+# a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
+_APPOSITION_AFTER = re.compile(
+    r"^,\s+(?P<role>(?:the|a|an|his|her|its|their|[A-Z][\w.'\u2019-]*['\u2019]s)\s[^,;:.()]{2,80}?)[,;.]"
+)
+# a role in apposition before a name: "the union's chief negotiator, Ana Ruiz"
+_APPOSITION_BEFORE = re.compile(
+    r"(?P<role>(?:[Tt]he|[Aa]n?|[Hh]is|[Hh]er|[Ii]ts|[Tt]heir)\s[^,;:.()\u201c\u201d\"]{2,80}),\s+$"
+)
+
+
+_QUOTED_SPAN = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]|''.*?''")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])")
+_POSSESSIVE_END = re.compile("['\u2019]s?\\b")
+_PREPOSITIONS = {
+    "of",
+    "to",
+    "with",
+    "by",
+    "for",
+    "against",
+    "about",
+    "from",
+    "at",
+    "on",
+    "like",
+    "than",
+    "and",
+    "or",
+    "into",
+    "toward",
+    "towards",
+    "over",
+    "under",
+    "between",
+    "among",
+    "including",
+    "as",
+    "told",
+    "asked",
+    "called",
+}
+
+
+@dataclass(frozen=True)
+class Speaker:
+    name: str  # canonical: the fullest form the article uses, or the description as written
+    mention: str  # as written at the quote
+    role: str | None
+    kind: SpeakerKind | None
+
+
+def _words(text: str) -> list[str]:
+    return text.replace(",", " , ").split()
+
+
+def _bare(word: str) -> str:
+    return _POSSESSIVE.sub("", word).strip(".,;:").lower()
+
+
+def _is_role_word(word: str) -> bool:
+    bare = _bare(word)
+    return (
+        bare in rules.ROLE_NOUNS
+        or bare in rules.ROLE_MODIFIERS
+        or word in rules.TITLE_ROLES
+        or word.rstrip(".") in {t.rstrip(".") for t in rules.TITLES if " " not in t}
+    )
+
+
+def format_role(words: list[str]) -> str | None:
+    """A role as prose: title words lower-cased, abbreviations written out, honorifics dropped.
+
+    'White House Press Secretary' -> 'White House press secretary'; 'Sen.' -> 'senator'."""
+    out: list[str] = []
+    for word in words:
+        if word in rules.HONORIFICS:
+            continue
+        if word in rules.TITLE_ROLES:
+            out.append(rules.TITLE_ROLES[word])
+        elif _is_role_word(word) and not _ACRONYM.match(word):
+            out.append(word.lower())
+        else:
+            out.append(word)
+    role = " ".join(out).strip(" ,")
+    return role or None
+
+
+def split_title(words: list[str]) -> tuple[list[str], list[str]]:
+    """(role words, name words) of a capitalised run: 'Secretary of State John Kerry' -> role, 'John Kerry'."""
+    words = [w for w in words if w not in rules.HONORIFICS]
+    last_role = -1
+    for i, word in enumerate(words[:-1]):
+        if _is_role_word(word):
+            last_role = i
+    i = last_role + 1
+    # 'Secretary of State John Kerry': the 'of X' belongs to the title when a name still follows
+    while i < len(words) - 2 and words[i] in ("of", "for") and words[i + 1][:1].isupper():
+        i += 2
+    return words[:i], words[i:]
+
+
+def _head(words: list[str]) -> str:
+    """The head noun of a description: its last word before a preposition or a clause."""
+    head = words[-1]
+    for i, word in enumerate(words[1:], start=1):
+        if word.lower() in _HEAD_END:
+            head = words[i - 1]
+            break
+    return _bare(head)
+
+
+def _kind_of_head(head: str) -> SpeakerKind | bool | None:
+    """The kind a description's head noun gives; False when the head is no speaker at all."""
+    if head in rules.ORGANIZATION_NOUNS:
+        return SpeakerKind.ORGANIZATION
+    if head in rules.GROUP_NOUNS:
+        return SpeakerKind.GROUP
+    singular = head[:-1] if head.endswith("s") else head
+    if head in rules.ROLE_NOUNS or head in rules.PERSON_NOUNS:
+        return SpeakerKind.PERSON
+    if singular in rules.ROLE_NOUNS or singular in rules.PERSON_NOUNS:
+        return SpeakerKind.GROUP  # 'aides', 'officials', 'sources'
+    if head in rules.DOCUMENT_NOUNS or singular in rules.DOCUMENT_NOUNS:
+        return None
+    if _PERSON_SUFFIX.search(head) or head.endswith("-old"):
+        return SpeakerKind.GROUP if head.endswith("s") else SpeakerKind.PERSON  # 'the designer', 'the 43-year-old'
+    return False
+
+
+def _is_name_word(word: str) -> bool:
+    return word[:1].isupper() or word in _NAME_JOINERS
+
+
+def _organization_name(words: list[str]) -> bool:
+    bare = [_POSSESSIVE.sub("", w).strip(".,") for w in words]
+    return any(w in rules.ORGANIZATION_NAME_WORDS for w in bare) or (len(bare) == 1 and bool(_ACRONYM.match(bare[0])))
+
+
+def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | None:
+    """(name or description, role, kind) of one mention, or None when it names no speaker.
+
+    'Secretary Stephanie Grisham' -> ('Stephanie Grisham', 'secretary', person);
+    "the union's chief negotiator, Ana Ruiz" -> ('Ana Ruiz', "the union's chief negotiator", person);
+    'The ministry' -> ('the ministry', None, organization); 'During' -> None."""
+    mention = mention.strip(" ,.;:\u2014-")
+    if not mention:
+        return None
+    if mention.lower() in rules.PRONOUNS:
+        return mention, None, None  # unresolved: kept as written, for detection
+    if "," in mention:  # an apposition: one part is the name, the other its role
+        parts = [p.strip() for p in mention.split(",") if p.strip()]
+        named = [p for p in parts if p.split()[0][:1].isupper() and p.split()[0].lower() not in _DETERMINERS]
+        described = [p for p in parts if p not in named]
+        if named and described:
+            parsed = parse_mention(named[-1])
+            if parsed and parsed[2] is SpeakerKind.PERSON:
+                return parsed[0], parsed[1] or format_role(described[0].split()), SpeakerKind.PERSON
+        mention = parts[0]
+    words = mention.split()
+    while len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
+        words = words[:-1]  # 'the campaign is already', 'the employee first'
+    if len(words) == 1 and words[0].lower() in _QUANTIFIERS:
+        return words[0].lower(), None, SpeakerKind.GROUP  # 'Several said', 'Others added'
+    if words[0].lower() in _DETERMINERS or (not words[-1][:1].isupper() and words[-1] not in _SUFFIXES):
+        if not any(w[:1].isupper() for w in words[1:]) or not words[-1][:1].isupper():
+            if any(w.lower() in _CLAUSE_WORDS for w in words[1:]):
+                return None  # 'his audience he will': a clause, not a speaker
+            kind = _kind_of_head(_head(words))
+            if kind is False and not _plausible_description(words):
+                return None
+            if words[0].lower() in _DETERMINERS:
+                words = [words[0].lower(), *words[1:]]
+            return " ".join(words), None, kind if isinstance(kind, SpeakerKind) else None
+        if words[0].lower() in _DETERMINERS:  # 'the Times', 'the Health Ministry'
+            rest = words[1:]
+            if _organization_name(rest):
+                return " ".join(["the", *rest]), None, SpeakerKind.ORGANIZATION
+            return None if not _plausible_name(rest) else (" ".join(rest), None, SpeakerKind.PERSON)
+    if words[-1].lower().rstrip(".") in rules.ROLE_NOUNS and len(words) > 1 and words[-1][:1].isupper():
+        # 'CBC Chairman' with the name cut off: the role is all the article gives here
+        return " ".join(words), format_role(words), SpeakerKind.PERSON
+    role_words, name_words = split_title(words)
+    if not name_words or not _plausible_name(name_words):
+        return None
+    if _organization_name(name_words):
+        return " ".join(words), None, SpeakerKind.ORGANIZATION
+    if len(name_words) == 1 and _kind_of_head(_bare(name_words[0])) is SpeakerKind.GROUP:
+        return name_words[0].lower(), None, SpeakerKind.GROUP  # 'Demonstrators chanted', 'Officials said'
+    return " ".join(name_words), format_role(role_words), SpeakerKind.PERSON
+
+
+def _plausible_description(words: list[str]) -> bool:
+    """A description whose head is unknown stands when it ends in a noun-like word: 'the unsigned opinion', not
+    'a prominent' or 'the exit' cut before their noun."""
+    head = _head(words)
+    return len(words) >= 2 and len(head) > 3 and head not in rules.NOT_DESCRIPTION_HEADS and not head.isdigit()
+
+
+def _plausible_name(words: list[str]) -> bool:
+    stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
+    capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
+    return bool(capitalised) and any(w not in stray for w in capitalised) and capitalised[0] not in stray
+
+
+def _tokens(name: str) -> frozenset[str]:
+    return frozenset(w.strip(".").lower() for w in name.split() if w not in _NAME_JOINERS)
+
+
+class ArticleSpeakers:
+    """The people an article names, each in its fullest form, and the roles it gives them."""
+
+    def __init__(self, paragraphs: list[str]):
+        self.forms: dict[frozenset[str], str] = {}  # name tokens -> the form as written
+        self.roles: dict[str, str] = {}  # full name -> role
+        self.counts: dict[str, int] = {}  # full name -> how often the article writes it
+        self._paragraphs = paragraphs
+        for para in paragraphs:
+            for m in _RUN.finditer(para):
+                words = m.group(0).split()
+                while len(words) > 1 and (words[0] in _RUN_OPENERS or words[0].lower() in _SPEECH_VERBS):
+                    words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
+                while words and words[-1] in _NAME_JOINERS:
+                    words = words[:-1]
+                role_words, name_words = split_title(words)
+                if name_words and name_words[-1] in ("of",):
+                    continue
+                if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
+                    continue
+                if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
+                    continue
+                name = " ".join(name_words).rstrip(".,")
+                self.forms.setdefault(_tokens(name), name)
+                self.counts[name] = self.counts.get(name, 0) + 1
+                role = format_role(role_words) if role_words else None
+                if role is None:
+                    role = self._apposition_role(para, m.start(), m.end())
+                if role:
+                    self.roles.setdefault(name, role)
+
+    @staticmethod
+    def _apposition_role(para: str, start: int, end: int) -> str | None:
+        after = _APPOSITION_AFTER.match(para[end : end + 100])
+        before = _APPOSITION_BEFORE.search(para[max(0, start - 100) : start])
+        for m in (after, before):
+            if m:
+                words = m.group("role").split()
+                if _kind_of_head(_head(words)) is SpeakerKind.PERSON and _head(words) in rules.ROLE_NOUNS:
+                    return format_role(words)
+        return None
+
+    def is_known_person(self, words: list[str], speakers: AbstractSet[str]) -> bool:
+        """One of the people the article quotes or gives a role: its full name ('Mel Sembler') or its surname."""
+        surname = words[-1].strip(".").lower()
+        tokens = _tokens(" ".join(words))
+        for key, form in self.forms.items():
+            same_person = tokens <= key and form.split()[-1].strip(".").lower() == surname
+            if same_person and (form in self.roles or surname in speakers):
+                return True
+        return surname in speakers and len(words) == 1 and words[0][1:2].islower()
+
+    def last_subject(self, pi: int, pos: int, speakers: AbstractSet[str], back: int = 2) -> str | None:
+        """The person a pronoun at (paragraph pi, offset pos) most likely stands for: the subject of the nearest
+        sentence before it that names a person (its first name not in a quote, a possessive or a phrase after a
+        preposition), looking back at most `back` paragraphs."""
+        for pj in range(pi, max(-1, pi - back - 1), -1):
+            text = self._paragraphs[pj][: pos if pj == pi else None]
+            text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
+            for sentence in reversed(_SENTENCE.split(text)):
+                subject = self._sentence_person(sentence, speakers)
+                if subject:
+                    return subject
+        return None
+
+    def _sentence_person(self, sentence: str, speakers: AbstractSet[str]) -> str | None:
+        for m in _RUN.finditer(sentence):
+            words = m.group(0).split()
+            while len(words) > 1 and words[0] in _RUN_OPENERS:
+                words = words[1:]
+            if words[0] in _RUN_OPENERS or _POSSESSIVE_END.match(sentence, m.end()):
+                continue
+            before = sentence[: m.start()].split()
+            if before and before[-1].lower() in _PREPOSITIONS:
+                continue
+            _, name_words = split_title(words)
+            name_words = [w.rstrip(".,") for w in name_words if w not in _SUFFIXES] or name_words
+            if name_words and not _organization_name(name_words) and self.is_known_person(name_words, speakers):
+                return " ".join(name_words)
+        return None
+
+    def canonical(self, name: str) -> str:
+        """The fullest form of a person's name in the article; the name itself when two people share it."""
+        tokens = _tokens(name)
+        if not tokens:
+            return name
+        wants_suffix = any(w in _SUFFIXES for w in name.split())
+        surname = name.split()[-1].strip(".").lower()
+        fuller = [
+            form
+            for key, form in self.forms.items()
+            if tokens <= key
+            and form.split()[-1].strip(".").lower() == surname  # 'Ted Cruz', never 'Ted Cruz South Carolina'
+            and (wants_suffix or not any(w in _SUFFIXES for w in form.split()))
+        ]
+        if not fuller:
+            return name
+        longest = max(fuller, key=lambda f: (len(_tokens(f)), len(f)))
+        top = _tokens(longest)
+        if any(not _tokens(f) <= top for f in fuller):
+            return name  # 'Clinton' with both 'Hillary Clinton' and 'Bill Clinton' in the article
+        # nested forms: the one the article writes most, on a tie the nearest ('Ahmad Massoud', not his father
+        # 'Ahmad Shah Massoud')
+        return max(fuller, key=lambda f: (self.counts.get(f, 0), -len(_tokens(f)), -len(f)))
+
+    def resolve(self, mention: str | None) -> Speaker | None:
+        if not mention:
+            return None
+        parsed = parse_mention(mention)
+        if parsed is None:
+            return None
+        name, role, kind = parsed
+        if kind is SpeakerKind.PERSON and name[:1].isupper():
+            name = self.canonical(name)
+            known = self.roles.get(name)
+            if known and (role is None or len(known) > len(role)):
+                role = known  # 'secretary' here, 'White House press secretary' where the article introduced her
+        return Speaker(name=name, mention=mention.strip(" ,.;:\u2014-"), role=role, kind=kind)

@@ -1,0 +1,195 @@
+"""The quote and speaker rules, one example a line: paragraphs -> the first quote's text, speaker and kind.
+
+Add a line when you add a speech verb, a cue or a speaker rule, so the change is visible here. Paragraphs
+of one example are separated by " || "; the text is compared from its start (a prefix), speaker exactly
+(the canonical name), kind is the speaker's kind (person, organization, group or None)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.extraction.quotes import extract_quotes
+from newsdesk.extraction.speakers import parse_mention
+
+Q = "\u201c"  # opening and closing curly quotation marks, as most news pages write them
+E = "\u201d"
+
+Example = tuple[str, str, str | None, str | None]
+
+ATTRIBUTION: list[Example] = [
+    # the speaker and verb after the quote
+    (f"{Q}We will win this fight in the courts,{E} Ana Ruiz said on Monday.", "We will win", "Ana Ruiz", "person"),
+    (f"{Q}We will win this fight in the courts,{E} said Ana Ruiz, a lawyer.", "We will win", "Ana Ruiz", "person"),
+    (f"{Q}We will win this fight in the courts,{E} Trump tweeted on Monday.", "We will win", "Trump", "person"),
+    (f"{Q}We will win this fight in the courts,{E} Ruiz told reporters.", "We will win", "Ruiz", "person"),
+    (f"{Q}We will win this fight in the courts,{E} Ruiz wrote in a post.", "We will win", "Ruiz", "person"),
+    (f"{Q}We will win this fight in the courts,{E} Ruiz posted on Facebook.", "We will win", "Ruiz", "person"),
+    (
+        f"{Q}We will win this fight in the courts,{E} the company said in a statement.",
+        "We will win",
+        "the company",
+        "organization",
+    ),
+    # the speaker and verb before the quote
+    (f"Ruiz said: {Q}We will win this fight in the courts.{E}", "We will win", "Ruiz", "person"),
+    (
+        f"The senator wrote in a post on Facebook: {Q}We will win this fight in the courts.{E}",
+        "We will win",
+        "the senator",
+        "person",
+    ),
+    (f"Bush: {Q}The mission is to destroy them, not to contain them.{E}", "The mission", "Bush", "person"),
+    (f"Stated Stone: || {Q}I think that the stakes are so high and we know it.{E}", "I think", "Stone", "person"),
+    # the attribution inside the quote
+    (f"{Q}We will win this fight,{E} Ruiz said, {Q}and we will win it in court.{E}", "We will win", "Ruiz", "person"),
+    # a quote over several paragraphs: the open mark goes on, the closing one ends it
+    (
+        f"Ruiz said: {Q}We will win this fight in the courts. || {Q}And we will never give up on this town.{E}",
+        "We will win this fight in the courts. And we will never",
+        "Ruiz",
+        "person",
+    ),
+    # mixed quotes: the statement around the quoted words, with cues that are no verb of saying
+    ("Ruiz called the plan \u201ca reckless gamble\u201d with public money.", "the plan a reckless", "Ruiz", "person"),
+    (
+        "Ruiz dismissed the proposal as \u201ca cynical stunt\u201d by the governor.",
+        "the proposal as",
+        "Ruiz",
+        "person",
+    ),
+    (
+        "Ruiz branded the offer \u201can insult to every worker\u201d at the plant.",
+        "the offer an insult",
+        "Ruiz",
+        "person",
+    ),
+    ("Ruiz said the union would \u201cfight to the end\u201d if needed.", "the union would fight", "Ruiz", "person"),
+    (
+        "The ministry called the plan \u201ca reckless gamble\u201d with public money.",
+        "the plan a reckless",
+        "the ministry",
+        "organization",
+    ),
+    # the hearer and the adjunct before 'that' are a frame, not what was said
+    (
+        "Ruiz told the Herald that farmers would be \u201cpaid in full\u201d for the land.",
+        "that farmers",
+        "Ruiz",
+        "person",
+    ),
+    (
+        "Ruiz told the Herald that farmers should be paid for all the land they lose.",
+        "farmers should",
+        "Ruiz",
+        "person",
+    ),
+    ("Ruiz said in a statement that the mill would close by the end of the year.", "the mill would", "Ruiz", "person"),
+    # reported speech
+    ("The economy is slowing down faster than expected, Ruiz said on Tuesday.", "The economy is", "Ruiz", "person"),
+]
+
+SPEAKERS: list[Example] = [
+    # one entity per person: the fullest form the article uses, the role it gives
+    (
+        "White House Press Secretary Stephanie Grisham spoke first. || "
+        f"{Q}We are not going to comment on that today,{E} Grisham said.",
+        "We are not",
+        "Stephanie Grisham",
+        "person",
+    ),
+    (
+        f"{Q}We will not accept these terms under any circumstances,{E} said the union\u2019s chief negotiator, Ana Ruiz.",
+        "We will not",
+        "Ana Ruiz",
+        "person",
+    ),
+    (
+        f"Ana Ruiz, the union\u2019s chief negotiator, spoke first. || {Q}We will not accept these terms,{E} Ruiz said.",
+        "We will not",
+        "Ana Ruiz",
+        "person",
+    ),
+    # two people share a surname: the surname stays as written rather than a guess
+    (
+        f"Hillary Clinton and Bill Clinton arrived. || {Q}We will not accept these terms at all,{E} Clinton said.",
+        "We will not",
+        "Clinton",
+        "person",
+    ),
+    # organisations and groups
+    (
+        f"{Q}This is a disaster for every family here,{E} the operators\u2019 association said.",
+        "This is a",
+        "the operators\u2019 association",
+        "organization",
+    ),
+    (f"{Q}We will not leave this square until he goes,{E} protesters chanted.", "We will not", "protesters", "group"),
+    (
+        f"{Q}We will not leave this square until he goes,{E} Demonstrators said.",
+        "We will not",
+        "demonstrators",
+        "group",
+    ),
+    # never a stray capitalised word: unattributed instead
+    (f"{Q}We will rebuild every home in this town,{E} Audience said.", "We will rebuild", None, None),
+    (f"{Q}We will rebuild every home in this town,{E} During said.", "We will rebuild", None, None),
+    # pronoun chains: the subject of an earlier sentence, in this paragraph or the one before
+    (
+        f"Mayor Ana Ruiz spoke first. She said: {Q}We will win this fight in the courts and at the ballot box.{E}",
+        "We will win",
+        "Ana Ruiz",
+        "person",
+    ),
+    (
+        f"{Q}We will win,{E} Ana Ruiz said. || Ruiz then left the hall. || {Q}We will be back next week,{E} she said.",
+        "We will win",
+        "Ana Ruiz",
+        "person",
+    ),
+]
+
+
+def _first_quote(example: str):
+    quotes = extract_quotes([p.strip() for p in example.split(" || ")])
+    assert quotes, f"no quote found in {example!r}"
+    return quotes[0]
+
+
+@pytest.mark.parametrize(("paragraphs", "text", "speaker", "kind"), ATTRIBUTION + SPEAKERS)
+def test_quote_rule(paragraphs: str, text: str, speaker: str | None, kind: str | None) -> None:
+    quote = _first_quote(paragraphs)
+    assert quote.text.replace("\u201c", "").replace("\u201d", "").startswith(text), quote.text
+    assert quote.speaker == speaker
+    assert (quote.speaker_kind.value if quote.speaker_kind else None) == kind
+
+
+MENTIONS = [
+    # mention as written -> (canonical name or description, role, kind); None: no speaker at all
+    ("Secretary Stephanie Grisham", ("Stephanie Grisham", "secretary", "person")),
+    ("White House Press Secretary Stephanie Grisham", ("Stephanie Grisham", "White House press secretary", "person")),
+    ("Sen. Bernie Sanders", ("Bernie Sanders", "senator", "person")),
+    ("Trump lawyer Marc Kasowitz", ("Marc Kasowitz", "Trump lawyer", "person")),
+    ("Secretary of State John Kerry", ("John Kerry", "secretary of state", "person")),
+    ("Mr. Trump", ("Trump", None, "person")),
+    ("the union\u2019s chief negotiator, Ana Ruiz", ("Ana Ruiz", "the union\u2019s chief negotiator", "person")),
+    ("The ministry", ("the ministry", None, "organization")),
+    ("the Health Ministry", ("the Health Ministry", None, "organization")),
+    ("Saudi Arabia\u2019s energy ministry", ("Saudi Arabia\u2019s energy ministry", None, "organization")),
+    ("Pew Research", ("Pew Research", None, "organization")),
+    ("NATO", ("NATO", None, "organization")),
+    ("a spokesman for the council", ("a spokesman for the council", None, "person")),
+    ("the crowd", ("the crowd", None, "group")),
+    ("Officials", ("officials", None, "group")),
+    ("the report", ("the report", None, None)),
+    ("During", None),
+    ("Audience", None),
+    ("Monday", None),
+    ("his audience he will", None),
+]
+
+
+@pytest.mark.parametrize(("mention", "expected"), MENTIONS)
+def test_speaker_mention(mention: str, expected: tuple[str, str | None, str | None] | None) -> None:
+    parsed = parse_mention(mention)
+    got = None if parsed is None else (parsed[0], parsed[1], parsed[2].value if parsed[2] else None)
+    assert got == expected
