@@ -164,3 +164,26 @@ def test_the_shipped_set_loads_with_forty_pages_or_more():
         assert {"url", "title", "authors", "credits", "quotes", "images"} <= set(label), name
         for q in label["quotes"]:
             assert q["kind"] in ("direct", "mixed", "indirect", "excerpt"), (name, q)
+
+
+def test_a_quote_split_by_its_attribution_and_read_as_one_finds_both_parts():
+    label = dict(
+        LABEL,
+        quotes=[
+            {"text": "People came in rain boots and they stayed all day,", "speaker": "Linda Moreau", "kind": "direct"},
+            {
+                "text": "That tells you how much this weekend means to the valley.",
+                "speaker": "Linda Moreau",
+                "kind": "direct",
+            },
+        ],
+    )
+    joined = Quote(
+        text="People came in rain boots and they stayed all day. That tells you how much this weekend means to the valley.",
+        speaker="Linda Moreau",
+    )
+    quotes = scorer.summarise([scorer.score_page("p", label, _article(quotes=[joined]))])["fields"]["quotes"]
+    assert (quotes["recall"], quotes["precision"]) == (1.0, 1.0)
+    stray = Quote(text="an unrelated sentence about the weather today and tomorrow", speaker="Linda Moreau")
+    quotes = scorer.summarise([scorer.score_page("p", label, _article(quotes=[joined, stray]))])["fields"]["quotes"]
+    assert (quotes["recall"], quotes["precision"]) == (1.0, 0.5)
