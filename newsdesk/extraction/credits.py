@@ -39,9 +39,10 @@ def split_credit(body: str, explicit: bool = False) -> tuple[str | None, str | N
     body = _WS.sub(" ", body).strip(" .()")
     via = rules.CREDIT_VIA.search(body)
     distributor = _agency(via.group(0).split(None, 1)[1]) if via else None
-    body = rules.CREDIT_VIA.sub("", body)
+    body = rules.CREDIT_YEAR.sub("", rules.CREDIT_FILE.sub("", rules.CREDIT_VIA.sub("", body)))
     photographer: str | None = None
     agency: str | None = None
+    outlet: str | None = None  # an outlet the table does not know; a known agency in the same line wins
     parts = [p.strip(" .") for p in rules.CREDIT_PART_SEPARATOR.split(body) if p.strip(" .-\u2013")]
     for part in parts:
         known = _agency(part)
@@ -49,19 +50,30 @@ def split_credit(body: str, explicit: bool = False) -> tuple[str | None, str | N
             agency = agency or known
         elif rules.CREDIT_BY_AUTHOR.match(part):
             photographer = photographer or AUTHOR_PLACEHOLDER
-        elif rules.PHOTO_CREDIT_NOISE.match(part):
+        elif rules.PHOTO_CREDIT_NOISE.match(part) or len(part.split()) > rules.CREDIT_MAX_WORDS:
             continue
         elif re.fullmatch(rules.NAME, part):
-            if photographer is None and (len(parts) > 1 or explicit):
+            # one word in capitals is an institution ("ASU", "NASA"), never the photographer
+            person = not (part.isupper() and " " not in part)
+            if person and photographer is None and (len(parts) > 1 or explicit):
                 photographer = part
-            elif agency is None:
-                agency = part
+            elif outlet is None:
+                outlet = part  # "Marisol Reyes/Valley Herald", "Richard Shotwell/Invision/AP" (AP wins)
+    agency = agency or outlet
     if photographer and photographer.isupper() and photographer != AUTHOR_PLACEHOLDER:
         photographer = name_case(photographer)  # "JOHN THYS / AFP" -> John Thys
     if agency is None and distributor:
         agency = distributor  # "Photo by Zeke Sandoval via AP": the distributor is all the page names
-    if photographer is None and agency is None and len(parts) == 1 and explicit and parts[0][:1].isupper():
-        agency = parts[0]  # "Photo courtesy of Pine County Conservancy", "Illustration: NASA/ESA" read whole
+    if (
+        photographer is None
+        and agency is None
+        and len(parts) == 1
+        and explicit
+        and parts[0][:1].isupper()
+        and len(parts[0].split()) <= rules.CREDIT_MAX_WORDS
+        and not rules.CREDIT_NOT_A_NAME.search(parts[0])
+    ):
+        agency = parts[0]  # "Photo courtesy of Pine County Conservancy" read whole
     return photographer, agency
 
 
@@ -158,16 +170,21 @@ def _trim_outlet(raw: str) -> tuple[str, bool]:
 
 def _plausible_outlet(name: str, the: bool = False, needs: str = "the") -> bool:
     """An outlet, not a person or an institution. needs "any": a cue that names outlets accepts any name; "the":
-    it must read like an outlet ('... Times', '... News'), be written with 'the' (people never are) or be an
-    agency; "hint": read like an outlet or be an agency."""
+    it must read like an outlet ('... Times', '... News'), be an agency, or be written with 'the' (people never
+    are) in two words or more and name no institution ('the White House', 'the Centre'); "the1": as "the", one
+    word enough ('from the Lede:' before an excerpt); "hint": read like an outlet or be an agency."""
     words = name.split()
-    if not words or words[0] in rules.NOT_OUTLETS or set(words) & rules.NOT_OUTLET_WORDS:
+    if len(name) < 2 or not words or words[0] in rules.NOT_OUTLETS:
         return False
     if words[0] in rules.NOT_NAMES or words[0] in rules.CALENDAR_WORDS:
         return False
-    if needs == "any" or bool(rules.OUTLET_HINTS.search(name)) or name in rules.AGENCIES:
+    if bool(rules.OUTLET_HINTS.search(name)) or name in rules.AGENCIES:
         return True
-    return needs == "the" and the
+    if set(words) & rules.NOT_OUTLET_WORDS:
+        return False
+    if needs == "any":
+        return True
+    return the and (needs == "the1" or (needs == "the" and len(words) > 1))
 
 
 def source_credits(paragraphs: list[str], blockquoted: Collection[int] = ()) -> list[Credit]:
@@ -193,8 +210,8 @@ def source_credits(paragraphs: list[str], blockquoted: Collection[int] = ()) -> 
             names = [n.group(0) for n in re.finditer(rules.OUTLET, lead.group("sentence"))]
             for raw in reversed(names):  # the outlet is named last: "Here is how the FT described it:"
                 name, the = _trim_outlet(raw)
-                if _plausible_outlet(name, the):
-                    add(raw, line)
+                if _plausible_outlet(name, the, "the1"):
+                    add(raw, line, "the1")
                     break
         if not rules.SOURCE_CUE.search(line):
             continue

@@ -15,7 +15,18 @@ from newsdesk.extraction.credits import AUTHOR_PLACEHOLDER, photo_credit
 from newsdesk.models import Credit, CreditRole, Image
 
 _WS = re.compile(r"\s+")
-_IMAGES = etree.XPath("//img|//amp-img")
+# a <picture> whose <img> is missing (lazy loading) still names the image in its <source> elements
+_IMAGES = etree.XPath("//img|//amp-img|//picture[not(.//img)]")
+# wrappers that do not count as a level between an image and its block: "<picture><source><img>"
+_WRAPPERS = {"picture", "source", "a", "span", "noscript"}
+# an image inside a byline or author box is a headshot, inside a menu a thumbnail: not article images.
+# A menu is a class token ending in menu or nav ("sub-menu", "site-navigation"), not a BEM modifier
+# ("content-header--simple-navigation") or a theme flag on <body> ("navigation-border-thin")
+_HEADSHOT_CLASS = re.compile(
+    r"byline|author|(?:^|\s)(?![\w-]*--)(?:[\w]+[-_])*(?:menu|nav|navbar|navigation)(?:$|\s)", re.I
+)
+# a link around the image to an author's page ("/by/ana-swanson", "/author/x") marks a headshot too
+_AUTHOR_LINK = re.compile(r"/(?:by|authors?|profiles?|people|staff|contributors?)/", re.I)
 
 
 def _class_has(tokens: Sequence[str]) -> str:
@@ -39,10 +50,9 @@ def _text(el) -> str:
 
 def _img_url(img: HtmlElement, base: str | None) -> str | None:
     """The image's own src (data-src, srcset), else the first <source> of its <picture>."""
-    candidates = [img]
-    parent = img.getparent()
-    if parent is not None and parent.tag == "picture":
-        candidates += [s for s in parent if s.tag == "source"]
+    candidates = [img, *img.iter("source")]
+    for ancestor in img.iterancestors("source", "picture"):
+        candidates += [s for s in ancestor if s.tag == "source"]
     for el in candidates:
         src = el.get("src") or el.get("data-src") or (el.get("srcset") or "").split(" ")[0]
         if src and not src.startswith("data:"):
@@ -58,15 +68,18 @@ def _container(img: HtmlElement) -> HtmlElement | None:
     <div class=image__caption>...")."""
     el = img.getparent()
     first: HtmlElement | None = None
-    for _ in range(rules.IMAGE_BLOCK_MAX_DEPTH):
-        if el is None or el.tag in ("body", "article", "main", "html"):
+    levels = 0
+    while el is not None and levels < rules.IMAGE_BLOCK_MAX_DEPTH:
+        if el.tag in ("body", "article", "main", "html"):
             break
-        if sum(1 for _ in el.iter("img", "amp-img")) > 1:
-            break
-        if _CAPTION_EL(el) or _CREDIT_EL(el) or _caption_after(el) is not None:
-            return el
-        if first is None and _IS_BLOCK(el):
-            first = el
+        if el.tag not in _WRAPPERS:
+            levels += 1
+            if sum(1 for _ in el.iter("img", "amp-img")) > 1:
+                break
+            if _CAPTION_EL(el) or _CREDIT_EL(el) or _caption_after(el) is not None:
+                return el
+            if first is None and _IS_BLOCK(el):
+                first = el
         el = el.getparent()
     return first
 
@@ -124,7 +137,13 @@ def extract_images(
     lines: set[str] = set()
     seen: set[str] = set()
     for img in _IMAGES(tree):
-        if any(a.tag in _OUTSIDE_ARTICLE for a in img.iterancestors()):
+        if any(
+            a.tag in _OUTSIDE_ARTICLE
+            or _HEADSHOT_CLASS.search(a.get("class") or "")
+            or (a.tag == "a" and _AUTHOR_LINK.search(a.get("href") or ""))
+            for a in img.iterancestors()
+            if a.tag not in ("body", "html")
+        ):
             continue
         block = _container(img)
         url = _img_url(img, base_url)

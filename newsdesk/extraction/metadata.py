@@ -121,7 +121,7 @@ def read_byline(text: str) -> tuple[list[str], list[str], list[str]]:
 
 
 def _people(text: str) -> list[str]:
-    text = _AUTHOR_JUNK.sub("", _BY.sub("", text)).strip(" ,|/")
+    text = rules.BYLINE_DATE_TAIL.sub("", _AUTHOR_JUNK.sub("", _BY.sub("", text))).strip(" ,|/")
     if not text:
         return []
     out = []
@@ -140,6 +140,33 @@ def _people(text: str) -> list[str]:
         # "Von Max Berger, Berlin": beside full names a single word is the place the author writes from
         out = [n for n in out if " " in n]
     return out
+
+
+_PARTICLES = {
+    "de",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "dos",
+    "bin",
+    "al",
+    "el",
+    "y",
+}
+
+
+def _looks_like_person(name: str) -> bool:
+    """Two to five words, each capitalised or a particle: 'Juan de la Cruz', '\u00c1ngel P\u00e9rez'."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and all(w[0].isupper() or w in _PARTICLES for w in words)
 
 
 def name_case(name: str) -> str:
@@ -267,8 +294,10 @@ def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[st
             from_bylines = people
     if not authors:
         # <a rel="author">Helen Pidd</a>: an author link that holds a bare name ("AUDREY McAVOY Associated Press"
-        # and "By The Associated Press" hold one name or none once the agency is read off)
+        # and "By The Associated Press" hold one name or none once the agency is read off); a name read from the
+        # page's markup must look like a person's ("Vortex", "jdadmin" and "Josh" do not)
         authors = from_bylines or [n for b in md.bylines if _PERSON_NAME.match(b) for n in read_byline(b)[0]]
+        authors = [n for n in authors if _looks_like_person(n)]
     md.authors = list(dict.fromkeys(authors))
     md.agencies = list(dict.fromkeys(agencies))
     md.photographers = list(dict.fromkeys(photographers))
@@ -294,7 +323,7 @@ def _section(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str | None:
         ):
             continue
         if len(el.findall(".//a")) > 1:
-            continue
+            continue  # a list of links is navigation, not a label
         text = _clean(el.text_content())
         if text and len(text) <= 40 and not _NOT_SECTION.match(text):
             return text

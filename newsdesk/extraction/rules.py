@@ -141,6 +141,11 @@ AGENCIES = {
     "Unsplash": "Unsplash",
     "Pexels": "Pexels",
     "Wikimedia Commons": "Wikimedia Commons",
+    # space agencies credit their images: "NASA/JPL-Caltech", "ESA/Hubble"
+    "NASA": "NASA",
+    "ESA": "ESA",
+    "JPL": "JPL",
+    "JPL-Caltech": "JPL",
     "Press Trust of India": "Press Trust of India",
 }
 # canonical names of news agencies that file stories (a byline or dateline naming one is a wire credit);
@@ -198,7 +203,7 @@ PHOTO_CREDIT_PATTERNS = (
     # bare, after the caption's last sentence: "... parade. Marisol Reyes/Valley Herald", "EFE/Jorge Zapata"
     re.compile(
         rf"(?:(?<=[.!?\u201d\"\u00bb])\s+|^)(?P<text>(?P<body>{NAME}\s*/\s*{NAME}(?:\s*/\s*{NAME})*"
-        rf"(?:\s+(?:via|for)\s+{NAME})?))\.?$"
+        rf"(?:\s+(?:via|for)\s+{NAME})?(?:\s+(?i:file))?))\.?$"
     ),
     # a photographer's name in capitals closing the caption: "... este martes. SAMUEL S\u00c1NCHEZ"
     re.compile(
@@ -206,6 +211,8 @@ PHOTO_CREDIT_PATTERNS = (
     ),
     # a bare agency: "Getty Images", "AP Photo", "Reuters"
     re.compile(rf"^[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\]]?\.?$"),
+    # last resort, anywhere in the caption: a bracketed credit with its keyword "(Photo: Getty Images)"
+    re.compile(rf"[(\[](?P<text>{_CREDIT_WORD}\s*(?::|\bby\b)\s*(?P<body>[^()\[\]:]{{2,80}}))[)\]]"),
 )
 # image blocks: an <img> belongs to the nearest figure or element with one of these class tokens (within
 # IMAGE_BLOCK_MAX_DEPTH levels) that holds no other image; its caption and credit are read inside it
@@ -235,12 +242,18 @@ IMAGE_CREDIT_CLASS_TOKENS = (
     "bildnachweis",
     "bildrechte",
 )
-PHOTO_CREDIT_NAMED = (0, 2, 5)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
+PHOTO_CREDIT_NAMED = (0, 2, 5, 7)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
 CREDIT_COURTESY = re.compile(r"\bcourtesy\b", re.I)
 # how a credit body splits into its parts: "Oli Scarff/AFP/Getty Images", "dpa | Marcus Brandt",
 # "Kenji Ross, Gulf Coast Times", "Kevin Winter/Getty Images for Live Nation"
 CREDIT_PART_SEPARATOR = re.compile(r"\s*(?:/|\||,|\s+for\s+)\s*")
-CREDIT_VIA = re.compile(r"\s+via\s+.*$")  # "... via Getty Images": the distributor, not the agency
+CREDIT_VIA = re.compile(r"\s+via\s+.*$")
+CREDIT_YEAR = re.compile(r"^\d{4}\s+")  # "\u00a9 2019 Jane Doe"
+CREDIT_MAX_WORDS = 6  # a longer credit part is a sentence ("All Rights Reserved. Designed by"), not a name
+CREDIT_NOT_A_NAME = re.compile(r"\d|rights reserved|designed by|powered by", re.I)
+CREDIT_FILE = re.compile(
+    r"[\s,]+\(?file(?:\s+photo)?\)?$", re.I
+)  # "Leonhard Foeger / Reuters file"  # "... via Getty Images": the distributor, not the agency
 CREDIT_AGENCY_PHOTO = re.compile(r"\s+Photos?$")  # "AP Photo" -> AP
 # "Photo by the author": the byline's author took it
 CREDIT_BY_AUTHOR = re.compile(r"^(?:the\s+)?(?:author|writer|reporter)$", re.I)
@@ -254,7 +267,7 @@ CREDIT_LINE = re.compile(
 # --- bylines ------------------------------------------------------------------------------
 # the word that opens a byline, in the languages of the annotated set
 BYLINE_OPENER = re.compile(
-    r"^\s*(?:(?:story|words|text|written|reported|posted|compiled|reporting)\s+by|by|von|par|por|di|door|"
+    r"^\s*(?:(?:story|words|text|written|reported|posted|compiled|reporting|analysis|commentary)\s+by|by|von|par|por|di|door|"
     r"texto|text|quelle|source|fuente)\s*:?\s+",
     re.IGNORECASE,
 )
@@ -282,6 +295,11 @@ BYLINE_AGENCY = re.compile(
 )
 # an e-mail address or handle in a byline is contact information, not a name
 BYLINE_CONTACT = re.compile(r"\s*(?:\S+@\S+|@\w+)")
+# a date or time after the names: "By Louis Jacobson on Monday, May 4"
+BYLINE_DATE_TAIL = re.compile(
+    r"\s+(?:on|at)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December|\d).*$"
+)
 # honorifics dropped from an author's name ("Dr. Amira Haddad" -> "Amira Haddad")
 AUTHOR_HONORIFIC = re.compile(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+")
 # desk names and placeholders that stand where a person's name would: never an author
@@ -356,10 +374,11 @@ SOURCE_PATTERNS = (
         re.compile(rf"\b(?:[Aa]s|[Ff]irst) (?P<name>{OUTLET}) (?:first )?(?:reported|reports|noted|wrote|revealed)\b"),
         "any",
     ),
-    (re.compile(rf"\b(?:first |earlier |originally )?(?:reported|revealed|report) by (?P<name>{OUTLET})"), "any"),
+    (re.compile(rf"\b(?:first |earlier |originally )?(?:reported|revealed) by (?P<name>{OUTLET})"), "any"),
+    (re.compile(rf"\ban? (?:report|story|investigation|article) by (?P<name>{OUTLET})"), "hint"),
     (
         re.compile(
-            rf"(?P<name>{OUTLET}),? (?:reported|first reported|reports|has reported|wrote|writes|said in an editorial|"
+            rf"(?P<name>{OUTLET}),? (?:reported|first reported|reports that|has reported|wrote|writes|said in an editorial|"
             rf"revealed|disclosed)\b"
         ),
         "the",
@@ -392,6 +411,25 @@ NOT_OUTLET_WORDS = {
     "Inc",
     "Corp",
     "University",
+    "House",
+    "Kremlin",
+    "Pentagon",
+    "Organization",
+    "Organisation",
+    "Federation",
+    "Association",
+    "Bureau",
+    "Foundation",
+    "Union",
+    "Party",
+    "Institute",
+    "Center",
+    "Centre",
+    "Bank",
+    "Program",
+    "Programme",
+    "Authority",
+    "Service",
 }
 OUTLET_HINTS = re.compile(
     r"\b(?:Post|Times|News|Journal|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|NPR|Fox|Tribune|Guardian|"

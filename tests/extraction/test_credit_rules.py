@@ -162,6 +162,9 @@ def test_a_caption_without_a_credit_gives_none(caption):
         ("Photographer: Cristobal Olivares/Bloomberg", "Cristobal Olivares", "Bloomberg"),
         ("Photo by Kenji Ross, Gulf Coast Times", "Kenji Ross", "Gulf Coast Times"),
         ("Photograph: Alamy", "Alamy", "Alamy"),
+        ("Photo by Richard Shotwell/Invision/AP", "Richard Shotwell", "Associated Press"),  # the known agency wins
+        ("NASA/JPL-Caltech/ASU", "NASA", "NASA"),  # institutions in capitals, no photographer
+        ("Leonhard Foeger / Reuters file", "Leonhard Foeger", "Reuters"),
         ("Getty Images", "Getty Images", "Getty Images"),
     ],
 )
@@ -468,3 +471,30 @@ def test_picture_sources_yield_the_img_src_and_byline_photographers_credit_uncre
     )
     images, _, _ = extract_images(by_author, "https://example.com/s", authors=["Beatriz Moreno"])
     assert [(i.caption, i.photographer) for i in images] == [("A studio.", "Beatriz Moreno")]
+
+
+@pytest.mark.parametrize(
+    ("page_html", "urls"),
+    [
+        # an author's headshot in the byline, or linked to the author's page, is no article image
+        ('<div class="byline"><figure><img src="/head.jpg"><figcaption>Ana Swanson</figcaption></figure></div>', []),
+        ('<div><a href="/by/ana-swanson"><img src="/head.jpg"></a><p class="caption">By Ana Swanson</p></div>', []),
+        # a thumbnail in a menu neither
+        (
+            '<ul class="sub-menu"><li><figure><img src="/t.jpg"><figcaption>Parenting</figcaption></figure></li></ul>',
+            [],
+        ),
+        # a theme flag on body or a BEM modifier naming navigation does not hide the article's images
+        (
+            '<div class="content-header--simple-navigation"><figure><img src="/a.jpg"><figcaption>The lead.</figcaption>'
+            "</figure></div>",
+            ["https://example.com/a.jpg"],
+        ),
+    ],
+)
+def test_headshots_and_menu_thumbnails_are_not_article_images(page_html, urls):
+    tree = html.fromstring(
+        f'<html><body class="navigation-border-thin"><article>{page_html}<p>{STORY}</p></article></body></html>'
+    )
+    images, _, _ = extract_images(tree, "https://example.com/story")
+    assert [i.url for i in images] == urls
