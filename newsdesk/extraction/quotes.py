@@ -36,7 +36,9 @@ _ADV = (
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
 _ROLE_WORD = (
     r"(?!(?:on|in|at|of|to|for|with|by|during|after|before|when|while|and|but|or|that|as|from|about|"
-    r"last|this|next|the|a|an|his|her|their|its)\b)[a-z][\w-]*"
+    r"last|this|next|the|a|an|his|her|their|its|until|unless|because|if|since|though|although|whether|where|so|"
+    r"than|then|once|who|which|whose|what|how|why|even|just|only|also|not|never|says|said|say|is|was|are|were|"
+    r"has|had|have|will|would|could|should|can|may|might)\b)[a-z][\w-]*"
 )
 _ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:{_ROLE_WORD}\s+){{1,3}}(?=[A-Z])"
 # after a name: 'Jeffrey Lewis of the James Martin Center', 'Cummings (D-Md.)'
@@ -45,6 +47,8 @@ _AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{_NAME}){{0,2}}(?:\s*\([
 AFTER_SPK_VERB = re.compile(
     rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{_ADV}\s+{_VERB}\b"
 )
+# any subject between the closing mark and the verb, for speaker_before to read ('..., Powell's office said')
+AFTER_SUBJECT_CHUNK = re.compile(rf"^[\s,\u2014\u2013-]*(?P<chunk>[^.!?;:\u201c\u201d\"]{{1,160}}?)\s+{_VERB}\b")
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
 AFTER_VERB_SPK = re.compile(
     rf"^[\s,\u2014\u2013-]*{_VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
@@ -78,12 +82,20 @@ END_DESC = re.compile(
     rf"{_NOT_AFTER_PREPOSITION}(?P<spk>{_DET}\s+(?!{_FUNCTION_WORD})[\w'\u2019.-]+"
     rf"(?:\s+[\w'\u2019.-]+){{0,3}}){_APPOS}{_ADV}\s*$"
 )
+# a group or role named by who it belongs to, with no article: 'Party officials said', 'Trump aides say'
+_HEAD_NOUNS = "|".join(
+    sorted(rules.GROUP_NOUNS | {n + "s" for n in rules.ROLE_NOUNS} | rules.ROLE_NOUNS, key=len, reverse=True)
+)
+END_NAMED_GROUP = re.compile(rf"(?<![\w'\u2019])(?P<spk>(?:{_NW}\s+){{1,3}}(?:{_HEAD_NOUNS})){_APPOS}{_ADV}\s*$")
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
 TRAILING_CUE = re.compile(
-    rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+"
-    rf"{_VERB}\b[^\u201c\u201d\"]*$"
+    rf"^(?P<tail>[^\u201c\u201d\"]*?),\s*(?:(?P<spk>{_NAME}|{_PRON}|{_DESC}){_APPOS}{_ADV}\s+{_VERB}\b|"
+    rf"{_VERB}\s+(?P<spk2>{_NAME}|{_DESC}))"  # '"..." if she didn't win by more, said David Wasserman'
 )
-BEFORE_ACCORDING = re.compile(rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC})\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$")
+BEFORE_ACCORDING = re.compile(
+    rf"[Aa]ccording to (?P<spk>{_NAME}|{_DESC}(?=,))\s*,?\s*(?P<rest>[^\u201c\u201d\"]*)$|"
+    rf"[Aa]ccording to (?P<spk2>{_NAME}|{_DESC})\s*,?\s*(?P<rest2>[^\u201c\u201d\"]*)$"
+)
 # names next to a speech verb anywhere (speaker history, for pronouns)
 _VERB_ONLY = re.compile(rf"(?<![\w-]){_VERB}\b")  # not 'self-proclaimed'
 _NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
@@ -117,9 +129,24 @@ ADJUNCT_THAT = re.compile(
 ADJUNCT = re.compile(rf"^(?:{_ADJUNCT_OPENERS}|of|about|as|so|and|but|or|it|there|yes|no)\b")
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{_NAME})\s+(?:{_REPORT}),\s*(?P<content>.{{15,}})$")
 # a name before the colon that opens a quote: 'Bush: "..."', '- Pew Research: "..."'
-COLON_NAME = re.compile(rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})\s*:\s*$")
+COLON_NAME = re.compile(
+    rf"(?:^|[.!?\u2014\u2013-]\s+|[.!?,][\u201d\"'\u2019]+\s+|\]\s+)(?P<spk>{_NAME})(?:\s*\([^()]{{1,30}}\))?\s*:\s*$"
+)
+# 'But Trump quickly deflected with a non sequitur:': the subject of the sentence the colon ends
+COLON_SENTENCE = re.compile(r"^[^:;\u201c\u201d\"]{8,160}:\s*$")
 # 'Stated Stone:', 'Continued Stone: "..."'
 COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{_NAME})\s*:\s*$")
+# a verb coordinated with an earlier one: 'X declined to comment but said', 'X caucused and says'
+COORDINATED = re.compile(r"\b(?:and|but|or)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$")
+# what stands before a quoted title: "on ABC's", "host of", "titled", "the show", "the book"
+TITLE_BEFORE = re.compile(
+    r"(?:['\u2019]s|\b(?:on|of|in|to|at|from|by|with|for|told|tells|titled|entitled|called|named|dubbed|show|"
+    r"program|programme|book|film|movie|"
+    r"series|song|album|column|podcast|newsletter|magazine|play|documentary))\s*$"
+)
+_TITLE_SMALL_WORDS = {"a", "an", "the", "of", "and", "in", "on", "for", "to", "at", "with", "or", "&"}
+# what stands before a participle whose speaker is the sentence's subject: ', saying', 'by warning'
+PARTICIPLE_HEAD = re.compile(r"(?:,|\b(?:by|while|after|before|when|in|without))(?:\s+\w+ly)?\s*$")
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'
 APPOSITION_OPENER = re.compile(
     r",\s+(?:a|an|the|his|her|their|its|who|whose|which|\d{1,3}|of|from|[A-Z][\w.'\u2019-]*['\u2019]s|"
@@ -128,7 +155,9 @@ APPOSITION_OPENER = re.compile(
 # a new clause after a quote's statement: its tail stops there
 CLAUSE_BREAK = re.compile(
     r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
-    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\("
+    r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\(|"
+    rf"\s+(?:and|but)\s+(?:also\s+)?(?:{_VERB})\b|"  # '... and argued that': a second statement
+    r"\s+(?:and|but)\s+(?:he|she|they|I|we)\s+[a-z]+"  # '..." and he reiterated his claim': a new clause
 )
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
@@ -177,6 +206,11 @@ def find_quoted(paragraphs: list[str]) -> list[_Segment]:
                 continue
             op, cl = pair
             j = para.find(cl, i + len(op))
+            if op in ('"', "\u201c"):
+                # a page that mixes straight and curly marks: '"When you have ... as well.\u201d'
+                other = para.find("\u201d" if op == '"' else '"', i + 1)
+                if other >= 0 and (j < 0 or other < j):
+                    j, cl = other, para[other]
             if op == "\u201c":
                 nxt = para.find("\u201c", i + 1)
                 if j < 0 or (0 <= nxt < j and para.find("\u201d", nxt + 1) < 0):
@@ -305,7 +339,8 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
     tail = None if seg.text.endswith((".", "!", "?")) else _statement_tail(post)
     m = BEFORE_ACCORDING.search(pre)
     if m:
-        return _clean_speaker(m.group("spk")), m.group("rest"), tail
+        # 'According to his longtime personal physician, the ...': the description runs to its comma
+        return _clean_speaker(m.group("spk") or m.group("spk2")), m.group("rest") or m.group("rest2"), tail
     described = None  # 'the senator said': kept unless a name or pronoun stands before an earlier verb
     for v in reversed(list(_VERB_ONLY.finditer(pre))):  # the verb nearest the quote first
         rest = pre[v.end() :]
@@ -313,8 +348,14 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
             break  # an earlier quote stands between this verb and ours
         head = pre[: v.start()]
         # 'Fiorina backed Cruz on Wednesday, saying ...': the participle's speaker is the sentence's subject
-        participle = v.group(0).endswith("ing") and head.rstrip().endswith(",")
-        found = (participle and _sentence_subject(head)) or _subject_before_apposition(head) or speaker_before(head)
+        participle = v.group(0).endswith("ing") and PARTICIPLE_HEAD.search(head) is not None
+        # 'Reid caucused in Nevada and says he voted "uncommitted."': a verb after 'and' shares the subject
+        coordinated = COORDINATED.search(head) is not None
+        found = (
+            ((participle or coordinated) and _sentence_subject(head))
+            or _subject_before_apposition(head)
+            or speaker_before(head)
+        )
         if found and VEHICLE.search(found):
             found = _sentence_subject(head)  # 'Trump released a statement saying': Trump
         if found and found.endswith(("'s", "\u2019s")):
@@ -327,9 +368,16 @@ def _find_speaker(para: str, seg: _Segment, left: int, right: int) -> tuple[str 
         return described
     m = TRAILING_CUE.match(post)
     if m:
-        spk = _clean_speaker(m.group("spk"))
+        spk = _clean_speaker(m.group("spk") or m.group("spk2"))
         if spk:
             return spk, pre if _words(pre) >= 2 else None, m.group("tail").strip() or None
+    chunk = AFTER_SUBJECT_CHUNK.match(post) if not seg.text.endswith(".") else None
+    if chunk and _words(chunk.group("chunk")) <= 14 and _words(seg.text) >= rules.SHORT_QUOTE_WORDS:
+        # '"...," DoubleLine Capital portfolio manager Bonnie Baha said': the subject ends the words before the verb
+        head = chunk.group("chunk") + " "
+        found = _subject_before_apposition(head) or speaker_before(head)
+        if found and not VEHICLE.search(found):
+            return found, None, None
     intro = colon_intro(pre)
     if intro:
         return intro, "", None  # the cue stands before the quote: no words of the statement around it
@@ -354,6 +402,10 @@ def colon_intro(text: str) -> str | None:
     """The speaker a colon introduces: 'Bush: "..."', '- Philip Bump: "..."', 'Stated Stone:'."""
     m = COLON_VERB_NAME.search(text) or COLON_NAME.search(text)
     if not m:
+        if COLON_SENTENCE.match(text):
+            subject = _sentence_subject(text)
+            if subject and _is_name(subject) and plausible_speaker(subject):
+                return subject
         return None
     spk = _clean_speaker(m.group("spk"))
     return spk if _is_name(spk) and plausible_speaker(spk) and not rules.NOT_INTRO.search(spk) else None
@@ -372,6 +424,14 @@ def _subject_before_apposition(head: str) -> str | None:
                 return found
         start = head.find(", ", start + 2)
     return None
+
+
+def _is_title(seg: _Segment, para: str) -> bool:
+    """A quoted title, not a quote: every word capitalised, and a possessive or 'on', 'titled' ... before it."""
+    words = seg.text.rstrip(".,").split()
+    if not words or len(words) > 7 or not all(w[:1].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words):
+        return False
+    return TITLE_BEFORE.search(para[max(0, seg.start - 40) : seg.start]) is not None
 
 
 def _statement_head(rest: str | None) -> str | None:
@@ -414,7 +474,7 @@ def _statement_tail(post: str) -> str | None:
 
 def speaker_before(text: str) -> str | None:
     """The name, pronoun or short description that ends text (the subject of a following verb)."""
-    for rx in (END_NAME, END_APPOS_NAME, END_PRON, END_POSS, END_DESC):
+    for rx in (END_NAME, END_APPOS_NAME, END_PRON, END_POSS, END_DESC, END_NAMED_GROUP):
         m = rx.search(text[-160:])
         if m:
             spk = _clean_speaker(m.group("spk"))
@@ -445,11 +505,18 @@ def lazy_history(paragraphs: list[str]) -> Callable[[], list[tuple[int, int, str
     return cache(lambda: _history(paragraphs))
 
 
-def _last_named(history, pi: int, pos: int, same_paragraph: bool = False, person: bool = False) -> str | None:
+def _last_named(
+    history: list[tuple[int, int, str]],
+    pi: int,
+    pos: int,
+    same_paragraph: bool = False,
+    person: bool = False,
+    accept: Callable[[str], bool] = bool,
+) -> str | None:
     """The last name next to a speech verb before (pi, pos); person: only names that can be 'he' or 'she'."""
     best = None
     for hp, ho, name in history:
-        if (same_paragraph and hp != pi) or (person and not _is_person(name)):
+        if (same_paragraph and hp != pi) or (person and not _is_person(name)) or not accept(name):
             continue
         if (hp, ho) < (pi, pos):
             best = name
@@ -480,14 +547,20 @@ def _antecedent(
     pos: int,
     person: bool,
     speakers: ArticleSpeakers | None = None,
+    pronoun: str | None = None,
 ) -> str | None:
     """Who a pronoun at (pi, pos) stands for: the last speaker named in its paragraph, else the
     paragraph's opening subject, else the last speaker named before it."""
+
+    def agrees(name: str) -> bool:  # 'she' is never a man the article calls 'he' (or 'Mr.')
+        return speakers is None or pronoun is None or speakers.agrees(name, pronoun)
+
+    subject = _paragraph_subject(para[:pos])
     return (
-        _last_named(history(), pi, pos, same_paragraph=True, person=person)
-        or _paragraph_subject(para[:pos])
-        or (speakers.last_subject(pi, pos, _surnames(history())) if speakers is not None and person else None)
-        or _last_named(history(), pi, pos, person=person)
+        _last_named(history(), pi, pos, same_paragraph=True, person=person, accept=agrees)
+        or (subject if subject and agrees(subject) else None)
+        or (speakers.last_subject(pi, pos, _surnames(history()), agrees) if speakers is not None and person else None)
+        or _last_named(history(), pi, pos, person=person, accept=agrees)
     )
 
 
@@ -528,6 +601,15 @@ def direct_quotes(
     history = history or lazy_history(paragraphs)
 
     segs = find_quoted(paragraphs)
+    # quoted titles ('on ABC's "This Week"') are words of the sentence, not quotes: their marks go
+    paragraphs = list(paragraphs)
+    titles = [seg for seg in segs if seg.closed and _is_title(seg, paragraphs[seg.para])]
+    for seg in titles:
+        para = paragraphs[seg.para]
+        inner = para[seg.start : seg.end]
+        inner = _MARKS.sub(lambda m: " " * len(m.group(0)), inner)
+        paragraphs[seg.para] = para[: seg.start] + inner + para[seg.end :]
+    segs = [seg for seg in segs if seg not in titles]
     spans_by_para: dict[int, list[tuple[int, int]]] = {}
     for s in segs:
         spans_by_para.setdefault(s.para, []).append((s.start, s.end))
@@ -551,13 +633,16 @@ def direct_quotes(
         lead = para[left : seg.start].strip()
         cued_before = rest is not None
         rest = _statement_head(rest)
-        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1 and rest.strip() in ("", "that"))):
+        if rest is not None and (_words(rest) >= 2 or (tail and _words(rest) <= 1) or _words(rest) == 1):
             text = re.sub(r"^[\s,:]+", "", rest).strip() + " " + seg.text  # mixed: 'said that X "..."'
             if tail:
                 text += " " + tail  # ... and the sentence goes on after the quote
                 swallowed = (seg.para, seg.end + tail_length(para[seg.end : right]))
-        elif speaker is not None and not cued_before and _words(lead) >= 3 and seg.start > left:
-            text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
+        elif speaker is not None and not cued_before:
+            if _words(lead) >= 3 and seg.start > left:
+                text = lead + " " + seg.text  # mixed: 'X "..." , Y said'
+            if tail:
+                text += " " + tail  # '"..." if she didn't win by more, said David Wasserman'
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
             if prev is not None and same_para and prev[0].speaker:
@@ -581,7 +666,7 @@ def direct_quotes(
         mention = speaker
         if speaker is not None and _is_pronoun(speaker):
             person = speaker.lower() in rules.PERSON_PRONOUNS
-            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers) or speaker
+            speaker = _antecedent(history, para, seg.para, seg.start, person, speakers, speaker) or speaker
         if speaker is not None and not plausible_speaker(speaker):
             speaker = mention = None  # unsure: unattributed rather than a stray word
         q = Quote(
@@ -641,7 +726,7 @@ def indirect_quotes(
             spk = mention = _clean_speaker(m.group("spk"))
             if _is_pronoun(spk):
                 at = offset + m.start("spk")
-                spk = _antecedent(history, para, pi, at, True, speakers) or ""
+                spk = _antecedent(history, para, pi, at, True, speakers, spk) or ""
             if not _is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
                 continue
             out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))
@@ -701,6 +786,7 @@ def extract_quotes(paragraphs: list[str], blockquoted: set[int] | None = None) -
     indirect = indirect_quotes(paragraphs, speakers, history)
     for quote in direct + indirect:
         _attribute(quote, speakers)
+        quote.text = _WS.sub(" ", quote.text).strip()
     quotes = exc + direct + indirect
     quotes.sort(key=lambda q: (q.paragraph or 0, q.kind != QuoteKind.EXCERPT))
     return quotes

@@ -10,6 +10,7 @@ organisation or group at its head) gives no speaker: unattributed rather than a 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -37,7 +38,23 @@ _DETERMINERS = {
 # a description ends its head before a preposition or a clause: "a spokesman for the council" -> "spokesman"
 _HEAD_END = {"of", "for", "at", "with", "to", "in", "from", "on", "who", "that", "which", "whose", "close", "familiar"}
 # words that end a clause, not a speaker: a description holding them was cut from a sentence
-_CLAUSE_WORDS = {"he", "she", "they", "we", "i", "will", "would", "but", "that", "if", "when", "because"}
+_CLAUSE_WORDS = {
+    "he",
+    "she",
+    "they",
+    "we",
+    "i",
+    "will",
+    "would",
+    "but",
+    "that",
+    "if",
+    "when",
+    "because",
+    "being",
+    "came",
+    "after",
+}
 _TRAILING_WORDS = {
     "is",
     "was",
@@ -66,6 +83,9 @@ _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
+_CONTRACTION = re.compile(r"^(?:I|[Hh]e|[Ss]he|[Ii]t|[Ww]e|[Tt]hey|[Yy]ou)['\u2019](?:m|s|re|ve|ll|d)$")
+_ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
+_PARTICIPLE = re.compile(r"^[A-Z][a-z]{3,}(?:ing|ed)$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
 # Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
@@ -112,6 +132,15 @@ _PREPOSITIONS = {
     "asked",
     "called",
 }
+
+
+_MALE_HONORIFICS = {"Mr.", "Mr"}
+_FEMALE_HONORIFICS = {"Mrs.", "Ms.", "Miss", "Mrs", "Ms"}
+_MALE_WORDS = {"he", "him", "his", "himself", "spokesman", "congressman", "businessman", "chairman", "husband"}
+_GENDERED = re.compile(
+    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
+    r"congresswoman|businessman|businesswoman|chairwoman|husband|wife)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -257,7 +286,7 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
         return None
     if _organization_name(name_words):
         return " ".join(words), None, SpeakerKind.ORGANIZATION
-    if len(name_words) == 1 and _kind_of_head(_bare(name_words[0])) is SpeakerKind.GROUP:
+    if len(name_words) == 1 and _bare(name_words[0]) in rules.GROUP_NOUNS:
         return name_words[0].lower(), None, SpeakerKind.GROUP  # 'Demonstrators chanted', 'Officials said'
     return " ".join(name_words), format_role(role_words), SpeakerKind.PERSON
 
@@ -270,6 +299,8 @@ def _plausible_description(words: list[str]) -> bool:
 
 
 def _plausible_name(words: list[str]) -> bool:
+    if len(words) == 1 and (_ADVERB.match(words[0]) or _CONTRACTION.match(words[0])):
+        return False  # 'Hastily', "I'm"
     stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
     return bool(capitalised) and any(w not in stray for w in capitalised) and capitalised[0] not in stray
@@ -286,6 +317,8 @@ class ArticleSpeakers:
         self.forms: dict[frozenset[str], str] = {}  # name tokens -> the form as written
         self.roles: dict[str, str] = {}  # full name -> role
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
+        self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
+        self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
         self._paragraphs = paragraphs
         for para in paragraphs:
             for m in _RUN.finditer(para):
@@ -294,6 +327,10 @@ class ArticleSpeakers:
                     words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
                 while words and words[-1] in _NAME_JOINERS:
                     words = words[:-1]
+                if not words:
+                    continue
+                if words[0] in rules.HONORIFICS and len(words) > 1:
+                    self.titled.add(words[-1].strip(".,").lower())  # 'Ms. Ruiz': a person, whatever else
                 role_words, name_words = split_title(words)
                 if name_words and name_words[-1] in ("of",):
                     continue
@@ -327,11 +364,50 @@ class ArticleSpeakers:
         tokens = _tokens(" ".join(words))
         for key, form in self.forms.items():
             same_person = tokens <= key and form.split()[-1].strip(".").lower() == surname
-            if same_person and (form in self.roles or surname in speakers):
+            if same_person and (form in self.roles or surname in speakers or surname in self.titled):
                 return True
         return surname in speakers and len(words) == 1 and words[0][1:2].islower()
 
-    def last_subject(self, pi: int, pos: int, speakers: AbstractSet[str], back: int = 2) -> str | None:
+    def _learn_genders(self) -> None:
+        """'he' or 'she' for the people the article names: from honorifics ('Mr.', 'Ms.'), gendered roles
+        ('spokeswoman') and the pronouns of the sentences that follow a name in its paragraph."""
+        votes: dict[str, list[int]] = {}
+        for para in self._paragraphs:
+            text = _QUOTED_SPAN.sub(" ", para)
+            runs = list(_RUN.finditer(text))
+            for i, m in enumerate(runs):
+                words = m.group(0).split()
+                _, name_words = split_title(words)
+                if not name_words or not name_words[-1][:1].isupper():
+                    continue
+                surname = name_words[-1].strip(".,").lower()
+                vote = votes.setdefault(surname, [0, 0])
+                if words[0] in _MALE_HONORIFICS:
+                    vote[0] += 3
+                elif words[0] in _FEMALE_HONORIFICS:
+                    vote[1] += 3
+                after = text[m.end() : runs[i + 1].start() if i + 1 < len(runs) else len(text)]
+                first = _GENDERED.search(after[:200])
+                if first:
+                    vote[0 if first.group(0).lower() in _MALE_WORDS else 1] += 1
+        for surname, (male, female) in votes.items():
+            if male > 2 * female:
+                self.genders[surname] = "he"
+            elif female > 2 * male:
+                self.genders[surname] = "she"
+
+    def agrees(self, name: str, pronoun: str) -> bool:
+        """False only when the article shows the person is not one the pronoun can stand for."""
+        if not self.genders and self._paragraphs:
+            self._learn_genders()
+            self.genders.setdefault("", "")  # learnt, even when nothing was
+        gender = self.genders.get(name.split()[-1].strip(".,").lower()) if name.split() else None
+        wanted = {"he": "he", "him": "he", "she": "she", "her": "she"}.get(pronoun.lower())
+        return not gender or not wanted or gender == wanted
+
+    def last_subject(
+        self, pi: int, pos: int, speakers: AbstractSet[str], accept: Callable[[str], bool] = bool, back: int = 2
+    ) -> str | None:
         """The person a pronoun at (paragraph pi, offset pos) most likely stands for: the subject of the nearest
         sentence before it that names a person (its first name not in a quote, a possessive or a phrase after a
         preposition), looking back at most `back` paragraphs."""
@@ -340,7 +416,7 @@ class ArticleSpeakers:
             text = _QUOTED_SPAN.sub(lambda m: " " * len(m.group(0)), text)
             for sentence in reversed(_SENTENCE.split(text)):
                 subject = self._sentence_person(sentence, speakers)
-                if subject:
+                if subject and accept(subject):
                     return subject
         return None
 
@@ -359,6 +435,18 @@ class ArticleSpeakers:
             if name_words and not _organization_name(name_words) and self.is_known_person(name_words, speakers):
                 return " ".join(name_words)
         return None
+
+    def _person_with_role(self, description: str) -> str | None:
+        """The one person whose role, as the article gives it, the description repeats ('the Florida senator')."""
+        words = [w.lower() for w in description.split()[1:]]
+        if len(words) < 2 or words[-1] not in rules.ROLE_NOUNS:
+            return None  # 'the senator' alone could be any senator the article names
+        found = {
+            name
+            for name, role in self.roles.items()
+            if role.lower().split()[-1:] == words[-1:] and set(words) <= set(role.lower().split())
+        }
+        return found.pop() if len(found) == 1 else None
 
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
@@ -391,8 +479,15 @@ class ArticleSpeakers:
         if parsed is None:
             return None
         name, role, kind = parsed
+        if kind is SpeakerKind.PERSON and name.startswith("the "):
+            named = self._person_with_role(name)
+            if named:  # 'the minority leader' after 'Senate Minority Leader Harry Reid': Harry Reid
+                return Speaker(name=named, mention=mention.strip(" ,.;:\u2014-"), role=self.roles[named], kind=kind)
         if kind is SpeakerKind.PERSON and name[:1].isupper():
-            name = self.canonical(name)
+            full = self.canonical(name)
+            if full == name and (_PARTICIPLE.match(name) or all(w in rules.PLACE_NAMES for w in name.split())):
+                return None  # 'Appearing', 'Michigan': a participle or a place, not a name the article gives
+            name = full
             known = self.roles.get(name)
             if known and (role is None or len(known) > len(role)):
                 role = known  # 'secretary' here, 'White House press secretary' where the article introduced her

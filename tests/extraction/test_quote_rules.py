@@ -86,6 +86,61 @@ ATTRIBUTION: list[Example] = [
     ("Ruiz said in a statement that the mill would close by the end of the year.", "the mill would", "Ruiz", "person"),
     # reported speech
     ("The economy is slowing down faster than expected, Ruiz said on Tuesday.", "The economy is", "Ruiz", "person"),
+    # any subject between the closing mark and the verb
+    (
+        f"{Q}I think there is a high chance of an accident,{E} DoubleLine Capital portfolio manager Bonnie Baha said.",
+        "I think",
+        "Bonnie Baha",
+        "person",
+    ),
+    (
+        f"{Q}He did write her an email about his own account,{E} Powell\u2019s office said.",
+        "He did",
+        "Powell\u2019s office",
+        "organization",
+    ),
+    # the subject before an apposition, not a name inside it
+    (
+        f"Dean Johnson, a salesman from Sumter, South Carolina, says Cruz will {Q}leave here with momentum.{E}",
+        "Cruz will leave",
+        "Dean Johnson",
+        "person",
+    ),
+    # a verb coordinated with an earlier one shares its subject
+    (
+        "Reid caucused in Nevada on Saturday and says he voted \u201cuncommitted\u201d in the end.",
+        "he voted",
+        "Reid",
+        "person",
+    ),
+    # a colon after a sentence: its subject speaks
+    (
+        f"But Trump quickly deflected with a non sequitur: {Q}It is locker-room talk, and that is all.{E}",
+        "It is",
+        "Trump",
+        "person",
+    ),
+    # a group named by its owner
+    (
+        "Party officials said the drive would be \u201cfully funded\u201d this year.",
+        "the drive would",
+        "Party officials",
+        "group",
+    ),
+    # straight and curly marks mixed on one page
+    (
+        f'"When you have a bomb, you are a threat to China as well,{E} the senator said.',
+        "When you have",
+        "the senator",
+        "person",
+    ),
+    # a quoted title is part of the sentence, not a quote
+    (
+        f"Issa said on Fox News Channel\u2019s {Q}Sunday Morning Futures{E} that the plan would {Q}never pass{E} at all.",
+        "that the plan would never pass",
+        "Issa",
+        "person",
+    ),
 ]
 
 SPEAKERS: list[Example] = [
@@ -107,6 +162,13 @@ SPEAKERS: list[Example] = [
         f"Ana Ruiz, the union\u2019s chief negotiator, spoke first. || {Q}We will not accept these terms,{E} Ruiz said.",
         "We will not",
         "Ana Ruiz",
+        "person",
+    ),
+    # a description that repeats the role of one person the article named is that person
+    (
+        f"Senate Minority Leader Harry Reid spoke first. || {Q}It does not matter who they pick,{E} the minority leader said.",
+        "It does not",
+        "Harry Reid",
         "person",
     ),
     # two people share a surname: the surname stays as written rather than a guess
@@ -143,6 +205,13 @@ SPEAKERS: list[Example] = [
     (
         f"{Q}We will win,{E} Ana Ruiz said. || Ruiz then left the hall. || {Q}We will be back next week,{E} she said.",
         "We will win",
+        "Ana Ruiz",
+        "person",
+    ),
+    # 'she' never stands for a man the article calls 'Mr.' or 'he'
+    (
+        f"Ms. Ana Ruiz spoke first. Mr. Tom Berg said he had lost. || {Q}We will be back next week,{E} she said.",
+        "We will be",
         "Ana Ruiz",
         "person",
     ),
