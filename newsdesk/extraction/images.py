@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import islice
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -36,6 +37,11 @@ def _class_has(tokens: Sequence[str]) -> str:
 # schema.org microdata names them too: itemprop="caption", itemprop="creditText"
 _CREDIT_EL = etree.XPath(f".//*[{_class_has(rules.IMAGE_CREDIT_CLASS_TOKENS)} or @itemprop='creditText']")
 _CAPTION_EL = etree.XPath(f".//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)} or @itemprop='caption']")
+# one query for "holds a caption or a credit" (the walk up from each image asks it at every level)
+_HOLDS_CAPTION_OR_CREDIT = etree.XPath(
+    f"boolean(.//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS + rules.IMAGE_CREDIT_CLASS_TOKENS)} "
+    "or @itemprop='caption' or @itemprop='creditText'])"
+)
 _IS_CAPTION = etree.XPath(f"self::figcaption or self::*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)}]")
 _IS_BLOCK = etree.XPath(f"self::figure or self::*[{_class_has(rules.IMAGE_BLOCK_CLASS_TOKENS)}]")
 # a figure whose caption is a plain paragraph: "<figure><img><p>... Photograph: Tom Reyes/Reuters</p></figure>"
@@ -74,14 +80,36 @@ def _container(img: HtmlElement) -> HtmlElement | None:
             break
         if el.tag not in _WRAPPERS:
             levels += 1
-            if sum(1 for _ in el.iter("img", "amp-img")) > 1:
-                break
-            if _CAPTION_EL(el) or _CREDIT_EL(el) or _caption_after(el) is not None:
+            if next(islice(el.iter("img", "amp-img"), 1, None), None) is not None:
+                break  # a second image: this block holds more than our image
+            if _caption_after(el) is not None or _HOLDS_CAPTION_OR_CREDIT(el):
                 return el
             if first is None and _IS_BLOCK(el):
                 first = el
         el = el.getparent()
     return first
+
+
+def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool]) -> bool:
+    """Whether el or an element above it is navigation, a byline, a menu or a link to an author's page."""
+    path: list[HtmlElement] = []
+    verdict = False
+    while el is not None and el.tag not in ("body", "html"):
+        if el in cache:
+            verdict = cache[el]
+            break
+        path.append(el)
+        if (
+            el.tag in _OUTSIDE_ARTICLE
+            or _HEADSHOT_CLASS.search(el.get("class") or "")
+            or (el.tag == "a" and _AUTHOR_LINK.search(el.get("href") or ""))
+        ):
+            verdict = True
+            break
+        el = el.getparent()
+    for seen_el in path:
+        cache[seen_el] = verdict
+    return verdict
 
 
 def _caption_after(block: HtmlElement) -> HtmlElement | None:
@@ -136,14 +164,9 @@ def extract_images(
     credits: list[Credit] = []
     lines: set[str] = set()
     seen: set[str] = set()
+    excluded: dict[HtmlElement, bool] = {}  # per ancestor: it or one above it is a nav, byline or menu
     for img in _IMAGES(tree):
-        if any(
-            a.tag in _OUTSIDE_ARTICLE
-            or _HEADSHOT_CLASS.search(a.get("class") or "")
-            or (a.tag == "a" and _AUTHOR_LINK.search(a.get("href") or ""))
-            for a in img.iterancestors()
-            if a.tag not in ("body", "html")
-        ):
+        if _excluded(img.getparent(), excluded):
             continue
         block = _container(img)
         url = _img_url(img, base_url)
