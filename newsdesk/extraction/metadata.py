@@ -59,6 +59,10 @@ AUTHOR_META_KEYS = (
 _PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]*|de|la|van|von|der|da|del|bin|al)){1,3}$")
 _BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|signature|assinatura|kisha|(?:^|\s)by(?:\s|$)")
 _BYLINE_MAX = 12  # byline elements read per page
+_USUAL_BYLINE = etree.XPath(
+    '//*[contains(@class, "byline") or contains(@class, "author") or @rel="author" or contains(@class, "autor") '
+    'or contains(@class, "auteur") or contains(@class, "firma") or contains(@class, "assinatura")]'
+)
 # a byline element that is a photo credit or caption, not the story's byline
 _PHOTO_BYLINE = re.compile(r"photo|credit|caption|image|bio|box", re.I)
 
@@ -242,12 +246,16 @@ def _meta_author_lines(meta: dict[str, str]) -> list[str]:
     ]
 
 
-def _byline_elements(tree: HtmlElement) -> list[str]:
+def _byline_elements(tree: HtmlElement, thorough: bool = True) -> list[str]:
     """Text of the byline elements (not photo credits), then of short lines after the headline that open like a
-    byline ("Story by ...", "Por ...")."""
+    byline ("Story by ...", "Por ...").
+
+    thorough: look at every class for a byline in any language (one pass over the page); otherwise, when the
+    authors are known already and only an agency or photographer is sought, the usual byline markup only."""
     lines: list[str] = []
     found = 0
-    for el in tree.iter(etree.Element):
+    candidates = tree.iter(etree.Element) if thorough else _USUAL_BYLINE(tree)
+    for el in candidates:
         cls = el.get("class") or ""
         if not (el.get("rel") == "author" or el.get("itemprop") == "author" or (cls and _BYLINE_CLASS.search(cls))):
             continue
@@ -284,7 +292,7 @@ def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[st
         return out
 
     authors = people_of(ld_names) or people_of(_meta_author_lines(meta))
-    md.bylines = _byline_elements(tree)
+    md.bylines = _byline_elements(tree, thorough=not authors)
     from_bylines: list[str] = []
     for b in md.bylines:
         people, found, photos = read_byline(b)
