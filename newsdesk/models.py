@@ -37,7 +37,13 @@ class CreditRole(str, Enum):
 class Image(_Model):
     url: str
     caption: str | None = None
-    credit: str | None = None
+    credit: str | None = Field(default=None, description="the credit line as the page prints it")
+    photographer: str | None = Field(
+        default=None, description="the person in the credit: 'Tom Reyes/Reuters' -> Tom Reyes"
+    )
+    agency: str | None = Field(
+        default=None, description="agency or outlet in the credit, canonical: 'AP' -> Associated Press"
+    )
 
 
 class Quote(_Model):

@@ -181,7 +181,9 @@ def _cascade(text: str, url: str | None) -> Article:
     tree = _parse(text)
     md = extract_metadata(tree, url)  # 3
     canonical = _canonical(md.canonical_url, url, text)
-    images, photo_credits, caption_lines = extract_images(tree, url or canonical, md.lead_image)  # 4
+    images, photo_credits, caption_lines = extract_images(  # 4
+        tree, url or canonical, md.lead_image, authors=md.authors, photographers=md.photographers
+    )
     quoted = _blockquoted(tree)  # 5
     paragraphs = extract_paragraphs(tree, url, drop=caption_lines, title=md.title, description=md.description)  # 6
     body = "\n\n".join(paragraphs)
@@ -193,9 +195,9 @@ def _cascade(text: str, url: str | None) -> Article:
     credits = _dedupe(  # 8
         author_credits([a for a in md.authors if not rules.WIRE_BYLINE.match(a)])
         + photo_credits
-        + wire_credits(paragraphs, md.bylines, md.authors)
+        + wire_credits(paragraphs, md.bylines, md.authors, agencies=md.agencies)
         + contributor_credits(paragraphs)
-        + source_credits(paragraphs)
+        + source_credits(paragraphs, blockquoted)
     )
     return Article(
         url=url or canonical,

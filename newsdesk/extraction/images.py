@@ -1,84 +1,196 @@
-"""Images: figures and their captions and photo credits (credits kept out of the caption)."""
+"""Images: every article image with its caption and photo credit (photographer and agency), credits kept out of
+the caption."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from itertools import islice
 from urllib.parse import urljoin
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsdesk.extraction.credits import photo_credit
-from newsdesk.models import Credit, Image
+from newsdesk.extraction import rules
+from newsdesk.extraction.credits import AUTHOR_PLACEHOLDER, photo_credit
+from newsdesk.models import Credit, CreditRole, Image
 
 _WS = re.compile(r"\s+")
-# figures, WordPress caption boxes, and any block that holds an image beside a caption element
-_FIGURES = etree.XPath(
-    "//figure|//*[contains(@class, 'wp-caption')]|//*[contains(@class, 'caption')]/parent::*[.//img]"
+# a <picture> whose <img> is missing (lazy loading) still names the image in its <source> elements
+_IMAGES = etree.XPath("//img|//amp-img|//picture[not(.//img)]")
+# wrappers that do not count as a level between an image and its block: "<picture><source><img>"
+_WRAPPERS = {"picture", "source", "a", "span", "noscript"}
+# an image inside a byline or author box is a headshot, inside a menu a thumbnail: not article images.
+# A menu is a class token ending in menu or nav ("sub-menu", "site-navigation"), not a BEM modifier
+# ("content-header--simple-navigation") or a theme flag on <body> ("navigation-border-thin")
+_HEADSHOT_CLASS = re.compile(
+    r"byline|author|(?:^|\s)(?![\w-]*--)(?:[\w]+[-_])*(?:menu|nav|navbar|navigation)(?:$|\s)", re.I
 )
-_CREDIT_EL = etree.XPath(
-    ".//*[contains(@class, 'credit') or contains(@class, 'copyright') or contains(@class, 'byline') "
-    "or contains(@class, 'source') or contains(@class, 'attribution')]"
+# a link around the image to an author's page ("/by/ana-swanson", "/author/x") marks a headshot too
+_AUTHOR_LINK = re.compile(r"/(?:by|authors?|profiles?|people|staff|contributors?)/", re.I)
+
+
+def _class_has(tokens: Sequence[str]) -> str:
+    return " or ".join(f"contains(@class, '{t}')" for t in tokens)
+
+
+# schema.org microdata names them too: itemprop="caption", itemprop="creditText"
+_CREDIT_EL = etree.XPath(f".//*[{_class_has(rules.IMAGE_CREDIT_CLASS_TOKENS)} or @itemprop='creditText']")
+_CAPTION_EL = etree.XPath(f".//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)} or @itemprop='caption']")
+# one query for "holds a caption or a credit" (the walk up from each image asks it at every level)
+_HOLDS_CAPTION_OR_CREDIT = etree.XPath(
+    f"boolean(.//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS + rules.IMAGE_CREDIT_CLASS_TOKENS)} "
+    "or @itemprop='caption' or @itemprop='creditText'])"
 )
-_CAPTION_EL = etree.XPath(".//figcaption|.//*[contains(@class, 'caption')]")
+_IS_CAPTION = etree.XPath(f"self::figcaption or self::*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)}]")
+_IS_BLOCK = etree.XPath(f"self::figure or self::*[{_class_has(rules.IMAGE_BLOCK_CLASS_TOKENS)}]")
 # a figure whose caption is a plain paragraph: "<figure><img><p>... Photograph: Tom Reyes/Reuters</p></figure>"
 _CAPTION_PARAGRAPH = etree.XPath(".//p")
+_OUTSIDE_ARTICLE = {"nav", "footer", "aside"}
+_CAPTION_EDGE = " ()|-\u2014\uff08\uff09"
 
 
 def _text(el) -> str:
-    return _WS.sub(" ", el.text_content() if el is not None else "").strip()
+    return _WS.sub(" ", " ".join(el.itertext()) if el is not None else "").strip()
 
 
-def _img_url(fig: HtmlElement, base: str | None) -> str | None:
-    for img in fig.iter("img", "source"):
-        src = img.get("src") or img.get("data-src") or (img.get("srcset") or "").split(" ")[0]
+def _img_url(img: HtmlElement, base: str | None) -> str | None:
+    """The image's own src (data-src, srcset), else the first <source> of its <picture>."""
+    candidates = [img, *img.iter("source")]
+    for ancestor in img.iterancestors("source", "picture"):
+        candidates += [s for s in ancestor if s.tag == "source"]
+    for el in candidates:
+        src = el.get("src") or el.get("data-src") or (el.get("srcset") or "").split(" ")[0]
         if src and not src.startswith("data:"):
             return urljoin(base, src) if base else src
     return None
 
 
+def _container(img: HtmlElement) -> HtmlElement | None:
+    """The block that holds this image and its caption: a figure, a caption box, a gallery item.
+
+    Walks up a few levels, never past a block that holds another image or the story itself, and prefers the
+    first block that holds a caption or credit ("<div class=image><div class=image__container><img></div>
+    <div class=image__caption>...")."""
+    el = img.getparent()
+    first: HtmlElement | None = None
+    levels = 0
+    while el is not None and levels < rules.IMAGE_BLOCK_MAX_DEPTH:
+        if el.tag in ("body", "article", "main", "html"):
+            break
+        if el.tag not in _WRAPPERS:
+            levels += 1
+            if next(islice(el.iter("img", "amp-img"), 1, None), None) is not None:
+                break  # a second image: this block holds more than our image
+            if _caption_after(el) is not None or _HOLDS_CAPTION_OR_CREDIT(el):
+                return el
+            if first is None and _IS_BLOCK(el):
+                first = el
+        el = el.getparent()
+    return first
+
+
+def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool]) -> bool:
+    """Whether el or an element above it is navigation, a byline, a menu or a link to an author's page."""
+    path: list[HtmlElement] = []
+    verdict = False
+    while el is not None and el.tag not in ("body", "html"):
+        if el in cache:
+            verdict = cache[el]
+            break
+        path.append(el)
+        if (
+            el.tag in _OUTSIDE_ARTICLE
+            or _HEADSHOT_CLASS.search(el.get("class") or "")
+            or (el.tag == "a" and _AUTHOR_LINK.search(el.get("href") or ""))
+        ):
+            verdict = True
+            break
+        el = el.getparent()
+    for seen_el in path:
+        cache[seen_el] = verdict
+    return verdict
+
+
+def _caption_after(block: HtmlElement) -> HtmlElement | None:
+    """A caption printed right after the image block: "<figure><img></figure><p class='image-caption'>..."."""
+    nxt = block.getnext()
+    return nxt if nxt is not None and _IS_CAPTION(nxt) else None
+
+
+def _without(caption: str, credit_text: str) -> str | None:
+    """The caption with its credit taken out: 'A studio. Photo by the author.' -> 'A studio.'"""
+    rest = _WS.sub(" ", caption.replace(credit_text, "")).strip(_CAPTION_EDGE)
+    return re.sub(r"\s+[.,;]$", "", rest) or None
+
+
+def _read(block: HtmlElement) -> tuple[str | None, str | None, Credit | None, list[str]]:
+    """(caption, credit line, photo credit, every caption and credit line) of one image block."""
+    after = _caption_after(block)
+    scopes = [block] + ([after] if after is not None else [])
+    credit_texts = [t for scope in scopes for t in (_text(e) for e in _CREDIT_EL(scope)) if t]
+    credit_text = " ".join(dict.fromkeys(credit_texts)) or None
+    caption_el = next(iter(_CAPTION_EL(block)), None)
+    if caption_el is None:
+        caption_el = after if after is not None else next(iter(_CAPTION_PARAGRAPH(block)), None)
+    caption = _text(caption_el) or None
+    lines = [t for t in (caption, credit_text) if t]
+    credit = photo_credit(credit_text, explicit=True) if credit_text else None
+    if caption and credit_text and credit_text in caption:
+        caption = _without(caption, credit_text)
+    if credit is None and caption:
+        # credits written into the caption: "... (AP Photo/Zabi Karimi)", "... Photograph: Tom Reyes/Reuters"
+        credit = photo_credit(caption)
+        if credit is not None and len(credit.text) < len(caption):
+            credit_text = credit.text
+            caption = _without(caption, credit.text)
+        elif credit is not None:
+            credit_text, caption = caption, None
+    return caption, credit_text, credit, lines
+
+
 def extract_images(
-    tree: HtmlElement, base_url: str | None, lead_image: str | None = None
+    tree: HtmlElement,
+    base_url: str | None,
+    lead_image: str | None = None,
+    authors: Sequence[str] = (),
+    photographers: Sequence[str] = (),
 ) -> tuple[list[Image], list[Credit], set[str]]:
     """(images, photo credits, caption and credit lines that must not reach the body).
 
-    lead_image (og:image or JSON-LD) stands in when the page has no figure."""
+    lead_image (og:image or JSON-LD) stands in when the page has no figure. authors fill in "Photo by the
+    author"; photographers (a byline's "Photos by ...") credit the images that carry no credit of their own."""
     images: list[Image] = []
     credits: list[Credit] = []
     lines: set[str] = set()
     seen: set[str] = set()
-    figures = _FIGURES(tree)
-    members = set(figures)
-    for fig in figures:
-        if any(ancestor in members for ancestor in fig.iterancestors()):
-            continue  # a block inside a figure already read
-        url = _img_url(fig, base_url)
-        credit_text = " ".join(t for t in (_text(e) for e in _CREDIT_EL(fig)) if t) or None
-        caption_el = next(iter(_CAPTION_EL(fig) or _CAPTION_PARAGRAPH(fig)), None)
-        caption = _text(caption_el) or None
-        if caption and credit_text and credit_text in caption:
-            lines.add(caption)
-            caption = _WS.sub(" ", caption.replace(credit_text, "")).strip(" |-\u2014") or None
-        if credit_text is None and caption:
-            # credits written into the caption: "... (AP Photo/Zabi Karimi)"
-            c = photo_credit(caption)
-            if c is not None and len(c.text) < len(caption):
-                credit_text = c.text
-                lines.add(caption)
-                caption = _WS.sub(" ", caption.replace(c.text, "")).strip(" ()|-\u2014") or None
-            elif c is not None:
-                credit_text, caption = caption, None
-        for t in (caption, credit_text):
-            if t:
-                lines.add(t)
-        if url is None or url in seen:
+    excluded: dict[HtmlElement, bool] = {}  # per ancestor: it or one above it is a nav, byline or menu
+    for img in _IMAGES(tree):
+        if _excluded(img.getparent(), excluded):
+            continue
+        block = _container(img)
+        url = _img_url(img, base_url)
+        if block is None or url is None or url in seen:
             continue
         seen.add(url)
-        images.append(Image(url=url, caption=caption, credit=credit_text))
-        if credit_text:
-            c = photo_credit(credit_text)
-            if c is not None:
-                credits.append(c)
+        caption, credit_text, credit, block_lines = _read(block)
+        lines.update(block_lines)
+        if credit is None and photographers:
+            credit = Credit(role=CreditRole.PHOTO, name=photographers[0], text=photographers[0])
+        if credit is not None and credit.name == AUTHOR_PLACEHOLDER:
+            credit = Credit(role=CreditRole.PHOTO, name=authors[0], text=credit.text) if len(authors) == 1 else None
+        photographer = credit.name if credit is not None and credit.name != credit.agency else None
+        images.append(
+            Image(
+                url=url,
+                caption=caption,
+                credit=credit_text,
+                photographer=photographer,
+                agency=credit.agency if credit is not None else None,
+            )
+        )
+        if credit is not None:
+            credits.append(credit)
     if not images and lead_image:
         images.append(Image(url=urljoin(base_url, lead_image) if base_url else lead_image))
     return images, credits, lines

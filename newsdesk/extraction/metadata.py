@@ -11,11 +11,12 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.dates import parse_iso_datetime
+from newsdesk.extraction import rules
 
 _WS = re.compile(r"\s+")
-_BY = re.compile(r"^\s*(?:by|von|par|por)\s+", re.IGNORECASE)
-_SPLIT_AUTHORS = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
-_AUTHOR_JUNK = re.compile(r"\b(?:updated|published|staff writer|correspondent)\b.*$", re.IGNORECASE)
+_BY = rules.BYLINE_OPENER
+_SPLIT_AUTHORS = rules.BYLINE_SEPARATOR
+_AUTHOR_JUNK = rules.BYLINE_JOB_TITLE
 ARTICLE_TYPES = {
     "NewsArticle",
     "Article",
@@ -30,12 +31,17 @@ ARTICLE_TYPES = {
 }
 _JSONLD = etree.XPath('//script[@type="application/ld+json"]')
 _META = etree.XPath("//meta[@content]")
-_SECTION_XPATHS = [
-    etree.XPath(
-        '//*[contains(concat(" ", normalize-space(@class), " "), " section-label ") '
-        'or contains(@class, "kicker") or contains(@class, "eyebrow") or contains(@class, "category")]'
-    ),
-]
+# visible section labels, tried when JSON-LD and meta tags name none (or only "articles" or a domain); matched
+# against class attributes in one pass over the tree (an XPath of many contains() costs more per page)
+_SECTION_CLASS = re.compile(
+    r"(?:^|\s)section-label(?:\s|$)|kicker|eyebrow|categor|overline|topline|rubrik|occhiello|seccao|section"
+)
+_SECTION_META_KEYS = ("article:section", "parsely-section", "articlesection", "section", "sailthru.section")
+# values that name no section: "articles" (a URL folder) and domain names
+_NOT_SECTION = re.compile(
+    r"^(?:articles?|stories|story|posts?|news articles?|uncategori[sz]ed|home)$|^[\w-]+(?:\.[\w-]+)+$", re.I
+)
+_NAV_CLASS = re.compile(r"nav|menu|breadcrumb|footer|header", re.I)
 _DIGIT = re.compile(r"\d")
 _MC_OR_O = re.compile(r"^(Mc|O['\u2019])(\w)")
 _TITLE_BARS = re.compile(r"\s+[|\u00b7\u2022]\s+")
@@ -51,9 +57,14 @@ AUTHOR_META_KEYS = (
 )
 # a bare person name: two to four capitalized words ("Helen Pidd", "Mary-Kate O'Neil", "Juan de la Cruz")
 _PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]*|de|la|van|von|der|da|del|bin|al)){1,3}$")
-_BYLINE = etree.XPath(
-    '//*[@rel="author" or contains(@class, "byline") or contains(@class, "author-name") or @itemprop="author"]'
+_BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|signature|assinatura|kisha|(?:^|\s)by(?:\s|$)")
+_BYLINE_MAX = 12  # byline elements read per page
+_USUAL_BYLINE = etree.XPath(
+    '//*[contains(@class, "byline") or contains(@class, "author") or @rel="author" or contains(@class, "autor") '
+    'or contains(@class, "auteur") or contains(@class, "firma") or contains(@class, "assinatura")]'
 )
+# a byline element that is a photo credit or caption, not the story's byline
+_PHOTO_BYLINE = re.compile(r"photo|credit|caption|image|bio|box", re.I)
 
 
 @dataclass
@@ -70,6 +81,8 @@ class Metadata:
     canonical_url: str | None = None
     description: str | None = None
     lead_image: str | None = None  # og:image, else JSON-LD image
+    agencies: list[str] = field(default_factory=list)  # agencies the byline names: "MARIA SANTOS Associated Press"
+    photographers: list[str] = field(default_factory=list)  # "Story by A \u2022 Photos by B"
 
 
 def _clean(text: str | None) -> str | None:
@@ -78,15 +91,89 @@ def _clean(text: str | None) -> str | None:
 
 
 def split_authors(text: str) -> list[str]:
-    """'By A and B' -> ['A', 'B']; 'By A, B & C' -> three names."""
-    text = _AUTHOR_JUNK.sub("", _BY.sub("", _WS.sub(" ", text or "").strip())).strip(" ,|")
+    """'By A and B' -> ['A', 'B']; 'By A, B & C' -> three names; agencies and desk names are no authors."""
+    return read_byline(text)[0]
+
+
+def read_byline(text: str) -> tuple[list[str], list[str], list[str]]:
+    """A byline -> (people, agencies, photographers).
+
+    'By LISA MASCARO and KEVIN FREKING Associated Press' -> (['Lisa Mascaro', 'Kevin Freking'], ['Associated
+    Press'], []); 'Story by Gina Harrow \u2022 Photos by Phil Mercer' -> (['Gina Harrow'], [], ['Phil Mercer'])."""
+    text = _WS.sub(" ", text or "").strip()
+    photographers: list[str] = []
+    kept: list[str] = []
+    for part in re.split(r"\s+[\u2022\u00b7]\s+", text):
+        m = rules.BYLINE_PHOTOS.search(part)
+        if m:
+            photographers += _people(m.group("names"))
+            part = part[: m.start()]
+        if part.strip():
+            kept.append(part)
+    text = _AUTHOR_JUNK.sub("", rules.BYLINE_CONTACT.sub("", _BY.sub("", " ".join(kept)))).strip(" ,|/")
+    agencies: list[str] = []
+    for _ in range(2):  # "..., Reuters and AP" names two
+        m = rules.BYLINE_AGENCY.search(text)
+        if not m:
+            break
+        raw = m.group("agency") or m.group("bare")
+        agencies.append(
+            rules.AGENCIES.get(raw) or next(v for k, v in rules.AGENCIES.items() if k.casefold() == raw.casefold())
+        )
+        text = text[: m.start()].strip()
+    return _people(text), list(dict.fromkeys(agencies)), photographers
+
+
+def _people(text: str) -> list[str]:
+    text = rules.BYLINE_DATE_TAIL.sub("", _AUTHOR_JUNK.sub("", _BY.sub("", text))).strip(" ,|/")
     if not text:
         return []
-    names = (n.strip(" ,.;:|") for n in _SPLIT_AUTHORS.split(text))
-    return [_name_case(n) for n in names if n and len(n.split()) <= 5 and not _DIGIT.search(n) and n[0].isalpha()]
+    out = []
+    for raw in _SPLIT_AUTHORS.split(text):
+        name = rules.AUTHOR_HONORIFIC.sub("", raw.strip(" ,.;:|/"))
+        if (
+            name
+            and len(name.split()) <= 5
+            and not _DIGIT.search(name)
+            and name[0].isalpha()
+            and name.casefold() not in rules.NOT_AUTHORS
+            and name not in rules.AGENCIES
+        ):
+            out.append(name_case(name))
+    if any(" " in n for n in out):
+        # "Von Max Berger, Berlin": beside full names a single word is the place the author writes from
+        out = [n for n in out if " " in n]
+    return out
 
 
-def _name_case(name: str) -> str:
+_PARTICLES = {
+    "de",
+    "la",
+    "le",
+    "van",
+    "von",
+    "der",
+    "den",
+    "da",
+    "del",
+    "della",
+    "di",
+    "du",
+    "dos",
+    "bin",
+    "al",
+    "el",
+    "y",
+}
+
+
+def _looks_like_person(name: str) -> bool:
+    """Two to five words, each capitalised or a particle: 'Juan de la Cruz', '\u00c1ngel P\u00e9rez'."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and all(w[0].isupper() or w in _PARTICLES for w in words)
+
+
+def name_case(name: str) -> str:
     """'JENNIFER SINCO KELLEHER' -> 'Jennifer Sinco Kelleher', 'AUDREY McAVOY' -> 'Audrey McAvoy'."""
     letters = [c for c in name if c.isalpha()]
     if not letters or sum(c.isupper() for c in letters) < 0.7 * len(letters):
@@ -120,13 +207,16 @@ def _types(obj: dict) -> set[str]:
     return set(t) if isinstance(t, list) else {t} if isinstance(t, str) else set()
 
 
-def _names(value) -> list[str]:
+def _names(value, ids: dict[str, dict] | None = None) -> list[str]:
+    """Raw author strings of a JSON-LD author value: a name, a Person, an @id reference, or a list of them."""
     if isinstance(value, str):
-        return split_authors(value)
+        return [value]
     if isinstance(value, dict):
-        return _names(value.get("name"))
+        if "name" not in value and ids and value.get("@id") in ids:
+            value = ids[value["@id"]]
+        return _names(value.get("name"), ids)
     if isinstance(value, list):
-        return [n for v in value for n in _names(v)]
+        return [n for v in value for n in _names(v, ids)]
     return []
 
 
@@ -147,15 +237,105 @@ def _strip_site(title: str | None, site_name: str | None) -> str | None:
     return title
 
 
-def _meta_authors(meta: dict[str, str]) -> list[str]:
-    """Names from the first author meta tag that holds names (article:author is often a profile URL)."""
-    for key in AUTHOR_META_KEYS:
-        value = meta.get(key, "")
-        if value and not value.startswith(("http://", "https://", "/")):
-            names = split_authors(value)
-            if names:
-                return names
-    return []
+def _meta_author_lines(meta: dict[str, str]) -> list[str]:
+    """The author meta tags that hold names (article:author is often a profile URL)."""
+    return [
+        meta[key]
+        for key in AUTHOR_META_KEYS
+        if meta.get(key) and not meta[key].startswith(("http://", "https://", "/"))
+    ]
+
+
+def _byline_elements(tree: HtmlElement, thorough: bool = True) -> list[str]:
+    """Text of the byline elements (not photo credits), then of short lines after the headline that open like a
+    byline ("Story by ...", "Por ...").
+
+    thorough: look at every class for a byline in any language (one pass over the page); otherwise, when the
+    authors are known already and only an agency or photographer is sought, the usual byline markup only."""
+    lines: list[str] = []
+    found = 0
+    candidates = tree.iter(etree.Element) if thorough else _USUAL_BYLINE(tree)
+    for el in candidates:
+        cls = el.get("class") or ""
+        if not (el.get("rel") == "author" or el.get("itemprop") == "author" or (cls and _BYLINE_CLASS.search(cls))):
+            continue
+        found += 1
+        if found > _BYLINE_MAX:
+            break
+        if _PHOTO_BYLINE.search(cls) or any(a.tag == "figure" for a in el.iterancestors()):
+            continue
+        # itertext joined with spaces: "McAVOY</a><span>Updated" must not become one word
+        text = _clean(" ".join(el.itertext()))
+        if text and len(text) < 120:
+            lines.append(text)
+    h1 = tree.find(".//h1")
+    if h1 is not None:
+        for el in list(h1.itersiblings())[:6]:
+            text = _clean(" ".join(el.itertext()))
+            if text and len(text) < 120 and _BY.match(text) and text not in lines:
+                lines.append(text)
+    return lines
+
+
+def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[str, str]) -> None:
+    """People from JSON-LD, else author meta tags, else the byline; agencies named anywhere in them."""
+    agencies: list[str] = []
+    photographers: list[str] = []
+
+    def people_of(lines: list[str]) -> list[str]:
+        out: list[str] = []
+        for line in lines:
+            people, found, photos = read_byline(line)
+            agencies.extend(found)
+            photographers.extend(photos)
+            out += people
+        return out
+
+    authors = people_of(ld_names) or people_of(_meta_author_lines(meta))
+    md.bylines = _byline_elements(tree, thorough=not authors)
+    from_bylines: list[str] = []
+    for b in md.bylines:
+        people, found, photos = read_byline(b)
+        agencies.extend(found)
+        photographers.extend(photos)
+        if not from_bylines and people and _BY.match(b):
+            from_bylines = people
+    if not authors:
+        # <a rel="author">Helen Pidd</a>: an author link that holds a bare name ("AUDREY McAVOY Associated Press"
+        # and "By The Associated Press" hold one name or none once the agency is read off); a name read from the
+        # page's markup must look like a person's ("Vortex", "jdadmin" and "Josh" do not)
+        authors = from_bylines or [n for b in md.bylines if _PERSON_NAME.match(b) for n in read_byline(b)[0]]
+        authors = [n for n in authors if _looks_like_person(n)]
+    md.authors = list(dict.fromkeys(authors))
+    md.agencies = list(dict.fromkeys(agencies))
+    md.photographers = list(dict.fromkeys(photographers))
+
+
+def _section(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str | None:
+    """JSON-LD articleSection, else a section meta tag, else a visible section label; never "articles" or a domain."""
+    values = ld.get("articleSection")
+    candidates = values if isinstance(values, list) else [values]
+    candidates += [meta.get(k) for k in _SECTION_META_KEYS]
+    for value in candidates:
+        value = _clean(value) if isinstance(value, str) else None
+        if value and not _NOT_SECTION.match(value):
+            return value
+    for el in tree.iter(etree.Element):
+        cls = el.get("class") or ""
+        if not (
+            (cls and _SECTION_CLASS.search(cls)) or (el.tag == "a" and "category" in (el.get("rel") or "").split())
+        ):
+            continue
+        if _NAV_CLASS.search(cls) or any(
+            a.tag == "nav" or _NAV_CLASS.search(a.get("class") or "") for a in el.iterancestors()
+        ):
+            continue
+        if len(el.findall(".//a")) > 1:
+            continue  # a list of links is navigation, not a label
+        text = _clean(el.text_content())
+        if text and len(text) <= 40 and not _NOT_SECTION.match(text):
+            return text
+    return None
 
 
 def _image_url(value) -> str | None:
@@ -188,8 +368,10 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
             tags += [k.strip() for k in el.get("content", "").split(",") if k.strip()]
         meta.setdefault(key, el.get("content", "").strip())
 
-    article = next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES - {"WebPage"}), None)
-    article = article or next((o for o in _jsonld_objects(tree) if _types(o) & ARTICLE_TYPES), {})
+    objects = _jsonld_objects(tree)
+    ids = {o["@id"]: o for o in objects if isinstance(o.get("@id"), str)}
+    article = next((o for o in objects if _types(o) & ARTICLE_TYPES - {"WebPage"}), None)
+    article = article or next((o for o in objects if _types(o) & ARTICLE_TYPES), {})
     ld = article if isinstance(article, dict) else {}
 
     publisher = ld.get("publisher")
@@ -203,29 +385,9 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         or _clean(h1.text_content() if h1 is not None else None)
         or _strip_site(_clean(tree.findtext(".//title")), md.site_name)
     )
-    section = ld.get("articleSection")
-    if isinstance(section, list):
-        section = section[0] if section else None
-    md.section = _clean(section if isinstance(section, str) else None) or _clean(meta.get("article:section"))
-    if not md.section:
-        for xp in _SECTION_XPATHS:
-            found = [e for e in xp(tree) if 0 < len(_clean(e.text_content()) or "") <= 40]
-            if found:
-                md.section = _clean(found[0].text_content())
-                break
+    md.section = _section(tree, ld, meta)
     md.tags = list(dict.fromkeys(_keywords(ld.get("keywords")) + tags))
-    md.authors = list(dict.fromkeys(_names(ld.get("author")) or _meta_authors(meta)))
-    if not md.authors:
-        byline_elements = _BYLINE(tree)[:8]
-        # itertext joined with spaces: "McAVOY</a><span>Updated" must not become one word
-        md.bylines = [b for b in (_clean(" ".join(e.itertext())) for e in byline_elements) if b and len(b) < 120]
-        for b in md.bylines:
-            names = split_authors(b)
-            if names and _BY.match(b):
-                md.authors = names
-                break
-        if not md.authors:  # <a rel="author">Helen Pidd</a>: an author link that holds a bare name
-            md.authors = list(dict.fromkeys(b for b in md.bylines if _PERSON_NAME.match(b)))
+    _authors(md, tree, _names(ld.get("author"), ids), meta)
     md.published_at = parse_iso_datetime(ld.get("datePublished")) or parse_iso_datetime(
         meta.get("article:published_time")
     )

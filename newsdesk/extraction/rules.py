@@ -120,44 +120,210 @@ AGENCIES = {
     "Kyodo": "Kyodo News",
     "Kyodo News": "Kyodo News",
     "Yonhap": "Yonhap",
+    "EFE": "EFE",
+    "Agencia EFE": "EFE",
+    "Lusa": "Lusa",
+    "ANP": "ANP",
+    "\u5171\u540c": "Kyodo News",  # 共同, Kyodo's Japanese byline and caption credit
+    "\u5171\u540c\u901a\u4fe1": "Kyodo News",  # 共同通信
+    "Bloomberg News": "Bloomberg",
+    "Europa Press": "Europa Press",
+    "Belga": "Belga",
+    "TASS": "TASS",
+    "Anadolu": "Anadolu",
+    "IANS": "IANS",
+    "PTI": "Press Trust of India",
+    # photo libraries: credited for pictures, never a story's wire
+    "Alamy": "Alamy",
+    "Alamy Stock Photo": "Alamy",
+    "iStock": "iStock",
+    "iStockphoto": "iStock",
+    "Unsplash": "Unsplash",
+    "Pexels": "Pexels",
+    "Wikimedia Commons": "Wikimedia Commons",
+    # space agencies credit their images: "NASA/JPL-Caltech", "ESA/Hubble"
+    "NASA": "NASA",
+    "ESA": "ESA",
+    "JPL": "JPL",
+    "JPL-Caltech": "JPL",
+    "Press Trust of India": "Press Trust of India",
 }
+# canonical names of news agencies that file stories (a byline or dateline naming one is a wire credit);
+# photo libraries (Getty Images, Shutterstock, Pool) credit pictures only
+WIRE_AGENCIES = {
+    "Associated Press",
+    "Reuters",
+    "Agence France-Presse",
+    "Deutsche Presse-Agentur",
+    "United Press International",
+    "Xinhua",
+    "Australian Associated Press",
+    "PA Media",
+    "ANSA",
+    "Kyodo News",
+    "Yonhap",
+    "EFE",
+    "Lusa",
+    "ANP",
+    "Bloomberg",
+    "Europa Press",
+    "Belga",
+    "TASS",
+    "Anadolu",
+    "IANS",
+    "Press Trust of India",
+}
+# photo agencies written in lower case or with a prefix in credits: "picture alliance/dpa | Name"
+PHOTO_CREDIT_NOISE = re.compile(r"^(?:picture[ -]alliance|imago(?: images)?|keystone|ddp|action press)$", re.I)
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCIES), key=len, reverse=True))
 
 # --- photo credits (matched against captions, credit spans and short lines) ------------------
 # a full stop only after an initial ("J. Scott Applewhite"), so "Rescuers. Tom Reyes" is no name
 _NAME_WORD = r"[A-Z](?:\.|[\w'\u2019-]*)"
 NAME = rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|de|van|von|da|al|el|bin)){{0,4}}"
-# "... via AP": the distributor of a photo, read as part of its credit line
-_VIA = rf"(?:\s+via\s+(?:{_AGENCY_ALT}))?"
+# a credit line inside or closing a caption, tried in order; each gives the credit's "body"
+# ("Tom Reyes/Reuters"), which photo_credit() splits into photographer and agency at "/", "|", "for", ","
+_CREDIT_WORD = r"(?i:photo(?:graph)?s?|photographer|image|picture|credit|foto|bild|illustration|fotograf[i\u00ed]a)"
 PHOTO_CREDIT_PATTERNS = (
-    # "AP Photo/Zabi Karimi", "Reuters Photo/Jane Doe"
-    re.compile(rf"\b(?P<agency>{_AGENCY_ALT})\s+Photos?\s*/\s*(?P<name>{NAME})"),
-    # "Photo: Jane Doe/AFP", "Photograph: Jane Doe/Reuters", "Credit: Matthew Thayer/The Maui News via AP"
+    # "Photograph: Tom Reyes/Reuters", "(Photo by Mark Felix/AFP via Getty Images)", "Foto: AP/Luis Cruz",
+    # "Photo : Nicolas Tucat / AFP", "Photo courtesy of the Conservancy", "(foto ANSA/Max Cavallari)"
     re.compile(
-        rf"\b(?:Photo(?:graph)?s?|Image|Picture|Credit)\s*(?::|by)\s*(?P<name>{NAME})\s*(?:/|for|,)\s*"
-        rf"(?P<agency>{_AGENCY_ALT}|{NAME}){_VIA}"
+        rf"[(\[]?(?<![\w])(?P<text>(?:(?i:staff|file|handout|pool|courtesy)\s+)?{_CREDIT_WORD}\s*(?::|\bby\b|\bcourtesy\s+of\b|\bvon\b|(?=\s+[^\s/]+\s*/))"
+        r"\s*(?P<body>[^()\[\]:]{2,120}?))[)\]]?\.?$"
     ),
-    # "Jane Doe/Getty Images", "Jane Doe / AFP via Getty Images"
-    re.compile(rf"(?P<name>{NAME})\s*/\s*(?P<agency>{_AGENCY_ALT})\b{_VIA}"),
-    # "Photo: Jane Doe", "Photo by Jane Doe", "Photo by Zeke Sandoval via AP"
+    # "AP Photo/Zabi Karimi", "Reuters Photo / Jane Doe"
+    re.compile(rf"[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})\s+Photos?\s*/\s*{NAME}))[)\]]?\.?$"),
+    # "\u00a9 Jeff Pachoud / AFP"
+    re.compile(r"(?P<text>(?:\u00a9|\(c\)|Copyright)\s*(?P<body>[^\u00a9]{2,120}?))\.?$"),
+    # in brackets closing a caption: "(Ahn Young-joon/AP)", "(Maddie McGarvey for The Tribune)", "(Reuters)", "（共同）"
     re.compile(
-        rf"\b(?:Photo(?:graph)?s?|Image|Picture)\s*(?::|by)\s*(?P<name>{NAME})"
-        rf"(?:\s+via\s+(?P<via>{_AGENCY_ALT}))?"
+        rf"[(\uff08](?P<text>(?P<body>[^()\uff08\uff09]{{2,80}}?/[^()\uff08\uff09]{{2,80}}|{NAME}\s+for\s+{NAME}|"
+        rf"(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\uff09]\.?$"
     ),
-    # an agency in brackets closing a caption: "Smoke rises over the city. (Reuters)"
-    re.compile(rf"(?<=\()(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?(?=\)\.?$)"),
-    # bare agency credit: "(Reuters)", "Getty Images", "AP Photo"
-    re.compile(rf"^\(?(?P<agency>{_AGENCY_ALT})(?:\s+Photos?)?\)?\.?$"),
+    # bare, after the caption's last sentence: "... parade. Marisol Reyes/Valley Herald", "EFE/Jorge Zapata"
+    re.compile(
+        rf"(?:(?<=[.!?\u201d\"\u00bb])\s+|^)(?P<text>(?P<body>{NAME}\s*/\s*{NAME}(?:\s*/\s*{NAME})*"
+        rf"(?:\s+(?:via|for)\s+{NAME})?(?:\s+(?i:file))?))\.?$"
+    ),
+    # a photographer's name in capitals closing the caption: "... este martes. SAMUEL S\u00c1NCHEZ"
+    re.compile(
+        r"(?<=[.!?])\s+(?P<text>(?P<body>[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+(?:\s+[A-Z\u00c0-\u00de][A-Z\u00c0-\u00de'-]+){1,3}))$"
+    ),
+    # a bare agency: "Getty Images", "AP Photo", "Reuters"
+    re.compile(rf"^[(\[]?(?P<text>(?P<body>(?:{_AGENCY_ALT})(?:\s+Photos?)?))[)\]]?\.?$"),
+    # last resort, anywhere in the caption: a bracketed credit with its keyword "(Photo: Getty Images)"
+    re.compile(rf"[(\[](?P<text>{_CREDIT_WORD}\s*(?::|\bby\b)\s*(?P<body>[^()\[\]:]{{2,80}}))[)\]]"),
 )
+# image blocks: an <img> belongs to the nearest figure or element with one of these class tokens (within
+# IMAGE_BLOCK_MAX_DEPTH levels) that holds no other image; its caption and credit are read inside it
+IMAGE_BLOCK_CLASS_TOKENS = (
+    "wp-caption",
+    "wp-block-image",
+    "image",
+    "photo",
+    "media",
+    "picture",
+    "visuel",
+    "foto",
+    "bild",
+    "gallery-item",
+)
+IMAGE_BLOCK_MAX_DEPTH = 4
+# caption elements (inside the block, or the element right after it)
+IMAGE_CAPTION_CLASS_TOKENS = ("caption", "legend", "pie-foto", "unterschrift", "cutline", "bildtext")
+# credit elements inside a block or its caption
+IMAGE_CREDIT_CLASS_TOKENS = (
+    "credit",
+    "copyright",
+    "byline",
+    "source",
+    "attribution",
+    "photographer",
+    "bildnachweis",
+    "bildrechte",
+)
+PHOTO_CREDIT_NAMED = (0, 2, 5, 7)  # patterns whose single name is a photographer ("Photo by X", "\u00a9 X")
+CREDIT_COURTESY = re.compile(r"\bcourtesy\b", re.I)
+# how a credit body splits into its parts: "Oli Scarff/AFP/Getty Images", "dpa | Marcus Brandt",
+# "Kenji Ross, Gulf Coast Times", "Kevin Winter/Getty Images for Live Nation"
+CREDIT_PART_SEPARATOR = re.compile(r"\s*(?:/|\||,|\s+for\s+)\s*")
+CREDIT_VIA = re.compile(r"\s+via\s+.*$")
+CREDIT_YEAR = re.compile(r"^\d{4}\s+")  # "\u00a9 2019 Jane Doe"
+CREDIT_MAX_WORDS = 6  # a longer credit part is a sentence ("All Rights Reserved. Designed by"), not a name
+CREDIT_NOT_A_NAME = re.compile(r"\d|rights reserved|designed by|powered by", re.I)
+CREDIT_FILE = re.compile(
+    r"[\s,]+\(?file(?:\s+photo)?\)?$", re.I
+)  # "Leonhard Foeger / Reuters file"  # "... via Getty Images": the distributor, not the agency
+CREDIT_AGENCY_PHOTO = re.compile(r"\s+Photos?$")  # "AP Photo" -> AP
+# "Photo by the author": the byline's author took it
+CREDIT_BY_AUTHOR = re.compile(r"^(?:the\s+)?(?:author|writer|reporter)$", re.I)
+# a byline part naming the photographer: "Story by Gina Harrow \u2022 Photos by Phil Mercer"
+BYLINE_PHOTOS = re.compile(r"\b(?:Photos?|Photographs?|Pictures?|Images?)\s+(?:by|:)\s*(?P<names>.+)$", re.I)
 CREDIT_LINE = re.compile(
-    rf"^(?:\(?(?:Photo(?:graph)?s?|Image|Picture|Credit|Foto)\b.{{0,80}}|\(?(?:{_AGENCY_ALT})\s+Photos?\b.{{0,60}}|"
+    rf"^(?:\(?(?:Photo(?:graph)?s?|Photographer|Image|Picture|Credit|Foto|Bild)\b.{{0,80}}|\(?(?:{_AGENCY_ALT})\s+Photos?\b.{{0,60}}|"
     rf"{NAME}\s*/\s*(?:{_AGENCY_ALT})(?:\s+via\s+Getty Images)?\)?\.?)$"
 )
+
+# --- bylines ------------------------------------------------------------------------------
+# the word that opens a byline, in the languages of the annotated set
+BYLINE_OPENER = re.compile(
+    r"^\s*(?:(?:story|words|text|written|reported|posted|compiled|reporting|analysis|commentary)\s+by|by|von|par|por|di|door|"
+    r"texto|text|quelle|source|fuente)\s*:?\s+",
+    re.IGNORECASE,
+)
+# names in a byline are separated by commas, "and" in several languages, "&", ";", " | "
+BYLINE_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s+(?:and|und|et|y|e|en)\s+|\s*&\s*|\s*;\s*|\s+\|\s+)\s*")
+# a job title after the names ends the byline: "By Kevin Li | Staff Writer", "Ellie Marsh Business correspondent"
+BYLINE_JOB_TITLE = re.compile(
+    r"\s*[,|]?\s*\b(?:updated|published)\b.*$|"
+    # a beat may stand before the title, in capitalised words ("AP Health Writer" keeps "AP")
+    r"(?:\s*[,|]\s*(?:[\w-]+\s+){0,3}?|\s+(?-i:(?:[A-Z][a-z]+\s+)?))(?:senior |chief |staff |contributing )?"
+    r"(?:writer|correspondent|reporter|editor|columnist|contributor|photographer)\b.*$",
+    re.IGNORECASE,
+)
+# an agency closing a byline: "MARIA SANTOS Associated Press", "By A and B, Reuters", "Sofia Almeida, com Lusa",
+# "Redacci\u00f3n / con informaci\u00f3n de AP"
+_BYLINE_CONNECTOR = r"(?i:(?:with|com|con|avec|mit|and|und|y)\s+(?:informaci\u00f3n\s+de\s+)?)"
+# agencies a byline may name after a bare space: several words or an acronym ("... Associated Press", "... AP"),
+# never a single word that could be a surname ("Lusa")
+_BARE_AGENCY_ALT = "|".join(
+    sorted((re.escape(a) for a in AGENCIES if " " in a or (a.isupper() and len(a) > 1)), key=len, reverse=True)
+)
+BYLINE_AGENCY = re.compile(
+    rf"(?:(?:^|\s*[,/]\s*\(?{_BYLINE_CONNECTOR}?|\s+\(?{_BYLINE_CONNECTOR})(?:(?i:the)\s+)?(?P<agency>{_AGENCY_ALT})\)?|"
+    rf"\s+(?:(?i:the)\s+)?(?P<bare>{_BARE_AGENCY_ALT}))\.?$"
+)
+# an e-mail address or handle in a byline is contact information, not a name
+BYLINE_CONTACT = re.compile(r"\s*(?:\S+@\S+|@\w+)")
+# a date or time after the names: "By Louis Jacobson on Monday, May 4"
+BYLINE_DATE_TAIL = re.compile(
+    r"\s+(?:on|at)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|"
+    r"June|July|August|September|October|November|December|\d).*$"
+)
+# honorifics dropped from an author's name ("Dr. Amira Haddad" -> "Amira Haddad")
+AUTHOR_HONORIFIC = re.compile(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms|Mx)\.?\s+")
+# desk names and placeholders that stand where a person's name would: never an author
+NOT_AUTHORS = {
+    "staff",
+    "staff reports",
+    "newsroom",
+    "news desk",
+    "editorial board",
+    "the editorial board",
+    "redacci\u00f3n",
+    "redaktion",
+    "r\u00e9daction",
+    "redazione",
+    "reda\u00e7\u00e3o",
+    "redactie",
+    "admin",
+}
 
 # --- wire credits ---------------------------------------------------------------------------
 # "WASHINGTON (AP) —", "KABUL, Afghanistan (Reuters) -"
 DATELINE = re.compile(
-    rf"^(?P<place>[A-Z][A-Z .'\u2019/-]{{1,40}}(?:,\s*[A-Z][\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*"
+    rf"^(?P<place>[A-Z\u00c0-\u00de][\w .'\u2019/-]{{1,40}}(?:,\s*[\w. ]{{1,30}})?)\s*\((?P<agency>{_AGENCY_ALT})\)"
+    rf"\s*[\u2014\u2013-]+\s*"
 )
 # a dateline without a place: "(AFP) \u2014 ...", "(Reuters) - ..."
 BARE_DATELINE = re.compile(rf"^\((?P<agency>{_AGENCY_ALT})\)\s*[\u2014\u2013-]+\s*")
@@ -166,48 +332,122 @@ WIRE_BYLINE = re.compile(
 )
 # an end line that names the agency: "\u2014 Reuters", "- AFP", "(AP)"; matched against the last paragraphs
 WIRE_END_LINE = re.compile(rf"^(?:[\u2014\u2013-]+\s*(?P<agency>{_AGENCY_ALT})|\((?P<paren>{_AGENCY_ALT})\))\.?$")
+DATELINE_PARAGRAPHS = 5  # how many opening paragraphs may hold the dateline (kickers and bylines can come first)
 WIRE_END_LINES = 3  # how many closing paragraphs are read for end lines and contributor credits
 # "Additional reporting by Jane Doe in Paris and Ali Khan": a contributor credit, one per name
+# one segment of an end line (segments split at ";"): "Additional reporting by ...", "... contributed to this
+# report", "With assistance from ..." (Bloomberg)
 CONTRIBUTOR_LINE = re.compile(
-    r"^\(?(?:Additional|Further|Extra)\s+reporting\s+by\s+(?P<names>.+?)\)?\.?$|"
-    r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+report)\b.*$",
+    r"^\(?(?:(?:Additional|Further|Extra)\s+reporting|Writing|Compiled)\s+by\s+(?P<names>.+?)\)?\.?$|"
+    r"^\(?(?P<names2>.+?)\s+contributed\s+(?:reporting|to\s+this\s+(?:report|story|article))\b.*$|"
+    r"^[\u2014\u2013-]*\s*With\s+assistance\s+from\s+(?P<names3>.+?)\)?\.?$",
     re.I,
+)
+CONTRIBUTOR_SEGMENT = re.compile(r"\s*;\s*")
+# "Associated Press writers Ana Ruiz and ...": the agency and job before the names
+CONTRIBUTOR_JOB = re.compile(
+    rf"^(?:The\s+)?(?:{_AGENCY_ALT})?\s*(?:staff\s+)?(?:writers?|reporters?|correspondents?)\s+", re.I
 )
 # "Jane Doe in Paris": the place after a contributor's name is not part of it
 CONTRIBUTOR_PLACE = re.compile(r"\s+(?:in|from)\s+[A-Z][\w .'\u2019-]*$")
 CONTRIBUTOR_SEPARATOR = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
 
 # --- sources named in the text --------------------------------------------------------------
-OUTLET = r"(?:the\s+)?[A-Z][\w&'\u2019.-]*(?:\s+(?:[A-Z][\w&'\u2019.-]*|of|and|on))*?"
+# an outlet's name: capitalised words, joined by "of", "and", "on" ("Bureau of Investigative Journalism")
+# (a full stop only inside a word, "U.S", so "Friday. The Banner" is two sentences)
+_OUTLET_WORD = r"[A-Z][\w&'\u2019-]*(?:\.[A-Za-z]+)*"
+OUTLET = rf"(?:[Tt]he\s+)?{_OUTLET_WORD}(?:\s+(?:of|and)\s+{_OUTLET_WORD}|\s+{_OUTLET_WORD})*"
+# (pattern, what the name needs): "any" after a cue that names an outlet whatever it is called ("first reported
+# by The Information", "As Poynter reported"); "the" a name that reads like an outlet or is written with "the"
+# ("according to the Pew Research Center"); "hint" a name that reads like an outlet ("told the Herald", not
+# "told the Taliban"). See _plausible_outlet in credits.py
 SOURCE_PATTERNS = (
-    re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})(?=[,.;:]|\s+(?:report|reported|which|that|on|in)\b|$)"),
-    re.compile(
-        rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial) (?:for|with|in|published by) (?P<name>{OUTLET})(?=[,.;:]|\s)"
+    (re.compile(rf"\b[Aa]ccording to (?P<name>{OUTLET})"), "the"),
+    (
+        re.compile(
+            rf"\b[Ii]n an? (?:op-ed|opinion piece|column|interview|essay|article|editorial|report) "
+            rf"(?:for|with|in|published by|by) (?P<name>{OUTLET})"
+        ),
+        "any",
     ),
-    re.compile(rf"(?P<name>{OUTLET}) (?:reported|first reported|reports|has reported)\b"),
-    re.compile(
-        rf"\b(?:told|reported by|report by|first reported by) (?P<name>{OUTLET})"
-        rf"(?=[,.;:]|\s+(?:that|on|in|last|this|earlier|about|when|after)\b|$)"
+    (
+        re.compile(rf"\b(?:[Aa]s|[Ff]irst) (?P<name>{OUTLET}) (?:first )?(?:reported|reports|noted|wrote|revealed)\b"),
+        "any",
     ),
+    (re.compile(rf"\b(?:first |earlier |originally )?(?:reported|revealed) by (?P<name>{OUTLET})"), "any"),
+    (re.compile(rf"\ban? (?:report|story|investigation|article) by (?P<name>{OUTLET})"), "hint"),
+    (
+        re.compile(
+            rf"(?P<name>{OUTLET}),? (?:reported|first reported|reports that|has reported|wrote|writes|said in an editorial|"
+            rf"revealed|disclosed)\b"
+        ),
+        "the",
+    ),
+    (re.compile(rf"\b(?:told|in an interview with) (?P<name>{OUTLET})"), "hint"),
 )
 # every source pattern needs one of these words: paragraphs without them are not scanned
 SOURCE_CUE = re.compile(
     r"\b(?:according|op-ed|opinion|column|interview|essay|article|editorial|report|reported|"
-    r"reports|told)\b",
+    r"reports|told|wrote|writes|revealed|disclosed|noted)\b",
     re.IGNORECASE,
 )
 # words that look like outlet names but are people or pronouns in these positions
 NOT_OUTLETS = {"He", "She", "They", "It", "We", "I", "You", "This", "That", "Officials", "Police", "Local"}
+# a name holding one of these is an institution that speaks for itself, not an outlet the story draws on
+NOT_OUTLET_WORDS = {
+    "Ministry",
+    "Department",
+    "Police",
+    "Office",
+    "Court",
+    "Council",
+    "Commission",
+    "Government",
+    "Senate",
+    "Congress",
+    "Parliament",
+    "Army",
+    "Company",
+    "Inc",
+    "Corp",
+    "University",
+    "House",
+    "Kremlin",
+    "Pentagon",
+    "Organization",
+    "Organisation",
+    "Federation",
+    "Association",
+    "Bureau",
+    "Foundation",
+    "Union",
+    "Party",
+    "Institute",
+    "Center",
+    "Centre",
+    "Bank",
+    "Program",
+    "Programme",
+    "Authority",
+    "Service",
+}
 OUTLET_HINTS = re.compile(
     r"\b(?:Post|Times|News|Journal|Press|Reuters|AP|AFP|CNN|BBC|NBC|CBS|ABC|NPR|Fox|Tribune|Guardian|"
     r"Telegraph|Herald|Gazette|Politico|Axios|Bloomberg|Agency|Daily|Magazine|Wire|Network|Radio|TV|"
     r"Television|Sun|Star|Mail|Independent|Economist|Atlantic|Hill|Breitbart|HuffPost|Chronicle|Globe|"
-    r"Insider|Monitor|Observer|Review|Dispatch|Examiner|Register|Tass|Xinhua|Al Jazeera|Sky)\b"
+    r"Insider|Monitor|Observer|Review|Dispatch|Examiner|Register|Tass|Xinhua|Al Jazeera|Sky|Banner|Courier|"
+    r"Bulletin|Ledger|Sentinel|Record|Inquirer|Standard|Express|Mirror|Financial|Reporter|Report|Research)\b"
 )
 # a paragraph that introduces an excerpt: "Washington Post:" (short, ends with a colon)
 EXCERPT_INTRO = re.compile(
     rf"^(?:From |Via |Here's |As )?(?P<name>{OUTLET})(?: reports| reported| wrote| writes| notes)?:$"
 )
+# the last sentence of a paragraph that ends with a colon before a quoted block: "... Washington Post:",
+# "Here is how the Financial Times described the obstacles:", "And finally, from the Lede:"
+EXCERPT_LEAD = re.compile(r"(?:^|[.!?]\s+)(?P<sentence>[^.!?]{2,160}):$")
+EXCERPT_INTRO_MAX_WORDS = 8  # a colon paragraph this short introduces an excerpt even without a blockquote
+# words dropped from the front or back of a candidate name ("On Tuesday Politico", "The Journal Monday")
+OUTLET_TRIM_WORDS = {"As", "And", "But", "From", "Via", "Finally", "Here", "Then", "Now", "First", "Earlier"}
 
 # --- quotes ---------------------------------------------------------------------------------
 SPEECH_VERBS = (

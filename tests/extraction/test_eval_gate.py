@@ -1,4 +1,4 @@
-"""Extraction quality gate: the shared benchmarks must not fall below the floors in tests/eval_baseline.json."""
+"""Extraction quality gate: the shared benchmarks and the annotated set must not fall below the floors in tests/eval_baseline.json."""
 
 import json
 import os
@@ -58,3 +58,35 @@ def test_quote_attribution_stays_above_its_floor(figures):
     assert quotes["direct"]["e2e"]["f1"] >= FLOORS["quotes_direct_e2e_f1"], quotes["direct"]["e2e"]
     detection = quotes["direct+mixed"]["detection"]
     assert detection["precision"] >= FLOORS["quotes_direct_mixed_detection_precision"], detection
+
+
+# --- the annotated set (bench/annotated/, kept in the repo, so this part never skips) --------------------------
+@pytest.fixture(scope="module")
+def annotated() -> dict:
+    run = subprocess.run(
+        [sys.executable, str(REPO / "bench" / "annotated.py"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    return json.loads(run.stdout)
+
+
+def test_annotated_set_credits_and_authors_stay_above_their_floors(annotated):
+    fields, accuracy = annotated["fields"], annotated["accuracy"]
+    assert annotated["pages"] >= 40
+    assert fields["credits"]["recall"] >= FLOORS["annotated_credits_recall"], fields["credits"]
+    assert fields["credits"]["precision"] >= FLOORS["annotated_credits_precision"], fields["credits"]
+    assert accuracy["authors exact"]["accuracy"] >= FLOORS["annotated_authors_exact"], accuracy["authors exact"]
+    assert fields["images"]["recall"] >= FLOORS["annotated_images_recall"], fields["images"]
+    for key in ("image photographer", "image agency"):
+        assert accuracy[key]["accuracy"] >= FLOORS["annotated_image_credit_accuracy"], (key, accuracy[key])
+    assert accuracy["section"]["accuracy"] >= FLOORS["annotated_section_accuracy"], accuracy["section"]
+
+
+def test_annotated_set_quotes_stay_above_their_floors(annotated):
+    quotes, speaker = annotated["fields"]["quotes"], annotated["accuracy"]["quote speaker"]
+    assert quotes["precision"] >= FLOORS["annotated_quotes_precision"], quotes
+    assert quotes["recall"] >= FLOORS["annotated_quotes_recall"], quotes
+    assert speaker["accuracy"] >= FLOORS["annotated_quote_speaker_accuracy"], speaker
