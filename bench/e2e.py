@@ -5,8 +5,8 @@
 Each round runs every mode in turn through the shared harness ../shared/bench/e2e/bench.py (or
 $NEWSDESK_BENCH_HARNESS), which serves the site, times the command, samples its process tree and checks every
 article was produced exactly once. script: the harness's `baseline_trafilatura.py --procs 2` (JSON files, no
-index); distributed: `newsdesk crawl` through Celery workers on Redis (--redis-url: a database of its own, FLUSHED
-before and after) and Elasticsearch (a random index prefix, deleted afterwards); embedded: `newsdesk crawl`
+index); distributed: `newsdesk crawl` through `newsdesk worker` (a Celery worker per stage) on Redis (--redis-url: a
+database of its own, FLUSHED before and after) and Elasticsearch (a random index prefix, deleted afterwards); embedded: `newsdesk crawl`
 in-process, temporary data dir. Distributed CPU adds the Redis and Elasticsearch servers' CPU from /proc, read
 around the crawl (anyone else using those servers counts too: run on a quiet machine).
 """
@@ -24,6 +24,7 @@ import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 REPO = Path(__file__).resolve().parents[1]
 HARNESS = Path(os.environ.get("NEWSDESK_BENCH_HARNESS", REPO.parent / "shared" / "bench" / "e2e"))
@@ -34,11 +35,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 # the site is ours and local: reachable, and fast per-host limits (the defaults, 1 request/s, are for real sites)
 FAST_CRAWL = {"NEWSDESK_PER_HOST_RATE": "1000", "NEWSDESK_PER_HOST_CONCURRENCY": "16"}
 FAST_CRAWL["NEWSDESK_ALLOW_PRIVATE_HOSTS"] = "127.0.0.1"
-WORKERS = (  # one worker per queue: fetch and index are I/O-bound (threads), parse is CPU-bound (processes)
-    "celery -A workers worker -Q fetch -P threads -c 8 -n fetch-{tag}@%h --loglevel WARNING",
-    "celery -A workers worker -Q parse -c 2 -n parse-{tag}@%h --loglevel WARNING",
-    "celery -A workers worker -Q index -P threads -c 4 -n index-{tag}@%h --loglevel WARNING",
-)
+# `newsdesk worker`: one Celery worker per stage (fetch and index on threads, parse on one process per CPU)
+WORKER = "newsdesk worker --name {tag} --loglevel WARNING"
+STAGES = 3  # the celery workers it starts, each answering a ping
 
 
 def in_repo(cmd: str) -> str:
@@ -52,11 +51,28 @@ def read_proc(pid: str, name: str) -> str:
         return ""
 
 
-def server_pids(*needles: str) -> list[str]:
-    """Pids whose command line contains every needle (the Redis and Elasticsearch servers)."""
-    return [
-        pid for pid in os.listdir("/proc") if pid.isdigit() and all(n in read_proc(pid, "cmdline") for n in needles)
-    ]
+def listening_pids(port: int) -> list[str]:
+    """Pids holding a socket that listens on port (from /proc/net/tcp*): the one server at that address."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    pids = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            if any(os.readlink(fd) in inodes for fd in Path(f"/proc/{pid}/fd").iterdir()):
+                pids.append(pid)
+        except OSError:  # gone, or not ours to read
+            continue
+    # a forked child (Redis saving its snapshot) holds the socket too: count the server, not its passing children
+    return [pid for pid in pids if _parent(pid) not in pids]
+
+
+def _parent(pid: str) -> str:
+    status = read_proc(pid, "status")
+    return next((line.split()[1] for line in status.splitlines() if line.startswith("PPid:")), "")
 
 
 def cpu_seconds(*pids: str) -> None:
@@ -103,13 +119,18 @@ def run_distributed(a: argparse.Namespace, env: dict[str, str], workdir: Path) -
     me = Path(__file__).resolve()
     args = ["--pages", str(a.articles), "--text-field", "body", "--service-timeout", "120"]
     args += ["--records-cmd", f"{PY} {me} --helper dump_es {a.es_url} {prefix}"]
-    args += ["--service-ready", f"{PY} {me} --helper ping_workers {len(WORKERS)}"]
-    for worker in WORKERS:
-        args += ["--service", in_repo(worker.format(tag=tag))]
+    args += ["--service-ready", f"{PY} {me} --helper ping_workers {STAGES}"]
+    command = WORKER.format(tag=tag) + (f" --parse-processes {a.parse_processes}" if a.parse_processes else "")
+    command += f" {a.worker_args}" if a.worker_args else ""
+    if a.profile:  # py-spy samples the launcher and every stage's processes; SIGINT at the end makes it write
+        out = Path(a.profile).resolve() / "workers.txt"
+        command = f"py-spy record --subprocesses --nonblocking --format raw --rate 50 -o {out} -- {command}"
+    args += ["--service", in_repo(command)]
     broker = redis.Redis.from_url(a.redis_url)
     es = Elasticsearch(a.es_url)
-    servers = server_pids("redis-server", f":{broker.connection_pool.connection_kwargs.get('port', 6379)}")
-    servers += server_pids("java", "org.elasticsearch")
+    # the servers at these addresses only: other Redis or Elasticsearch servers on the machine do not count
+    servers = listening_pids(int(broker.connection_pool.connection_kwargs.get("port", 6379)))
+    servers += listening_pids(urlsplit(a.es_url).port or 9200)
     # server CPU read right around the crawl (which returns once all is indexed), not the site build or startup
     snapshot = f"{PY} {me} --helper cpu_seconds {' '.join(servers)}"
     crawl = f"{snapshot} > {{rundir}}/servers-before && newsdesk crawl {{feed}} --timeout 1200"
@@ -171,6 +192,10 @@ def main() -> int:
     ap.add_argument("--only", default=",".join(MODES), help="comma-separated subset of " + ",".join(MODES))
     ap.add_argument("--redis-url", default="redis://127.0.0.1:6379/1", help="a database of its own: it is flushed")
     ap.add_argument("--es-url", default="http://127.0.0.1:9200")
+    ap.add_argument("--profile", metavar="DIR", help="distributed: record a py-spy profile of the workers into DIR")
+    ap.add_argument("--worker-args", help="distributed: more `newsdesk worker` flags, e.g. '--fetch-threads 8'")
+    ap.add_argument("--workdir", help="keep every run's files (logs, data) here instead of a temporary directory")
+    ap.add_argument("--parse-processes", type=int, help="distributed: parse processes (default: one per CPU)")
     ap.add_argument("--helper", nargs="+", help=argparse.SUPPRESS)  # the harness's hooks, run as commands
     a = ap.parse_args()
     if a.helper:
@@ -187,7 +212,8 @@ def main() -> int:
     env["PATH"] = os.pathsep.join([str(Path(PY).parent), env.get("PATH", "")])  # celery, newsdesk of this venv
     runners = {"script": run_script, "distributed": run_distributed, "embedded": run_embedded}
     rows: list[list[str]] = []
-    with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="newsdesk-e2e-") as scratch:
+        tmp = a.workdir or scratch
         for k in range(1, a.rounds + 1):
             results = {mode: runners[mode](a, env, Path(tmp) / f"round-{k}") for mode in modes}
             rows += [[f"{k}", *row(mode, results[mode], results.get("script"))] for mode in modes]

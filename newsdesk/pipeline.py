@@ -266,15 +266,117 @@ def crawl_in_process(
     feed_url: str,
     source: str | None = None,
     on_progress: Callable[[Tally], None] | None = None,
+    parse_processes: int | None = None,
 ) -> Tally:
-    """Poll one feed and run each article through every stage in this process."""
+    """Poll one feed and run each article through every stage in this process.
+
+    With more than one parse process (default NEWSDESK_PARSE_PROCESSES, one per CPU), pages are parsed on a
+    process pool while this process goes on fetching, and parsed articles are indexed in batches; each
+    article's outcome is the one the sequential path (one process) gives."""
     links = pipeline.discover(feed_url, source)[: pipeline.settings.max_links_per_poll]
     run = MemoryRun(total=len(links))
     if on_progress:
         on_progress(run.tally)
-    for link in links:
-        run_article(pipeline, link.url, source, run)
-        if on_progress:
-            on_progress(run.tally)
+    processes = parse_processes or pipeline.settings.effective_parse_processes
+    if processes > 1 and len(links) > 1:
+        _crawl_on_parse_pool(pipeline, [link.url for link in links], source, run, on_progress, processes)
+    else:
+        for link in links:
+            run_article(pipeline, link.url, source, run)
+            if on_progress:
+                on_progress(run.tally)
     pipeline.index.refresh()
     return run.tally
+
+
+INDEX_BATCH = 50  # parsed articles per write of the embedded crawl
+PARSE_BACKLOG_PER_PROCESS = 8  # pages fetched ahead of the parsers: bounds memory, keeps every process busy
+
+
+def _crawl_on_parse_pool(
+    pipeline: Pipeline,
+    urls: list[str],
+    source: str | None,
+    run: MemoryRun,
+    on_progress: Callable[[Tally], None] | None,
+    processes: int,
+) -> None:
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+    parsed: list[tuple[str, Article]] = []
+    pending: dict[Future, str] = {}
+
+    def index_parsed() -> None:
+        batch = parsed[:]
+        parsed.clear()
+        try:
+            pipeline.index_articles([article for _, article in batch])
+            for url, _ in batch:
+                run.add("indexed", url=url)
+        except NewsdeskError:  # someone's article was refused: find whose, as the sequential path would
+            for url, article in batch:
+                try:
+                    pipeline.index_articles([article])
+                    run.add("indexed", url=url)
+                except NewsdeskError as exc:
+                    run.add("failed", error=f"{url}: {exc}", url=url)
+
+    def collect(done: set[Future]) -> None:
+        for future in done:
+            url = pending.pop(future)
+            outcome = future.result()
+            if isinstance(outcome, str):
+                run.add("failed", error=f"{url}: {outcome}", url=url)
+            else:
+                run.add("parsed", url=url)
+                parsed.append((url, outcome))
+        if len(parsed) >= INDEX_BATCH:
+            index_parsed()
+        if on_progress:
+            on_progress(run.tally)
+
+    # spawn: fresh interpreters, never a fork of this process's threads and open connections
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_start_parser, initargs=(pipeline.settings,)
+    ) as pool:
+        for url in urls:
+            try:
+                fetched = pipeline.fetch(url, source)
+            except NewsdeskError as exc:
+                run.add("failed", error=f"{url}: {exc}", url=url)
+                continue
+            if fetched.page_key is None:
+                run.add("not_modified", url=url)
+                continue
+            run.add("fetched", url=url)
+            pending[pool.submit(_parse_stored, fetched.page_key)] = url
+            if len(pending) >= processes * PARSE_BACKLOG_PER_PROCESS:
+                collect(wait(pending, return_when=FIRST_COMPLETED).done)
+            else:
+                collect({future for future in pending if future.done()})
+        while pending:
+            collect(wait(pending, return_when=FIRST_COMPLETED).done)
+    if parsed:
+        index_parsed()
+    if on_progress:
+        on_progress(run.tally)
+
+
+_parser: Pipeline | None = None
+
+
+def _start_parser(settings: Settings) -> None:
+    global _parser
+    _parser = Pipeline(settings)
+    import newsdesk.parse  # noqa: F401 - load the extractor once, before the first page
+
+
+def _parse_stored(page_key: str) -> Article | str:
+    """In a parse process: the stored page's article, or the parse error's message (exceptions stay here)."""
+    assert _parser is not None
+    try:
+        return _parser.parse(page_key)
+    except NewsdeskError as exc:
+        return str(exc)

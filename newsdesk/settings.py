@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated
@@ -77,6 +78,12 @@ class Settings(BaseSettings):
     )
     heartbeat_file: Path | None = Field(
         default=None, description="file a worker touches on every Celery heartbeat (2 s), for liveness probes"
+    )
+
+    parse_processes: int | None = Field(
+        default=None,
+        ge=1,
+        description="parse processes (embedded crawl, `newsdesk worker`); default one per CPU; 1 = parse in-process",
     )
 
     # --- reconciler (newsdesk/ops/ledger.py): re-sends in-flight work lost between queue and worker ---
@@ -158,6 +165,15 @@ class Settings(BaseSettings):
         """A task is redelivered after the visibility timeout and may then run for the time limit: only past
         both is an article that no queue and no worker holds counted as lost."""
         return self.reconcile_stuck_after or self.effective_visibility_timeout + self.task_time_limit
+
+    @property
+    def effective_parse_processes(self) -> int:
+        if self.parse_processes:
+            return self.parse_processes
+        try:
+            return len(os.sched_getaffinity(0))
+        except AttributeError:  # not Linux
+            return os.cpu_count() or 1
 
     @property
     def distributed(self) -> bool:

@@ -38,7 +38,12 @@ def stop(process: subprocess.Popen, grace: float = 15) -> None:
 
 
 def start_celery_worker(
-    env: dict[str, str], log: Path, queues: str = "fetch,parse,index", concurrency: int = 2, name: str = "test"
+    env: dict[str, str],
+    log: Path,
+    queues: str = "fetch,parse,index",
+    concurrency: int = 2,
+    name: str = "test",
+    pool: str = "prefork",
 ) -> subprocess.Popen:
     """Start a real `celery -A workers worker` process and wait until it is ready; the caller stops it."""
     command = [
@@ -58,6 +63,8 @@ def start_celery_worker(
         "INFO",
         "--without-mingle",
         "--without-gossip",
+        "--pool",
+        pool,
     ]
     with open(log, "ab") as out:
         start = out.tell()
@@ -87,10 +94,15 @@ def child_pids(pid: int) -> list[int]:
 
 @contextmanager
 def celery_worker(
-    env: dict[str, str], log: Path, queues: str = "fetch,parse,index", concurrency: int = 2, name: str = "test"
+    env: dict[str, str],
+    log: Path,
+    queues: str = "fetch,parse,index",
+    concurrency: int = 2,
+    name: str = "test",
+    pool: str = "prefork",
 ) -> Iterator[subprocess.Popen]:
     """A real `celery -A workers worker` process consuming the given queues."""
-    process = start_celery_worker(env, log, queues, concurrency, name)
+    process = start_celery_worker(env, log, queues, concurrency, name, pool)
     try:
         yield process
     finally:

@@ -24,6 +24,7 @@ from services.cli.export import export
 from services.cli.filters import with_filter_options
 from services.cli.output import err, fail, print_failures, run_progress, summary
 from services.cli.reconcile import reconcile
+from services.cli.worker import worker
 
 app = typer.Typer(
     add_completion=False,
@@ -37,6 +38,7 @@ app.add_typer(saved_commands.app, name="saved-searches")
 app.command()(urls)
 app.command()(reparse)
 app.command()(export)
+app.command()(worker)
 app.command()(reconcile)
 
 

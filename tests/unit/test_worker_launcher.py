@@ -1,0 +1,41 @@
+"""`newsdesk worker` picks a pool per stage; bad flags get one clear line, not a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from newsdesk.settings import get_settings
+from services.cli.worker import plan
+from tests.processes import REPO
+
+
+def test_fetch_and_index_run_on_threads_and_parse_on_one_process_per_cpu() -> None:
+    fetch, parse, index = plan(["fetch", "parse", "index"])
+    assert (fetch.pool, index.pool, parse.pool) == ("threads", "threads", "prefork")
+    assert parse.concurrency == get_settings().effective_parse_processes
+    assert parse.prefetch > 1 and fetch.prefetch == 1  # a parse process never waits on the broker
+
+
+def test_overrides_apply_to_the_stages_started() -> None:
+    (parse,) = plan(["parse"], parse_processes=3)
+    assert parse.concurrency == 3
+    assert [w.pool for w in plan(["fetch", "parse"], pool="solo", concurrency=1)] == ["solo", "solo"]
+    command = " ".join(parse.command("x", "INFO"))
+    assert "--queues parse --pool prefork --concurrency 3" in command and "--hostname parse-x@%h" in command
+
+
+def test_print_shows_one_celery_worker_per_stage() -> None:
+    out = subprocess.run([sys.executable, "-m", "services.cli", "worker", "--print"], cwd=REPO, capture_output=True,
+                         text=True, timeout=60)  # fmt: skip
+    lines = out.stdout.splitlines()
+    assert out.returncode == 0 and len(lines) == 4
+    assert "--queues fetch --pool threads" in lines[0] and "--queues parse --pool prefork" in lines[1]
+    assert "--queues alerts --pool threads" in lines[3]  # saved searches' webhooks are consumed too
+
+
+def test_an_unknown_stage_is_one_line_on_stderr() -> None:
+    out = subprocess.run([sys.executable, "-m", "services.cli", "worker", "--queues", "parse,render", "--print"],
+                         cwd=REPO, capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert out.returncode != 0 and "Traceback" not in out.stderr
+    assert "--queues takes" in out.stderr
