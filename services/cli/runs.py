@@ -11,7 +11,7 @@ from newsdesk.ops.monitoring import Monitor
 from newsdesk.ops.runs import RedisRun, Tally
 from services.cli.output import fail, run_progress, summary
 
-WORKERS_HINT = "are workers running? `celery -A workers worker -Q fetch,parse,index`"
+WORKERS_HINT = "are workers running? `newsdesk worker`"
 
 
 def queue_run(client: redis.Redis, links: list[DiscoveredLink], source: str, limit: int) -> tuple[RedisRun, int]:
