@@ -271,7 +271,9 @@ class FaultRun:
 
     def assert_crawl_finished(self) -> None:
         """`newsdesk crawl` itself returned, successfully, with every article counted as indexed."""
-        code = self.crawl.wait(timeout=60) if self.crawl else None
+        # An index task killed after its bulk write but before its count is counted when it is delivered again,
+        # after the visibility timeout: the crawl's tally may trail Elasticsearch by that long.
+        code = self.crawl.wait(timeout=int(WORKER_SETTINGS["NEWSDESK_VISIBILITY_TIMEOUT"]) + 60) if self.crawl else None
         output = self.crawl_output()
         assert code == 0, f"newsdesk crawl exited {code}:\n{output[-2000:]}"
         assert f"{ARTICLES} articles: fetched" in output and f"indexed {ARTICLES} / failed 0" in output, output[-2000:]
