@@ -9,13 +9,11 @@ go to test-artifacts/.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from newsdesk.models import Quote
-from tests.browser.test_search_page import ARTIFACTS, browser  # noqa: F401 - the chromium fixture
-from tests.processes import api_server
+from tests.browser.conftest import ARTIFACTS, serve_articles
 from tests.search.corpus import by_title, fixture_articles
 
 pytestmark = pytest.mark.browser
@@ -46,29 +44,14 @@ def _corpus() -> list:
 
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def server(request, base_env, tmp_path):
-    env = dict(base_env)
-    if request.param == "elasticsearch":
-        from newsdesk.index.elastic import ElasticIndex
-
-        es_url, prefix = request.getfixturevalue("es_url"), request.getfixturevalue("es_prefix")
-        env.update(NEWSDESK_ELASTICSEARCH_URL=es_url, NEWSDESK_INDEX_PREFIX=prefix)
-        index = ElasticIndex(es_url, prefix=prefix)
-    else:
-        from newsdesk.index.embedded import EmbeddedIndex
-
-        index = EmbeddedIndex(Path(env["NEWSDESK_DATA_DIR"]) / "index.sqlite3")
-    index.index_articles(_corpus())
-    index.refresh()
-    index.close()
-    with api_server(env, tmp_path / "api.log") as base:
-        yield request.param, base
+    yield from serve_articles(request, base_env, tmp_path, _corpus())
 
 
 def _total(page) -> str:
     return page.locator(".total").inner_text()
 
 
-def test_desktop_dates_pages_chips_facets_and_quotes_strip(browser, server):  # noqa: F811
+def test_desktop_dates_pages_chips_facets_and_quotes_strip(browser, server):
     backend, base = server
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=DESKTOP)
@@ -146,7 +129,7 @@ def test_desktop_dates_pages_chips_facets_and_quotes_strip(browser, server):  # 
 
 
 @pytest.mark.parametrize("server", ["embedded"], indirect=True)  # layout only: one backend is enough
-def test_phone_keeps_results_in_view_and_nothing_sideways(browser, server):  # noqa: F811
+def test_phone_keeps_results_in_view_and_nothing_sideways(browser, server):
     _backend, base = server
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_page(viewport=PHONE)

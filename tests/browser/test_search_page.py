@@ -6,54 +6,17 @@ Screenshots go to test-artifacts/ at the repository root.
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
 
-from tests.chromium import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import IN_CI
-from tests.processes import REPO, api_server
+from tests.browser.conftest import ARTIFACTS, serve_articles
 from tests.search.corpus import fixture_articles
-
-ARTIFACTS = REPO / "test-artifacts"
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
-        message = f"chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-        if IN_CI:
-            pytest.fail(f"CI=true and {message}", pytrace=False)
-        pytest.skip(f"SKIPPED LOUDLY: {message}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(params=["embedded", "elasticsearch"])
 def server(request, base_env, tmp_path):
-    env = dict(base_env)
-    if request.param == "elasticsearch":
-        from newsdesk.index.elastic import ElasticIndex
-
-        es_url, prefix = request.getfixturevalue("es_url"), request.getfixturevalue("es_prefix")
-        env.update(NEWSDESK_ELASTICSEARCH_URL=es_url, NEWSDESK_INDEX_PREFIX=prefix)
-        index = ElasticIndex(es_url, prefix=prefix)
-    else:
-        from newsdesk.index.embedded import EmbeddedIndex
-
-        index = EmbeddedIndex(Path(env["NEWSDESK_DATA_DIR"]) / "index.sqlite3")
-    index.index_articles(fixture_articles())
-    index.refresh()
-    index.close()
-    with api_server(env, tmp_path / "api.log") as base:
-        yield request.param, base
+    yield from serve_articles(request, base_env, tmp_path, fixture_articles())
 
 
 def test_type_query_apply_facet_open_article(browser, server):

@@ -75,6 +75,7 @@ def test_crawl_rollover_reindex_and_migrate_on_two_nodes_with_a_replica(
         health = es.cluster.health(index=f"{cluster_prefix}-articles-v*", wait_for_status="green", timeout="60s")
         assert health["status"] == "green" and health["active_shards"] == 4  # 2 primaries + 2 replicas
         index = ElasticIndex(es_cluster.url, prefix=cluster_prefix)
+        index.refresh()  # the crawl returns once every article is written, not once a refresh made it searchable
         assert index.search(SearchRequest(q="story")).total == ARTICLES_PER_SITE
 
         assert f"rolled over {first} -> {rolled}" in run("index", "rollover", "--now", env=env)

@@ -4,7 +4,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
-from newsdesk.index.elastic import ElasticIndex
+from newsdesk.index.elastic import ElasticIndex, load_template, mapping_version
 from newsdesk.index.search import SearchRequest
 from newsdesk.models import Article
 from tests.processes import newsdesk
@@ -79,7 +79,8 @@ def test_cli_status_and_migrate(es_url, es_prefix, base_env):
     assert f"{es_prefix}-articles-v1 -> {es_prefix}-articles-v2: copied 5" in migrated.stdout
     status = newsdesk("index", "status", env=env)
     assert f"alias {es_prefix}-articles -> {es_prefix}-articles-v2" in status.stdout
-    assert f"index {es_prefix}-articles-v2: 5 docs, mapping version 2" in status.stdout
+    version = mapping_version(load_template(es_prefix))
+    assert f"index {es_prefix}-articles-v2: 5 docs, mapping version {version}" in status.stdout
     assert "-articles-v1" not in status.stdout
     embedded = newsdesk("index", "status", env={**base_env})
     assert embedded.returncode == 2 and "NEWSDESK_ELASTICSEARCH_URL" in embedded.stderr
