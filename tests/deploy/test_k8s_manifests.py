@@ -15,6 +15,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -567,3 +569,18 @@ def test_every_queue_is_consumed_and_side_queues_ride_with_a_stage(manifests):
     consumed = [queue for d in of_kind(manifests, "Deployment") for queue in worker_queues(d)]
     assert sorted(consumed) == sorted((*PROCESSING_QUEUES, ALERTS_QUEUE))
     assert all(worker_queue(d) in PROCESSING_QUEUES for d in of_kind(manifests, "Deployment") if worker_queues(d))
+
+
+def test_the_rollover_cronjob_runs_a_real_newsdesk_command(manifests):
+    (cronjob,) = of_kind(manifests, "CronJob")
+    (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
+    command = container["command"]
+    assert command[:3] == ["newsdesk", "index", "rollover"] and cronjob["spec"]["concurrencyPolicy"] == "Forbid"
+    checked = subprocess.run(
+        [sys.executable, "-m", "services.cli", *command[1:], "--help"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert checked.returncode == 0, checked.stderr  # every flag the manifest passes exists
