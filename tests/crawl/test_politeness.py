@@ -95,7 +95,8 @@ def test_the_redis_token_bucket_spaces_requests_from_many_threads(clean_redis):
     granted.sort()
     spacing = [b - a for a, b in itertools.pairwise(granted)]
     assert len(granted) == 24
-    assert min(spacing) >= 0.09, spacing  # 10/s: one request every 100 ms, never two together
+    # 10/s: one request every 100 ms; timestamps taken after the grant carry a few ms of thread-scheduling jitter
+    assert min(spacing) >= 0.08, spacing
     assert granted[-1] - granted[0] >= 2.2
 
 
