@@ -112,19 +112,13 @@ class DeadLetterStore:
         self._trim()
         return letter.id
 
-    def _write(self, letter: DeadLetter, raw: str) -> bool:
-        """Store (raw non-empty) and group the letter; False when grouping one that is gone."""
+    def _write(self, letter: DeadLetter, raw: str, pipe: Any = None) -> bool:
+        """Store (raw non-empty) and group the letter, on `pipe` when given; False when grouping one that is gone."""
         key, cause = letter.group
-        keys = [
-            DEAD_LETTERS_KEY,
-            BY_TIME_KEY,
-            GROUP_OF_KEY,
-            GROUP_COUNTS_KEY,
-            GROUP_INFO_KEY,
-            GROUP_MEMBERS_PREFIX + key,
-        ]
+        members = GROUP_MEMBERS_PREFIX + key
+        keys = [DEAD_LETTERS_KEY, BY_TIME_KEY, GROUP_OF_KEY, GROUP_COUNTS_KEY, GROUP_INFO_KEY, members]
         info = json.dumps({"task": letter.task, "cause": cause})
-        return bool(self._add_script(keys=keys, args=[letter.id, raw, letter.failed_at, key, info]))
+        return bool(self._add_script(keys=keys, args=[letter.id, raw, letter.failed_at, key, info], client=pipe))
 
     def _trim(self) -> None:
         excess = self.redis.zcard(BY_TIME_KEY) - MAX_DEAD_LETTERS
@@ -217,8 +211,12 @@ class DeadLetterStore:
         if self.redis.exists(GROUPS_BUILT_KEY) or not self.redis.set(GROUPS_BUILD_LOCK_KEY, "1", nx=True, ex=300):
             return
         try:
-            for _id, raw in self.redis.hscan_iter(DEAD_LETTERS_KEY, count=500):
-                self._write(DeadLetter(**json.loads(raw)), "")
+            with self.redis.pipeline(transaction=False) as pipe:
+                for n, (_id, raw) in enumerate(self.redis.hscan_iter(DEAD_LETTERS_KEY, count=500), start=1):
+                    self._write(DeadLetter(**json.loads(raw)), "", pipe)
+                    if n % 500 == 0:
+                        pipe.execute()
+                pipe.execute()
             self.redis.set(GROUPS_BUILT_KEY, str(time.time()))
         finally:
             self.redis.delete(GROUPS_BUILD_LOCK_KEY)
