@@ -11,7 +11,6 @@ from newsdesk.ops.lineage import record_event
 from newsdesk.settings import get_settings
 from services.dashboard.main import app
 
-pytestmark = pytest.mark.redis
 URL = "https://news.test/local/2024/03/12/harbor-bridge-vote?x=1&y=2"
 
 
@@ -60,3 +59,14 @@ def test_page_without_a_url_is_the_form_and_an_unknown_url_says_so(client):
 
 def test_ops_page_has_the_lookup_form(client):
     assert 'action="/ops/urls"' in client.get("/ops").text
+
+
+def test_without_redis_the_page_says_where_lineage_lives(monkeypatch):
+    monkeypatch.delenv("NEWSDESK_REDIS_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        with TestClient(app) as test_client:
+            page = test_client.get("/ops/urls", params={"url": URL})
+    finally:
+        get_settings.cache_clear()
+    assert page.status_code == 503 and 'id="unavailable"' in page.text and "NEWSDESK_REDIS_URL" in page.text

@@ -13,7 +13,8 @@ from fastapi.templating import Jinja2Templates
 from newsdesk.ops.failures import FailureGroup
 from newsdesk.ops.ledger import Ledger
 from newsdesk.ops.lineage import events
-from services.dashboard.deps import AdminDep, DeadLettersDep, MonitorDep, PublisherDep, SettingsDep
+from newsdesk.ops.monitoring import Monitor
+from services.dashboard.deps import AdminDep, DeadLettersDep, MonitorDep, PublisherDep, SettingsDep, get_redis
 from services.dashboard.overview import build_overview
 from services.dashboard.schemas import (
     ActionResult,
@@ -85,9 +86,13 @@ def url_lineage(monitor: MonitorDep, url: str = URL_QUERY) -> UrlLineage:
 
 
 @router.get("/urls", response_class=HTMLResponse, include_in_schema=False)
-def url_lineage_page(request: Request, monitor: MonitorDep, url: str = Query("", max_length=4000)) -> HTMLResponse:
-    found = lineage(monitor, url.strip()) if url.strip() else None
-    return templates.TemplateResponse(request, "lineage.html", {"url": url.strip(), "lineage": found})
+def url_lineage_page(request: Request, settings: SettingsDep, url: str = Query("", max_length=4000)) -> HTMLResponse:
+    url = url.strip()
+    if not settings.redis_url:  # the article view links here in embedded mode too: say why there is nothing
+        context = {"url": url, "lineage": None, "unavailable": "Lineage is kept in Redis: set NEWSDESK_REDIS_URL."}
+        return templates.TemplateResponse(request, "lineage.html", context, status_code=503)
+    found = lineage(Monitor(get_redis(settings)), url) if url else None
+    return templates.TemplateResponse(request, "lineage.html", {"url": url, "lineage": found})
 
 
 def _app():

@@ -141,7 +141,7 @@ function renderSources(o) {
 // The URL a dead letter's task worked on (its `url=` keyword, or a fetch's first argument), and its lineage page.
 const letterUrl = (d) => d.kwargs.url || (typeof d.args[0] === "string" && d.args[0].includes("://") ? d.args[0] : null);
 const lineageLink = (url) => (url
-  ? el("a", { class: "lineage-link", href: `/ops/urls?url=${encodeURIComponent(url)}` }, " lineage")
+  ? el("span", {}, " ", el("a", { class: "lineage-link", href: `/ops/urls?url=${encodeURIComponent(url)}` }, "lineage"))
   : "");
 
 const selected = new Set();
