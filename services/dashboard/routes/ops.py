@@ -72,7 +72,7 @@ def overview(monitor: MonitorDep, settings: SettingsDep) -> Overview:
     return build_overview(monitor, admin_enabled=bool(settings.admin_key))
 
 
-def lineage(monitor: MonitorDep, url: str) -> UrlLineage:
+def lineage(monitor: Monitor, url: str) -> UrlLineage:
     in_flight = Ledger(monitor.redis, stuck_after=0).get(url)
     return UrlLineage(url=url, in_flight_at=in_flight.stage if in_flight else None, events=events(monitor.redis, url))
 
