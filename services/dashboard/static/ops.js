@@ -55,6 +55,12 @@ async function admin(path, body) {
 }
 
 // ---------- rendering ----------
+// The URL a dead letter's task worked on (its `url=` keyword, or a fetch's first argument), and its lineage page.
+const letterUrl = (d) => d.kwargs.url || (typeof d.args[0] === "string" && d.args[0].includes("://") ? d.args[0] : null);
+const lineageLink = (url) => (url
+  ? el("span", {}, " ", el("a", { class: "lineage-link", href: `/ops/urls?url=${encodeURIComponent(url)}` }, "lineage"))
+  : "");
+
 function renderQueues(o) {
   const byStage = Object.fromEntries(o.stages.map((s) => [s.name, s]));
   fill($("#queues tbody"), o.queues.map((q) => {
@@ -113,7 +119,8 @@ function renderStages(o) {
     num(s.latency_samples),
     num(s.error_rate === null ? "–" : `${(s.error_rate * 100).toFixed(0)} %`, { id: `s-${s.name}-error-rate` }),
     el("td", {}, ...s.last_errors.slice(0, 3).map((e) =>
-      el("div", { class: "error" }, `${new Date(e.at * 1000).toLocaleTimeString()} ${e.subject}: ${e.reason}`))))));
+      el("div", { class: "error" }, `${new Date(e.at * 1000).toLocaleTimeString()} ${e.subject}: ${e.reason}`,
+        lineageLink(e.subject.includes("://") ? e.subject : null)))))));
   $("#graphs").replaceChildren(...o.stages.map((s) => graph(s.name, o.throughput.series[s.name], o.throughput.minutes)));
 }
 
@@ -137,12 +144,6 @@ function renderSources(o) {
       onclick: () => admin(`/ops/api/sources/${encodeURIComponent(s.name)}/${s.paused ? "resume" : "pause"}`) },
     s.paused ? "Resume" : "Pause")))));
 }
-
-// The URL a dead letter's task worked on (its `url=` keyword, or a fetch's first argument), and its lineage page.
-const letterUrl = (d) => d.kwargs.url || (typeof d.args[0] === "string" && d.args[0].includes("://") ? d.args[0] : null);
-const lineageLink = (url) => (url
-  ? el("span", {}, " ", el("a", { class: "lineage-link", href: `/ops/urls?url=${encodeURIComponent(url)}` }, "lineage"))
-  : "");
 
 const selected = new Set();
 function renderDeadLetters(page) {
