@@ -51,7 +51,7 @@ class Step:
 
     task: StageTask
     run_id: str | None
-    subject: str  # what the error list names: the URL, page key or feed
+    subject: str  # what the run tally names in errors: the URL, page key or feed
     url: str | None  # the article's accepted URL (ledger, lineage, run tally); None for polls and alerts
     source: str | None
     pipe: RedisPipeline  # crawl-state writes of newsdesk/pipeline.py go here too (`pipe=step.pipe`)
@@ -174,7 +174,7 @@ class StageTask(Task):
             stage=self.queue,
             task=self.name,
             reason=(f"retrying: {reason}" if retrying else reason)[:1000],
-            subject=step.subject[:300],
+            subject=(step.url or step.subject)[:300],  # the article's URL where there is one, not its page key
         )
         self.monitor.record_error(record, pipe=step.pipe)
 
