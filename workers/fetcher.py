@@ -114,7 +114,8 @@ def fetch_article(
     # a 304 would then end an article never indexed, so only a first attempt is conditional.
     conditional = not unconditional and not self.request.retries
     with self.stage(run_id, url, url=url, source=source) as step:
-        outcome = self.pipeline.fetch(url, source, self.request.retries, conditional, pipe=step.pipe)
+        attempt = self.request.retries
+        outcome = self.pipeline.fetch(url, source, attempt=attempt, conditional=conditional, pipe=step.pipe)
         if outcome.page_key is None:
             step.finish("not_modified", detail="HTTP 304")
             return
