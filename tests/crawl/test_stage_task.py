@@ -143,3 +143,17 @@ def test_a_crawl_log_entry_keeps_what_the_fetch_learnt_and_moves_between_statuse
     assert [e.url for e in log.query(status="indexed")] == [URL] and log.query(status="fetched") == []
     assert [e.url for e in log.query(source="wire", status="indexed")] == [URL]
     assert log.counts("wire")["fetched"] == 0 and log.counts()["indexed"] == 1
+
+
+def test_a_message_queued_with_positional_arguments_is_still_counted_under_its_url(parse_task, clean_redis):
+    """A deploy mid-backlog: the task's own parameters bind the old message, so nothing is recovered by position."""
+    task, settings, published = parse_task
+    key = fetched(clean_redis, settings, PAGE.read_bytes())
+    run = RedisRun(clean_redis)
+    run.start(1)
+
+    task(key, run.run_id, URL, "wire")  # parse_article(page_key, run_id, url, source)
+
+    assert run.read().parsed == 1 and [event.event for event in events(clean_redis, URL)] == ["parsed"]
+    [(_name, kwargs, _ledger)] = published
+    assert kwargs["url"] == URL and kwargs["source"] == "wire"
