@@ -157,3 +157,57 @@ def test_a_message_queued_with_positional_arguments_is_still_counted_under_its_u
     assert run.read().parsed == 1 and [event.event for event in events(clean_redis, URL)] == ["parsed"]
     [(_name, kwargs, _ledger)] = published
     assert kwargs["url"] == URL and kwargs["source"] == "wire"
+
+
+@pytest.fixture
+def index_task(redis_url, clean_redis, es_url, es_prefix, tmp_path) -> Iterator:
+    settings = Settings(
+        redis_url=redis_url, elasticsearch_url=es_url, index_prefix=es_prefix, data_dir=tmp_path / "data"
+    )
+    task = app.tasks[INDEX_TASK]
+    task.settings, task.redis, task.pipeline = settings, clean_redis, Pipeline(settings, redis_client=clean_redis)
+    try:
+        yield task
+    finally:
+        task.pipeline.close()
+        for name in ("settings", "redis", "pipeline", "ledger", "monitor"):
+            task.__dict__.pop(name, None)
+
+
+def test_an_indexed_article_ends_its_ledger_entry_and_counts_its_lag_and_source(index_task, clean_redis):
+    """The index task takes the parse task's JSON, and the dict older parse tasks sent."""
+    from newsdesk.parse import parse_page
+
+    task = index_task
+    page = FetchedPage(
+        url=URL,
+        final_url=URL,
+        status=200,
+        headers={"content-type": "text/html; charset=utf-8"},
+        fetched_at=datetime.now(UTC),
+        source="wire",
+        body=PAGE.read_bytes(),
+    )
+    article = parse_page(page)
+    assert article.source == "wire"
+    other = article.model_copy(update={"url": URL + "-2", "canonical_url": URL + "-2"})
+    for url in (URL, other.url):
+        with clean_redis.pipeline() as pipe:
+            Ledger(clean_redis, 60).record(
+                pipe, Work(url=url, stage="index", task=PARSE_TASK, kwargs={}, queue="parse")
+            )
+            pipe.execute()
+
+    task(article=article.model_dump_json(), url=URL, source="wire")
+    task(article=other.model_dump(mode="json"), url=other.url, source="wire")
+
+    task.pipeline.index.refresh()
+    assert task.pipeline.index.count() == 2
+    for url in (URL, other.url):
+        assert Ledger(clean_redis, 60).get(url) is None
+        assert [event.event for event in events(clean_redis, url)] == ["indexed"]
+    monitor = Monitor(clean_redis)
+    assert monitor.totals()["index"] == {"succeeded": 2}
+    assert len(monitor.lag_samples("fetched")) == 2
+    [wire] = [health for health in monitor.sources() if health.name == "wire"]
+    assert wire.articles_24h == 2
