@@ -203,9 +203,8 @@ class StageTask(Task):
             try:
                 try:
                     yield step
-                    if not step.recorded:  # a poll or an alert check
-                        with self._requeue_if_unrecordable():
-                            self._record_plain_success(step)
+                    if not step.recorded:  # a poll or an alert check; a failed write is retried like a hand-off's
+                        self._record_plain_success(step)
                 except BACKEND_UNREACHABLE as exc:  # the state store or broker went away mid-task
                     raise TransientError(f"Redis unreachable: {type(exc).__name__}: {exc}") from exc
             except TransientError as exc:
