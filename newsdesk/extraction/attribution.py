@@ -12,7 +12,8 @@ from newsdesk.extraction.speakers import ArticleSpeakers
 
 _TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
 # a capitalized name word ("O'Reilly", "J.", "Jr."); a full stop only after an initial, so "God. He" is no name
-_NW = r"(?:[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
+# dotted abbreviations first: "U.S. District Judge Patricia Gomez"
+_NW = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
 NAME = rf"(?:(?:{_TITLE})\s+)?{_NW}(?:\s+(?:{_NW}|de|van|von|bin|al|da|del|la|le)){{0,5}}"
 _PRON = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|[Ii]t)"
 _DET = r"(?:[Tt]he|[Aa]n?|[Oo]ne|[Aa]nother|[Hh]is|[Hh]er|[Tt]heir|[Ii]ts|[Ss]ome|[Ss]everal|[Mm]any|[Tt]wo|[Tt]hree)"
@@ -27,7 +28,7 @@ _DESC_END = (
 _GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
 _SPK = rf"(?P<spk>{NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
 ADV = (
-    r"(?:\s+(?:also|later|then|once|has|have|had|was|is|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
+    r"(?:\s+(?:also|later|then|once|has|have|had|was|is|did|does|do|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 )
 
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
@@ -47,8 +48,10 @@ AFTER_SPK_VERB = re.compile(
 # any subject between the closing mark and the verb, for speaker_before to read ('..., Powell's office said')
 AFTER_SUBJECT_CHUNK = re.compile(rf"^[\s,\u2014\u2013-]*(?P<chunk>[^.!?;:\u201c\u201d\"]{{1,160}}?)\s+{VERB}\b")
 # verb then speaker: ', said Soe Min, a ...' / ', said Cruz constituent Dan Golvach' / ', said a spokesman for X'
+# a role in apposition after the verb opens with an article, in any language of the set
+_ROLE_DET = rf"(?:{_DET[3:-1]}|{'|'.join(rules.ROLE_ARTICLES_OTHER_LANGUAGES)})"
 AFTER_VERB_SPK = re.compile(
-    rf"^[\s,\u2014\u2013-]*{VERB}\s+(?:(?P<role>{_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
+    rf"^[\s,\u2014\u2013-]*{VERB}\s+(?:to\s+)?(?:(?P<role>{_ROLE_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
     rf"(?:(?P<spk>{NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}{_DESC_END}))"
 )
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
@@ -214,6 +217,7 @@ def find_speaker(para: str, seg: Segment, left: int, right: int) -> tuple[str | 
         # 'According to his longtime personal physician, the ...': the description runs to its comma
         return clean_speaker(m.group("spk") or m.group("spk2")), m.group("rest") or m.group("rest2"), tail
     described = None  # 'the senator said': kept unless a name or pronoun stands before an earlier verb
+    cue_subject: tuple[str | None, str] | None = None  # the sentence's subject, for a cue with none before it
     for v in reversed(list(VERB_ONLY.finditer(pre))):  # the verb nearest the quote first
         rest = pre[v.end() :]
         if MARKS.search(rest):
@@ -236,8 +240,14 @@ def find_speaker(para: str, seg: Segment, left: int, right: int) -> tuple[str | 
             return found, rest, tail
         if found and described is None:
             described = (found, rest, tail)
+        if cue_subject is None and not found:
+            cue_subject = (_sentence_subject(head), rest)
     if described is not None:
         return described
+    if cue_subject is not None and cue_subject[0] and plausible_speaker(cue_subject[0]):
+        # 'Trump at the time said he'd asked his "people" ...': no subject right before the cue, so the
+        # sentence's own subject speaks
+        return cue_subject[0], cue_subject[1], tail
     m = TRAILING_CUE.match(post)
     if m:
         spk = clean_speaker(m.group("spk") or m.group("spk2"))

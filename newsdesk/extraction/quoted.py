@@ -44,8 +44,8 @@ _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=le
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
 WORD = re.compile(r"\w+")
 
-_MARK = re.compile("[\u201c\"\u00ab]|''")
-MARKS = re.compile("[\u201c\u201d\"]|''")
+_MARK = re.compile("[\u201c\"\u00ab\u201e]|''")
+MARKS = re.compile("[\u201c\u201d\u201e\"]|''")
 _QUOTED = re.compile('[\u201c"][^\u201c\u201d"]*[\u201d"]')
 WS = re.compile(r"\s+")
 
@@ -78,6 +78,8 @@ def find_quoted(paragraphs: list[str]) -> list[Segment]:
                 pair = ("''", "''")
             elif c == '"':
                 pair = ('"', '"')
+            elif c == "\u201e":
+                pair = ("\u201e", "\u201c")  # German and Dutch: „...“ (or „...”, found below)
             elif c == "\u00ab":
                 pair = ("\u00ab", "\u00bb")
             if pair is None:
@@ -90,6 +92,10 @@ def find_quoted(paragraphs: list[str]) -> list[Segment]:
                 other = para.find("\u201d" if op == '"' else '"', i + 1)
                 if other >= 0 and (j < 0 or other < j):
                     j, cl = other, para[other]
+            if op == "\u201e":
+                other = para.find("\u201d", i + 1)
+                if other >= 0 and (j < 0 or other < j):
+                    j, cl = other, "\u201d"
             if op == "\u201c":
                 nxt = para.find("\u201c", i + 1)
                 if j < 0 or (0 <= nxt < j and para.find("\u201d", nxt + 1) < 0):

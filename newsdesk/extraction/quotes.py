@@ -45,11 +45,12 @@ from newsdesk.models import Quote, QuoteKind, SpeakerKind
 
 __all__ = ["direct_quotes", "excerpts", "extract_quotes", "indirect_quotes", "plausible_speaker"]
 
-REPORT = "|".join(rules.REPORTING_VERBS)
-REPORT_VERB = re.compile(rf"\b(?:{REPORT})\b")
+REPORT = "|".join(rules.REPORTING_VERBS + rules.REPORTING_VERBS_OTHER_LANGUAGES)
+REPORT_VERB = re.compile(rf"\b(?:{REPORT})(?!\w)")
+# 'A company spokeswoman, Maria Lopez, said ...': the name in apposition closes with its comma before the verb
 INDIRECT = re.compile(
-    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{ADV}\s+(?:{REPORT})\s+"
-    rf"(?:that\s+)?(?P<content>[a-zA-Z].{{15,}})$"
+    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{ADV},?\s+(?:{REPORT})\s+"
+    rf"(?:(?:{'|'.join(rules.REPORTED_CONTENT_OPENERS)})\s+)?(?P<content>[a-zA-Z\u00c0-\u024f].{{15,}})$"
 )
 # 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
 TRAILING = re.compile(
@@ -180,6 +181,8 @@ def indirect_quotes(
                 after_adjunct = ADJUNCT_THAT.match(content)
                 if after_adjunct:
                     content = after_adjunct.group("rest").rstrip(".")
+                elif rules.REPORTED_TIME_ADJUNCT.match(content):
+                    content = content[rules.REPORTED_TIME_ADJUNCT.match(content).end() :]  # type: ignore[union-attr]
                 elif ADJUNCT.match(content):
                     continue
             spk = mention = clean_speaker(m.group("spk"))

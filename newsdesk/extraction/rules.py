@@ -735,7 +735,114 @@ POSTING_VERBS = (
     "texted",
     "emailed",
 )
-SPEECH_VERB_RE = "|".join(sorted(set(SPEECH_VERBS + MIXED_CUE_VERBS + POSTING_VERBS), key=len, reverse=True))
+# the verb after a quote in the other languages of the annotated set: '», afirmó el alcalde, Antonio Ruiz',
+# '“, sagte Ministerin Ulrike Brandl', '», a déclaré le commissaire, Wopke Hoekstra', '", ha detto la presidente'
+SPEECH_VERBS_OTHER_LANGUAGES = (
+    # German
+    "sagte",
+    "sagt",
+    "sagten",
+    "erklärte",
+    "erklärt",
+    "betonte",
+    "betont",
+    "warnte",
+    "kritisierte",
+    "schrieb",
+    "meinte",
+    # French
+    "a déclaré",
+    "a dit",
+    "a affirmé",
+    "a expliqué",
+    "a ajouté",
+    "a assuré",
+    "a estimé",
+    "a souligné",
+    "a réagi",
+    "a averti",
+    "a prévenu",
+    "déclare",
+    "affirme",
+    # Spanish
+    "dijo",
+    "afirmó",
+    "aseguró",
+    "señaló",
+    "explicó",
+    "declaró",
+    "indicó",
+    "advirtió",
+    "añadió",
+    "subrayó",
+    "destacó",
+    # Italian
+    "ha detto",
+    "ha dichiarato",
+    "ha spiegato",
+    "ha affermato",
+    "ha aggiunto",
+    "ha sottolineato",
+    # Portuguese
+    "disse",
+    "afirmou",
+    "declarou",
+    "explicou",
+    "sublinhou",
+    "referiu",
+    "adiantou",
+    "garantiu",
+    # Dutch
+    "zei",
+    "zegt",
+    "verklaarde",
+)
+SPEECH_VERB_RE = "|".join(
+    sorted(
+        {re.escape(v) for v in SPEECH_VERBS + MIXED_CUE_VERBS + POSTING_VERBS + SPEECH_VERBS_OTHER_LANGUAGES},
+        key=len,
+        reverse=True,
+    )
+)
+# articles that open a role in apposition after the verb, in those languages: 'afirmó el consejero de
+# Agricultura, Ramón Fernández-Pacheco', 'ha detto la presidente della Regione, Irene Priolo'
+ROLE_ARTICLES_OTHER_LANGUAGES = (
+    "der",
+    "die",
+    "das",
+    "le",
+    "la",
+    "les",
+    "el",
+    "los",
+    "las",
+    "il",
+    "lo",
+    "o",
+    "os",
+    "as",
+    "het",
+    "de",
+)
+# endings of role nouns written as one capitalised word (German compounds): 'Gesundheitsministerin Ulrike
+# Brandl', 'Bundesgesundheitsminister Karl Lauterbach', 'Bahnsprecherin'
+ROLE_NOUN_ENDINGS = (
+    "minister",
+    "ministerin",
+    "präsident",
+    "präsidentin",
+    "sprecher",
+    "sprecherin",
+    "vorsitzende",
+    "vorsitzender",
+    "kanzler",
+    "kanzlerin",
+    "bürgermeister",
+    "bürgermeisterin",
+    "politiker",
+    "politikerin",
+    "chefin",
+)
 # verbs that introduce reported speech ("X said that ...") for indirect quotes
 REPORTING_VERBS = (
     "said",
@@ -760,6 +867,16 @@ REPORTING_VERBS = (
     "suggested",
     "contended",
     "maintained",
+)
+# reported speech in the other languages of the annotated set: 'explicó que ...', 'disse que ...'
+REPORTING_VERBS_OTHER_LANGUAGES = ("dijo", "afirmó", "aseguró", "explicó", "señaló", "indicó", "disse", "afirmou")
+# the word that opens reported content ("that" in English): 'said that', 'dijo que', 'sagte, dass'
+REPORTED_CONTENT_OPENERS = ("that", "que", "dass")
+# a time adjunct between the verb and the content, without "that": 'said on Monday it would close'
+REPORTED_TIME_ADJUNCT = re.compile(
+    r"^(?:(?:on|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
+    r"(?:last|this|earlier|later)\s+(?:week|month|year|morning|afternoon|evening)|yesterday|today),?\s+"
+    r"(?=(?:it|he|she|they|we|the|its|his|her|their|there)\b)"
 )
 PRONOUNS = {"he", "she", "they", "i", "we", "him", "her", "it"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}

@@ -171,6 +171,7 @@ def _is_role_word(word: str) -> bool:
         or bare in rules.ROLE_MODIFIERS
         or word in rules.TITLE_ROLES
         or word.rstrip(".") in _ONE_WORD_TITLES
+        or (word[:1].isupper() and bare.endswith(rules.ROLE_NOUN_ENDINGS))  # 'Gesundheitsministerin'
     )
 
 

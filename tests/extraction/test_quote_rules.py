@@ -141,6 +141,71 @@ ATTRIBUTION: list[Example] = [
         "Issa",
         "person",
     ),
+    # other languages: their marks („…“, «…») and the verb and role after the quote
+    (
+        "\u201eWir tragen diese Reform so nicht mit\u201c, sagte die Gesundheitsministerin Ulrike Brandl.",
+        "Wir tragen",
+        "Ulrike Brandl",
+        "person",
+    ),
+    (
+        "\u00abLas calles no pueden ser hornos en verano\u00bb, afirm\u00f3 el alcalde, Antonio Ruiz.",
+        "Las calles",
+        "Antonio Ruiz",
+        "person",
+    ),
+    (
+        '"Chiediamo ai cittadini di restare a casa", ha detto la presidente della Regione, Irene Priolo.',
+        "Chiediamo",
+        "Irene Priolo",
+        "person",
+    ),
+    # a dotted abbreviation inside a title: 'U.S. District Judge'
+    (
+        f"{Q}The law does not allow it,{E} U.S. District Judge Patricia Gomez wrote in her ruling.",
+        "The law",
+        "Patricia Gomez",
+        "person",
+    ),
+    # 'according to' after the quote
+    (
+        f"{Q}The evidence cannot prove every element,{E} according to state attorney Dave Aronberg.",
+        "The evidence",
+        "Dave Aronberg",
+        "person",
+    ),
+    # an auxiliary before the cue ('did say'); no subject right before the cue: the sentence's subject speaks
+    (
+        "Ruiz did say she found the plan \u201cvery charming\u201d at first.",
+        "she found the plan very charming",
+        "Ruiz",
+        "person",
+    ),
+    (
+        "Ruiz at the time said the plan was \u201ca reckless gamble\u201d for the city.",
+        "the plan was a reckless gamble",
+        "Ruiz",
+        "person",
+    ),
+    # reported speech: a name in apposition before the verb, a time adjunct after it, other languages
+    (
+        "A company spokeswoman, Maria Lopez, said crews would not begin repairs until the winds dropped.",
+        "crews would not begin",
+        "Maria Lopez",
+        "person",
+    ),
+    (
+        "Northwind Group said on Monday it would close two of its regional offices by the end of the year.",
+        "it would close two",
+        "Northwind Group",
+        "organization",
+    ),
+    (
+        "La concejal, Carmen Vidal, explic\u00f3 que la mitad de los \u00e1rboles se plantar\u00e1n en el sur.",
+        "la mitad de los",
+        "Carmen Vidal",
+        "person",
+    ),
 ]
 
 SPEAKERS: list[Example] = [
