@@ -27,9 +27,7 @@ _DESC_END = (
 # a group without a determiner: 'protesters chanted', 'residents said'
 _GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
 _SPK = rf"(?P<spk>{NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
-ADV = (
-    r"(?:\s+(?:also|later|then|once|has|have|had|was|is|did|does|do|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
-)
+ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|did|does|do|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
 
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
 _ROLE_WORD = (
