@@ -41,7 +41,7 @@ _ROLE_BEFORE = rf"(?:{_NW}\s+)?(?:{_ROLE_WORD}\s+){{1,3}}(?=[A-Z])"
 _AFFILIATION = rf"(?:\s+(?:of|for|at|with)\s+(?:the\s+)?{NAME}){{0,2}}(?:\s*\([^()]{{1,40}}\))?"
 # speaker and verb right after the closing mark: ', Trump said.' / ', Trump lawyer Marc Kasowitz said.'
 AFTER_SPK_VERB = re.compile(
-    rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,[^,.]{{1,80}},)?{ADV}\s+{VERB}\b"
+    rf"^[\s,\u2014\u2013-]*(?:{_ROLE_BEFORE})?(?P<full>{_SPK}{_AFFILIATION})(?:,(?P<appos>[^,.]{{1,80}}),)?{ADV}\s+{VERB}\b"
 )
 # any subject between the closing mark and the verb, for speaker_before to read ('..., Powell's office said')
 AFTER_SUBJECT_CHUNK = re.compile(rf"^[\s,\u2014\u2013-]*(?P<chunk>[^.!?;:\u201c\u201d\"]{{1,160}}?)\s+{VERB}\b")
@@ -160,10 +160,16 @@ def is_pronoun(spk: str) -> bool:
     return spk.lower() in rules.PRONOUNS
 
 
-def _is_person(spk: str) -> bool:
+def is_person(spk: str) -> bool:
     """A name that can be the referent of 'he' or 'she' (not 'Super Tuesday', 'the Senate')."""
     words = (_POSSESSIVE.sub("", word).strip(".,") for word in spk.split())
     return is_name(spk) and not any(word in rules.NOT_PERSON_WORDS for word in words)
+
+
+def is_full_name(text: str) -> bool:
+    """Two to four capitalised words and nothing else: 'Carmen Vidal', not "Trump's lawyer" or 'the mayor'."""
+    words = text.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() and not _POSSESSIVE.search(w) for w in words)
 
 
 def is_name(spk: str) -> bool:
@@ -206,6 +212,8 @@ def find_speaker(para: str, seg: Segment, left: int, right: int) -> tuple[str | 
             spk = clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'
         elif m.re is AFTER_VERB_SPK and m.group("role") and m.group("spk"):
             spk = f"{m.group('role')}, {spk}"  # "said the union's chief negotiator, Ana Ruiz": a role in apposition
+        if m.re is AFTER_SPK_VERB and m.group("appos") and not is_name(spk) and is_full_name(m.group("appos")):
+            spk = f"{spk}, {m.group('appos').strip()}"  # "the agency's director-general, Ana Ruiz, told": the name
         return spk, None, None
     pre = para[left : seg.start]
     # '"... so well." He touted ...': a quote that ends its sentence has no tail
@@ -350,7 +358,7 @@ def _last_named(
     """The last name next to a speech verb before (pi, pos); person: only names that can be 'he' or 'she'."""
     best = None
     for hp, ho, name in history:
-        if (same_paragraph and hp != pi) or (person and not _is_person(name)) or not accept(name):
+        if (same_paragraph and hp != pi) or (person and not is_person(name)) or not accept(name):
             continue
         if (hp, ho) < (pi, pos):
             best = name
@@ -371,7 +379,7 @@ def last_person_in(para: str) -> str | None:
 
 def _surnames(history: list[tuple[int, int, str]]) -> frozenset[str]:
     """The last words of the names next to a speech verb anywhere in the article: the people it quotes."""
-    return frozenset(name.split()[-1].strip(".").lower() for _, _, name in history if _is_person(name))
+    return frozenset(name.split()[-1].strip(".").lower() for _, _, name in history if is_person(name))
 
 
 def antecedent(
@@ -389,7 +397,7 @@ def antecedent(
     def agrees(name: str) -> bool:  # 'she' is never a man the article calls 'he' (or 'Mr.')
         return speakers is None or pronoun is None or speakers.agrees(name, pronoun)
 
-    subject = _paragraph_subject(para[:pos])
+    subject = paragraph_subject(para[:pos])
     return (
         _last_named(history(), pi, pos, same_paragraph=True, person=person, accept=agrees)
         or (subject if subject and agrees(subject) else None)
@@ -400,7 +408,7 @@ def antecedent(
 
 def _sentence_subject(text: str) -> str | None:
     """The subject a sentence opens with, after an adverbial if there is one; pronouns included."""
-    subject = _paragraph_subject(text)
+    subject = paragraph_subject(text)
     if subject:
         return subject
     m = LEAD_AFTER_ADVERBIAL.match(text)
@@ -410,7 +418,7 @@ def _sentence_subject(text: str) -> str | None:
     return spk if (is_name(spk) or is_pronoun(spk)) and not spk.endswith(("'s", "\u2019s")) else None
 
 
-def _paragraph_subject(text: str) -> str | None:
+def paragraph_subject(text: str) -> str | None:
     """A person named at the start of the paragraph, before the quote (the likely 'he')."""
     m = LEAD_NAME.match(text)
     if not m:

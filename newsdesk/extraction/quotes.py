@@ -19,10 +19,13 @@ from newsdesk.extraction.attribution import (
     clean_speaker,
     find_speaker,
     intro_before,
+    is_full_name,
     is_name,
+    is_person,
     is_pronoun,
     last_person_in,
     lazy_history,
+    paragraph_subject,
     plausible_speaker,
 )
 from newsdesk.extraction.quoted import (
@@ -49,7 +52,7 @@ REPORT = "|".join(rules.REPORTING_VERBS + rules.REPORTING_VERBS_OTHER_LANGUAGES)
 REPORT_VERB = re.compile(rf"\b(?:{REPORT})(?!\w)")
 # 'A company spokeswoman, Maria Lopez, said ...': the name in apposition closes with its comma before the verb
 INDIRECT = re.compile(
-    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,[^,.]{{1,80}},)?{ADV},?\s+(?:{REPORT})\s+"
+    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,(?P<appos>[^,.]{{1,80}}),)?{ADV},?\s+(?:{REPORT})\s+"
     rf"(?:(?:{'|'.join(rules.REPORTED_CONTENT_OPENERS)})\s+)?(?P<content>[a-zA-Z\u00c0-\u024f].{{15,}})$"
 )
 # 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
@@ -132,6 +135,11 @@ def direct_quotes(
                     or (prev[0].speaker if prev and prev[1].para >= seg.para - 2 else None)
                     or (last_person_in(paragraphs[seg.para - 1]) if seg.para else None)
                 )
+            elif seg.start == left and left > 0 and word_count(seg.text) >= rules.SHORT_QUOTE_WORDS + 4:
+                # 'Laura Bennett spoke outside the courthouse. "We waited ..."': a quote that opens the sentence
+                # after one whose subject is a person goes to that person
+                subject = paragraph_subject(para[:left])
+                speaker = subject if subject and is_person(subject) else None
         if speaker is None and word_count(seg.text) < rules.SHORT_QUOTE_WORDS + 4:
             continue  # titles, nicknames, scare quotes
         mention = speaker
@@ -186,6 +194,8 @@ def indirect_quotes(
                 elif ADJUNCT.match(content):
                     continue
             spk = mention = clean_speaker(m.group("spk"))
+            if m.re is INDIRECT and m.group("appos") and is_full_name(m.group("appos").strip()):
+                spk = mention = m.group("appos").strip()  # 'The councillor for X, Carmen Vidal, said': the name
             if is_pronoun(spk):
                 at = offset + m.start("spk")
                 spk = antecedent(history, para, pi, at, True, speakers, spk) or ""

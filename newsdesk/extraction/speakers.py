@@ -78,6 +78,7 @@ _TRAILING_WORDS = {
 }
 _QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "few", "most"}
 _SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
+_CAPITAL_ARTICLES = {a.capitalize() for a in rules.ROLE_ARTICLES_OTHER_LANGUAGES if a != "de"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
 _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
@@ -91,7 +92,9 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
 # Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
 _CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
-_RUN = re.compile(rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|of(?=\s+[A-Z]))){{0,7}}")
+_RUN = re.compile(
+    rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
+)
 # a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
 _APPOSITION_AFTER = re.compile(
     r"^,\s+(?P<role>(?:the|a|an|his|her|its|their|[A-Z][\w.'\u2019-]*['\u2019]s)\s[^,;:.()]{2,80}?)[,;.]"
@@ -265,6 +268,8 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
                 return parsed[0], parsed[1] or format_role(described[0].split()), SpeakerKind.PERSON
         mention = parts[0]
     words = mention.split()
+    if len(words) > 2 and words[0] in _CAPITAL_ARTICLES and _organization_name(words[1:]):
+        words = words[1:]  # 'Die Junge Union', 'La Secretaría de Educación': the article is no part of the name
     while len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
         words = words[:-1]  # 'the campaign is already', 'the employee first'
     if len(words) == 1 and words[0].lower() in _QUANTIFIERS:
@@ -325,6 +330,7 @@ class ArticleSpeakers:
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
         self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
         self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
+        self.organizations: set[str] = set()  # organisation names in full ('League of Women Voters')
         self._paragraphs = paragraphs
         self._scanned = False  # the article is read on first use: most have no quote to attribute
 
@@ -346,6 +352,9 @@ class ArticleSpeakers:
                 role_words, name_words = split_title(words)
                 if name_words and name_words[-1] in ("of",):
                     continue
+                if len(name_words) >= 2 and _organization_name(name_words):
+                    start = 1 if name_words[0] in _CAPITAL_ARTICLES and len(name_words) > 2 else 0
+                    self.organizations.add(" ".join(name_words[start:]).rstrip(".,"))
                 if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
@@ -463,6 +472,19 @@ class ArticleSpeakers:
         }
         return found.pop() if len(found) == 1 else None
 
+    def _organization_with(self, name: str) -> str | None:
+        """The one organisation the article names in full that starts or ends with name ('League' -> 'League of
+        Women Voters', 'Fiscal Studies' -> 'Institute for Fiscal Studies'); None when none or several do."""
+        self._scan()
+        words = name.split()
+        n = len(words)
+        found = {
+            full
+            for full in self.organizations
+            if len(full.split()) > n and (full.split()[:n] == words or full.split()[-n:] == words)
+        }
+        return found.pop() if len(found) == 1 else None
+
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
         self._scan()
@@ -499,6 +521,11 @@ class ArticleSpeakers:
             named = self._person_with_role(name)
             if named:  # 'the minority leader' after 'Senate Minority Leader Harry Reid': Harry Reid
                 return Speaker(name=named, mention=mention.strip(" ,.;:\u2014-"), role=self.roles[named], kind=kind)
+        if kind in (SpeakerKind.PERSON, SpeakerKind.ORGANIZATION) and name[:1].isupper():
+            organization = self._organization_with(name)
+            if organization and (kind is SpeakerKind.ORGANIZATION or self.canonical(name) == name):
+                mention = mention.strip(" ,.;:\u2014-")
+                return Speaker(name=organization, mention=mention, role=None, kind=SpeakerKind.ORGANIZATION)
         if kind is SpeakerKind.PERSON and name[:1].isupper():
             full = self.canonical(name)
             if full == name and (_PARTICIPLE.match(name) or all(w in rules.PLACE_NAMES for w in name.split())):

@@ -257,6 +257,39 @@ SPEAKERS: list[Example] = [
         "demonstrators",
         "group",
     ),
+    # a description with the name in apposition before the verb: the name
+    (
+        f"{Q}The drainage channels are simply overwhelmed,{E} the agency\u2019s director-general, Ana Ruiz, told reporters.",
+        "The drainage",
+        "Ana Ruiz",
+        "person",
+    ),
+    (
+        "La concejal de Medio Ambiente, Carmen Vidal, explic\u00f3 que la mitad de los \u00e1rboles se plantar\u00e1n en el sur.",
+        "la mitad de los",
+        "Carmen Vidal",
+        "person",
+    ),
+    # an organisation named in part is the one the article names in full; a foreign article is no part of it
+    (
+        f"The League of Women Voters, which brought the challenge, called the ruling {Q}a win for every voter.{E}",
+        "the ruling a win",
+        "League of Women Voters",
+        "organization",
+    ),
+    (
+        "Die Junge Union kritisierte die Einigung als \u201ePolitik auf Kosten der J\u00fcngeren\u201c.",
+        "die Einigung als",
+        "Junge Union",
+        "organization",
+    ),
+    # a quote opening the sentence after one whose subject is a person, with no cue of its own
+    (
+        f"Laura Bennett spoke outside the courthouse. {Q}We waited six years for someone to say out loud what happened.{E}",
+        "We waited",
+        "Laura Bennett",
+        "person",
+    ),
     # never a stray capitalised word: unattributed instead
     (f"{Q}We will rebuild every home in this town,{E} Audience said.", "We will rebuild", None, None),
     (f"{Q}We will rebuild every home in this town,{E} During said.", "We will rebuild", None, None),
@@ -308,6 +341,7 @@ MENTIONS = [
     ("the union\u2019s chief negotiator, Ana Ruiz", ("Ana Ruiz", "the union\u2019s chief negotiator", "person")),
     ("The ministry", ("the ministry", None, "organization")),
     ("the Health Ministry", ("the Health Ministry", None, "organization")),
+    ("Die Junge Union", ("Junge Union", None, "organization")),
     ("Saudi Arabia\u2019s energy ministry", ("Saudi Arabia\u2019s energy ministry", None, "organization")),
     ("Pew Research", ("Pew Research", None, "organization")),
     ("NATO", ("NATO", None, "organization")),
