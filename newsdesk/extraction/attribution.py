@@ -49,9 +49,11 @@ AFTER_SUBJECT_CHUNK = re.compile(rf"^[\s,\u2014\u2013-]*(?P<chunk>[^.!?;:\u201c\
 # a role in apposition after the verb opens with an article, in any language of the set
 _ROLE_DET = rf"(?:{_DET[3:-1]}|{'|'.join(rules.ROLE_ARTICLES_OTHER_LANGUAGES)})"
 AFTER_VERB_SPK = re.compile(
-    rf"^[\s,\u2014\u2013-]*{VERB}\s+(?:to\s+)?(?:(?P<role>{_ROLE_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
+    rf"^[\s,\u2014\u2013-]*{VERB}\s+(?:(?<=according\s)to\s+)?(?:(?P<role>{_ROLE_DET}\s+[^,.;\u201c\u201d\"]{{2,80}}),\s+(?=[A-Z])|(?:{_ROLE_BEFORE}))?"
     rf"(?:(?P<spk>{NAME}){_AFFILIATION}|(?P<full>{_DESC}{_AFFILIATION}{_DESC_END}))"
 )
+# a cue right before the quote: 'said, "', 'told CNBC: "'
+CUE_BEFORE = re.compile(rf"\b{VERB}(?:\s+[A-Z][\w.]*){{0,3}}\s*[,:]\s*$")
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
@@ -206,7 +208,10 @@ def find_speaker(para: str, seg: Segment, left: int, right: int) -> tuple[str | 
     said' gives the sentence's opening and 'about it'."""
     post = para[seg.end : right].lstrip("'\u2019")  # a third closing mark after a quote inside the quote
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
-    if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)):
+    # 'Hayek said, "... overlook." The star then recalled ...': a quote its cue introduces, ending its sentence,
+    # is not spoken by the subject of the next sentence
+    introduced = seg.text.endswith((".", "!", "?")) and CUE_BEFORE.search(para[left : seg.start]) is not None
+    if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)) and not introduced:
         spk = clean_speaker(m.group("spk") or m.group("full"))
         if not is_name(spk) and m.group("full"):
             spk = clean_speaker(m.group("full"))  # 'a spokesperson for the National Security Council'

@@ -32,6 +32,7 @@ from newsdesk.extraction.quoted import (
     ADJUNCT,
     ADJUNCT_THAT,
     MARKS,
+    VERB_ONLY,
     WS,
     Segment,
     find_quoted,
@@ -63,6 +64,16 @@ TRAILING = re.compile(
 # 'said in a statement that X': the adjunct before "that" is not what was said
 
 PARENTHETICAL = re.compile(rf"^(?P<head>[^,]{{0,40}}),\s*(?P<spk>{NAME})\s+(?:{REPORT}),\s*(?P<content>.{{15,}})$")
+
+
+# what ends the statement a cue opened before the next quote: a sentence's end, a colon, another quote
+STATEMENT_END = re.compile("[.!?:;\u201c\u201d\u201e\"]|''")
+
+
+def _last_cue(text: str) -> int | None:
+    """Where the words after the last speech or cue verb of text start, or None without one."""
+    cues = list(VERB_ONLY.finditer(text))
+    return cues[-1].end() if cues else None
 
 
 def direct_quotes(
@@ -120,7 +131,13 @@ def direct_quotes(
         same_para = prev is not None and prev[1].para == seg.para
         if speaker is None:
             if prev is not None and same_para and prev[0].speaker:
-                if word_count(para[prev[1].end : seg.start]) <= 12:
+                between = para[prev[1].end : seg.start]
+                cue = _last_cue(between)
+                if cue is not None and word_count(between[cue:]) >= 2 and not STATEMENT_END.search(between[cue:]):
+                    # 'he found Trump "very charming" and called his standing "unheard of."': a second statement
+                    # of the same speaker, not a piece of the first
+                    text = between[cue:].strip() + " " + seg.text
+                elif word_count(between) <= 12:
                     prev[0].text = join_pieces(prev[0].text, seg.text, para[prev[1].end : seg.start])
                     prev = (prev[0], seg)
                     open_quote = prev[0] if not seg.closed else None

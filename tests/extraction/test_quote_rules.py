@@ -283,6 +283,13 @@ SPEAKERS: list[Example] = [
         "Junge Union",
         "organization",
     ),
+    # a quote its cue introduces and that ends its sentence is not spoken by the next sentence's subject
+    (
+        f"Hayek said, {Q}America has a problem with discrimination that we try to overlook.{E} The star then left.",
+        "America has",
+        "Hayek",
+        "person",
+    ),
     # a quote opening the sentence after one whose subject is a person, with no cue of its own
     (
         f"Laura Bennett spoke outside the courthouse. {Q}We waited six years for someone to say out loud what happened.{E}",
@@ -328,6 +335,33 @@ def test_quote_rule(paragraphs: str, text: str, speaker: str | None, kind: str |
     assert quote.text.replace("\u201c", "").replace("\u201d", "").startswith(text), quote.text
     assert quote.speaker == speaker
     assert (quote.speaker_kind.value if quote.speaker_kind else None) == kind
+
+
+# a later quote of the paragraph: (paragraphs, its index, text prefix, speaker)
+LATER_QUOTES = [
+    # a second statement of the same speaker after its own cue ('and called X "..."'), not a piece of the first
+    (
+        f"Ruiz said she found the mayor {Q}very charming{E} and called his plan {Q}a reckless gamble.{E}",
+        1,
+        "his plan a reckless",
+        "Ruiz",
+    ),
+    # '"A," she said in a statement. "B."': one statement in two pieces, joined
+    (
+        f"{Q}We will win this fight,{E} Ruiz said in a statement. {Q}And we will win it in court.{E}",
+        0,
+        "We will win this fight. And",
+        "Ruiz",
+    ),
+]
+
+
+@pytest.mark.parametrize(("paragraphs", "index", "text", "speaker"), LATER_QUOTES)
+def test_later_quote(paragraphs: str, index: int, text: str, speaker: str) -> None:
+    quotes = extract_quotes([p.strip() for p in paragraphs.split(" || ")])
+    assert len(quotes) > index, quotes
+    assert quotes[index].text.startswith(text), quotes[index].text
+    assert quotes[index].speaker == speaker
 
 
 MENTIONS = [
