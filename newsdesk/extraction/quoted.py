@@ -37,7 +37,8 @@ CLAUSE_BREAK = re.compile(
     r",\s+(?:which|who|whose|while|and|but|as|although|though|because|after|before|when|where|according|noting|"
     r"saying|adding|he|she|they|it|I|we)\b|;|\s[\u2014\u2013]\s|\s--\s|\s\(|"
     rf"\s+(?:and|but)\s+(?:also\s+)?(?:{VERB})\b|"  # '... and argued that': a second statement
-    r"\s+(?:and|but)\s+(?:he|she|they|I|we)\s+[a-z]+"  # '..." and he reiterated his claim': a new clause
+    r"\s+(?:and|but)\s+(?:he|she|they|I|we)\s+[a-z]+|"  # '..." and he reiterated his claim': a new clause
+    r"\s+(?:and|but)\s+(?:then\s+)?[a-z]{3,}ed\b"  # 'decried "systemic racism" and highlighted ...': a new predicate
 )
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
 _ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
