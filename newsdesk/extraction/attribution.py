@@ -27,7 +27,11 @@ _DESC_END = (
 # a group without a determiner: 'protesters chanted', 'residents said'
 _GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
 _SPK = rf"(?P<spk>{NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
-ADV = r"(?:\s+(?:also|later|then|once|has|have|had|was|is|did|does|do|recently|previously|reportedly|repeatedly|simply|just|\w+ly))*"
+# words between a subject and its verb: adverbs, auxiliaries, and verbs that lead into speech ('went on to say')
+ADV = (
+    r"(?:\s+(?:also|later|then|once|has|have|had|was|is|did|does|do|recently|previously|reportedly|repeatedly|"
+    r"simply|just|\w+ly|(?:went|goes|go)\s+on\s+to|(?:began|begins|continued|continues|seemed|appeared|tried)\s+to))*"
+)
 
 # words of a role before a name ('Trump lawyer', 'former president'); never a preposition or article
 _ROLE_WORD = (
@@ -57,9 +61,12 @@ CUE_BEFORE = re.compile(rf"\b{VERB}(?:\s+[A-Z][\w.]*){{0,3}}\s*[,:]\s*$")
 # '"... you." She says ...': a full stop inside the marks and a capitalized pronoun start a new sentence
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
-LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?P<spk>{NAME})(?=[\s,])")
+# 'Obama consultant Cornell Belcher, ...': a role noun between an owner and the name is no part of the subject
+_ROLE_NOUN = "|".join(sorted(rules.ROLE_NOUNS, key=len, reverse=True))
+LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?:{_NW}\s+(?:{_ROLE_NOUN})\s+(?=[A-Z]))?(?P<spk>{NAME})(?=[\s,])")
 # the subject after an opening adverbial: 'On Wednesday, he seemed to ...' / 'In Iowa, Sanders said ...'
-LEAD_AFTER_ADVERBIAL = re.compile(rf"^[A-Z][^,]{{0,60}},\s+(?P<spk>{NAME}|[Hh]e|[Ss]he|[Tt]hey)(?=[\s,])")
+LEAD_AFTER_ADVERBIAL = re.compile(rf"^[A-Z][^,]{{0,100}},\s+(?P<spk>{NAME}|[Hh]e|[Ss]he|[Tt]hey)(?=[\s,])")
+LEAD_PRONOUN = re.compile(r"^(He|She|They)\s")
 # a vehicle of speech, not a speaker: 'released a statement saying', 'in an extraordinary statement'
 VEHICLE = re.compile(
     r"\b(?:statement|interview|release|memo|letter|tweet|post|video|email|e-mail|op-ed|column|"
@@ -98,7 +105,7 @@ BEFORE_ACCORDING = re.compile(
 )
 # names next to a speech verb anywhere (speaker history, for pronouns)
 
-_NAME_AFTER_VERBS = {"said", "says", "added", "asked", "according"}
+_NAME_AFTER_VERBS = frozenset(rules.INVERTED_SPEECH_VERBS)
 _NAME_AT_START = re.compile(rf"\s+(?:to\s+)?(?P<spk>{NAME})")
 
 COLON_NAME = re.compile(
@@ -416,6 +423,9 @@ def _sentence_subject(text: str) -> str | None:
     subject = paragraph_subject(text)
     if subject:
         return subject
+    pronoun = LEAD_PRONOUN.match(text)
+    if pronoun:
+        return pronoun.group(1)  # 'He then defended the remark, saying ...'
     m = LEAD_AFTER_ADVERBIAL.match(text)
     if not m:
         return None

@@ -677,6 +677,27 @@ SPEECH_VERBS = (
     "acknowledging",
     "admitting",
     "stressing",
+    "yelling",
+    "shouting",
+    "chanting",
+    "joking",
+    "stating",
+    "predicting",
+    "urging",
+    "promising",
+    "vowing",
+    "pledging",
+    "complaining",
+    "boasting",
+    "recalling",
+    "replying",
+    "responding",
+    "announcing",
+    "questioning",
+    "demanding",
+    "conceding",
+    "cautioning",
+    "emphasizing",
 )
 # cues of a mixed quote that are no verb of saying: 'dismissed the plan as "a stunt"', 'branded him "a liar"'
 MIXED_CUE_VERBS = (
@@ -721,6 +742,7 @@ MIXED_CUE_VERBS = (
     "praising",
     "accusing",
     "criticizing",
+    "citing",
 )
 # the speech verbs of posting and writing: 'tweeted', 'wrote in a post', 'posted on Facebook'
 POSTING_VERBS = (
@@ -877,6 +899,28 @@ REPORTED_TIME_ADJUNCT = re.compile(
     r"^(?:(?:on|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
     r"(?:last|this|earlier|later)\s+(?:week|month|year|morning|afternoon|evening)|yesterday|today),?\s+"
     r"(?=(?:it|he|she|they|we|the|its|his|her|their|there)\b)"
+)
+# verbs written before the speaker they name ('said Smith', 'noted NBC's Dante Chinni'): the name after them is
+# a speaker for the pronouns that follow
+INVERTED_SPEECH_VERBS = (
+    "said",
+    "says",
+    "added",
+    "asked",
+    "according",
+    "noted",
+    "wrote",
+    "explained",
+    "argued",
+    "continued",
+    "recalled",
+    "replied",
+    "observed",
+    "warned",
+    "insisted",
+    "stated",
+    "declared",
+    "tweeted",
 )
 PRONOUNS = {"he", "she", "they", "i", "we", "him", "her", "it"}
 PERSON_PRONOUNS = {"he", "she", "him", "her"}
@@ -1109,6 +1153,15 @@ SPEAKER_OPENERS = {
     "With",
     "From",
     "Through",
+    "Throughout",
+    "Across",
+    "Following",
+    "Ahead",
+    "Upon",
+    "Within",
+    "Against",
+    "Beyond",
+    "Alongside",
 }
 # words that are never a speaker on their own (nor are NOT_NAMES and CALENDAR_WORDS): a quote whose speaker
 # would be only such words is left unattributed

@@ -108,6 +108,7 @@ _APPOSITION_BEFORE = re.compile(
 _QUOTED_SPAN = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]|''.*?''")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])")
 _POSSESSIVE_END = re.compile("['\u2019]s?\\b")
+_POSSESSIVE_OWNER = re.compile("^[A-Z][\\w.&-]*['\u2019]s$")
 _PREPOSITIONS = {
     "of",
     "to",
@@ -292,6 +293,11 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
     if words[-1].lower().rstrip(".") in rules.ROLE_NOUNS and len(words) > 1 and words[-1][:1].isupper():
         # 'CBC Chairman' with the name cut off: the role is all the article gives here
         return " ".join(words), format_role(words), SpeakerKind.PERSON
+    if len(words) >= 3 and _POSSESSIVE_OWNER.search(words[0]) and all(w[:1].isupper() for w in words[1:]):
+        owner, rest = words[0], words[1:]  # "NBC's Dante Chinni": the outlet is the person's affiliation
+        parsed = parse_mention(" ".join(rest))
+        if parsed and parsed[2] is SpeakerKind.PERSON:
+            return parsed[0], parsed[1] or owner, SpeakerKind.PERSON
     role_words, name_words = split_title(words)
     if not name_words or not _plausible_name(name_words):
         return None
@@ -350,6 +356,8 @@ class ArticleSpeakers:
                 if words[0] in rules.HONORIFICS and len(words) > 1:
                     self.titled.add(words[-1].strip(".,").lower())  # 'Ms. Ruiz': a person, whatever else
                 role_words, name_words = split_title(words)
+                if len(name_words) >= 3 and _POSSESSIVE_OWNER.search(name_words[0]):
+                    name_words = name_words[1:]  # "NBC's Dante Chinni": the owner is no part of the name
                 if name_words and name_words[-1] in ("of",):
                     continue
                 if len(name_words) >= 2 and _organization_name(name_words):

@@ -283,6 +283,39 @@ SPEAKERS: list[Example] = [
         "Junge Union",
         "organization",
     ),
+    # verbs that lead into speech between subject and cue; -ing cues after a long opening adverbial
+    (
+        "Ruiz went on to say the plan was \u201ca reckless gamble\u201d for the city.",
+        "the plan was a reckless",
+        "Ruiz",
+        "person",
+    ),
+    (
+        f"Throughout the long primary in the state, Ruiz endorsed Lee, saying, {Q}I think a fighter in the lead is what we need.{E}",
+        "I think",
+        "Ruiz",
+        "person",
+    ),
+    (
+        f"Supporters punched a protester, with Ruiz reportedly yelling: {Q}Get him the hell out of here right now!{E}",
+        "Get him",
+        "Ruiz",
+        "person",
+    ),
+    # a name after an inverted cue feeds the pronouns; an owner before a name is its affiliation, not part of it
+    (
+        f"Debates rarely matter, noted NBC\u2019s Dante Chinni. {Q}One might expect debates to matter more than that,{E} he wrote.",
+        "One might",
+        "Dante Chinni",
+        "person",
+    ),
+    # a role noun between an owner and the name that opens the paragraph
+    (
+        f"Obama consultant Cornell Belcher agreed. {Q}Voters are beginning to see that they have a lot in common,{E} he said.",
+        "Voters are",
+        "Cornell Belcher",
+        "person",
+    ),
     # a quote its cue introduces and that ends its sentence is not spoken by the next sentence's subject
     (
         f"Hayek said, {Q}America has a problem with discrimination that we try to overlook.{E} The star then left.",
@@ -376,6 +409,7 @@ MENTIONS = [
     ("The ministry", ("the ministry", None, "organization")),
     ("the Health Ministry", ("the Health Ministry", None, "organization")),
     ("Die Junge Union", ("Junge Union", None, "organization")),
+    ("NBC\u2019s Dante Chinni", ("Dante Chinni", "NBC\u2019s", "person")),
     ("Saudi Arabia\u2019s energy ministry", ("Saudi Arabia\u2019s energy ministry", None, "organization")),
     ("Pew Research", ("Pew Research", None, "organization")),
     ("NATO", ("NATO", None, "organization")),
