@@ -142,7 +142,7 @@ def clean_speaker(spk: str) -> str:
         words = words[:-1]
     # "Local MP Simon Clarke" -> "Simon Clarke": a role abbreviation before a full name ends the description
     for i, word in enumerate(words[:-2]):
-        if _ROLE_ABBREVIATION.match(word):
+        if _ROLE_ABBREVIATION.match(word) and words[i + 1][:1].isupper():
             words = words[i + 1 :]
             break
     return " ".join(words)

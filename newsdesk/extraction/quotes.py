@@ -52,13 +52,19 @@ __all__ = ["direct_quotes", "excerpts", "extract_quotes", "indirect_quotes", "pl
 REPORT = "|".join(rules.REPORTING_VERBS + rules.REPORTING_VERBS_OTHER_LANGUAGES)
 REPORT_VERB = re.compile(rf"\b(?:{REPORT})(?!\w)")
 # 'A company spokeswoman, Maria Lopez, said ...': the name in apposition closes with its comma before the verb
+# a described speaker of reported speech: 'two OPEC+ delegates', 'the RATP transport authority', 'officials';
+# it stands only when speakers.py gives it a kind (a person, an organisation or a group)
+_DESCRIBED = (
+    rf"(?<![\w'\u2019])(?:(?:[Tt]he|[Aa]n?|[Tt]wo|[Tt]hree|[Ss]everal)\s+(?:[\w'\u2019+.&-]+\s+){{0,3}}?[a-z][\w-]+|"
+    rf"(?:{'|'.join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))}))"
+)
 INDIRECT = re.compile(
-    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he))(?:,(?P<appos>[^,.]{{1,80}}),)?{ADV},?\s+(?:{REPORT})\s+"
-    rf"(?:(?:{'|'.join(rules.REPORTED_CONTENT_OPENERS)})\s+)?(?P<content>[a-zA-Z\u00c0-\u024f].{{15,}})$"
+    rf"(?P<spk>{NAME}|(?<![\w'])(?:[Hh]e|[Ss]he)|{_DESCRIBED})(?:,(?P<appos>[^,.]{{1,80}}),)?{ADV},?\s+(?:{REPORT})\s+"
+    rf"(?:(?:{'|'.join(rules.REPORTED_CONTENT_OPENERS)})\s+)?(?P<content>[a-zA-Z0-9\u00c0-\u024f].{{15,}})$"
 )
 # 'The economy is slowing, Smith said.' / '..., Smith said on Tuesday.': the attribution closes the sentence
 TRAILING = re.compile(
-    rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{NAME}|[Hh]e|[Ss]he){APPOS}{ADV}\s+"
+    rf"^(?P<content>[A-Z0-9][^,;]{{15,}}(?:,[^,;]+)*?),\s*(?P<spk>{NAME}|[Hh]e|[Ss]he|{_DESCRIBED}){APPOS}{ADV}\s+"
     rf"(?:{REPORT})(?:\s+(?:on|in|at|during|last|this|earlier|later)\b[^,]{{0,60}})?$"
 )
 # 'said in a statement that X': the adjunct before "that" is not what was said
@@ -179,6 +185,12 @@ def direct_quotes(
     return out
 
 
+def _described_speaker(spk: str, speakers: ArticleSpeakers) -> bool:
+    """A description that names a person, an organisation or a group ('the transport authority', 'officials')."""
+    speaker = speakers.resolve(spk)
+    return speaker is not None and speaker.kind is not None
+
+
 def indirect_quotes(
     paragraphs: list[str],
     speakers: ArticleSpeakers,
@@ -208,15 +220,17 @@ def indirect_quotes(
                     content = after_adjunct.group("rest").rstrip(".")
                 elif rules.REPORTED_TIME_ADJUNCT.match(content):
                     content = content[rules.REPORTED_TIME_ADJUNCT.match(content).end() :]  # type: ignore[union-attr]
-                elif ADJUNCT.match(content):
-                    continue
+                elif ADJUNCT.match(content) or content.split(maxsplit=1)[0].strip(",") in rules.CALENDAR_WORDS:
+                    continue  # 'said at a news conference, ...', 'announced Tuesday, saying ...': no content follows
             spk = mention = clean_speaker(m.group("spk"))
             if m.re is INDIRECT and m.group("appos") and is_full_name(m.group("appos").strip()):
                 spk = mention = m.group("appos").strip()  # 'The councillor for X, Carmen Vidal, said': the name
             if is_pronoun(spk):
                 at = offset + m.start("spk")
                 spk = antecedent(history, para, pi, at, True, speakers, spk) or ""
-            if not is_name(spk) or len(spk.split()) > 5 or not plausible_speaker(spk):
+            if len(spk.split()) > 5 or not plausible_speaker(spk):
+                continue
+            if not is_name(spk) and not _described_speaker(spk, speakers):
                 continue
             out.append(Quote(text=content, speaker=spk, speaker_mention=mention, kind=QuoteKind.INDIRECT, paragraph=pi))
     return out

@@ -889,11 +889,24 @@ REPORTING_VERBS = (
     "suggested",
     "contended",
     "maintained",
+    "reports",
 )
 # reported speech in the other languages of the annotated set: 'explicó que ...', 'disse que ...'
-REPORTING_VERBS_OTHER_LANGUAGES = ("dijo", "afirmó", "aseguró", "explicó", "señaló", "indicó", "disse", "afirmou")
+REPORTING_VERBS_OTHER_LANGUAGES = (
+    "dijo",
+    "afirmó",
+    "aseguró",
+    "explicó",
+    "señaló",
+    "indicó",
+    "disse",
+    "afirmou",
+    "ha detto",
+    "ha spiegato",
+    "ha dichiarato",
+)
 # the word that opens reported content ("that" in English): 'said that', 'dijo que', 'sagte, dass'
-REPORTED_CONTENT_OPENERS = ("that", "que", "dass")
+REPORTED_CONTENT_OPENERS = ("that", "que", "dass", "che")
 # a time adjunct between the verb and the content, without "that": 'said on Monday it would close'
 REPORTED_TIME_ADJUNCT = re.compile(
     r"^(?:(?:on|late|early)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)|"
@@ -1428,6 +1441,11 @@ ORGANIZATION_NAME_WORDS = {
     "Coalition",
     "Motors",
     "Foods",
+    "Programme",
+    "Program",
+    "Fund",
+    "Organization",
+    "Organisation",
     "Airlines",
     # in the other languages of the annotated set
     "Secretaría",

@@ -9,6 +9,7 @@ organisation or group at its head) gives no speaker: unattributed rather than a 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -76,6 +77,7 @@ _TRAILING_WORDS = {
     "again",
     "too",
 }
+_NUMERALS = {"two", "three", "four", "five", "several"}
 _QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "few", "most"}
 _SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
 _CAPITAL_ARTICLES = {a.capitalize() for a in rules.ROLE_ARTICLES_OTHER_LANGUAGES if a != "de"}
@@ -282,6 +284,13 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
             kind = _kind_of_head(_head(words))
             if kind is False and not _plausible_description(words):
                 return None
+            start = 1 if words[0].lower() in _DETERMINERS else 0
+            named = list(itertools.takewhile(_ACRONYM.match, words[start:-1]))
+            if kind is SpeakerKind.ORGANIZATION and named:
+                # 'the RATP transport authority', 'the CGT union': the organisation has a name
+                return " ".join(named), None, SpeakerKind.ORGANIZATION
+            if kind is SpeakerKind.GROUP and words[0].lower() in _NUMERALS and len(words) > 1:
+                words = words[1:]  # 'two OPEC+ delegates': how many is no part of who
             if words[0].lower() in _DETERMINERS:
                 words = [words[0].lower(), *words[1:]]
             return " ".join(words), None, kind if isinstance(kind, SpeakerKind) else None

@@ -194,6 +194,31 @@ ATTRIBUTION: list[Example] = [
         "Maria Lopez",
         "person",
     ),
+    # reported speech by a described speaker with a kind; content that opens with a number; 'reports that'
+    (
+        "Prices rose after two OPEC+ delegates said the producer group would not unwind its output cuts.",
+        "the producer group",
+        "OPEC+ delegates",
+        "group",
+    ),
+    (
+        "Only two automated lines ran a normal service all day, the RATP transport authority said.",
+        "Only two automated",
+        "RATP",
+        "organization",
+    ),
+    (
+        "The World Food Programme said 40 trucks carrying food had been stuck at the border since May.",
+        "40 trucks",
+        "World Food Programme",
+        "organization",
+    ),
+    (
+        "The Valley Journal reports that cooling centers in three counties ran out of water on Sunday.",
+        "cooling centers",
+        "Valley Journal",
+        "organization",
+    ),
     (
         "Northwind Group said on Monday it would close two of its regional offices by the end of the year.",
         "it would close two",
@@ -410,6 +435,8 @@ MENTIONS = [
     ("the Health Ministry", ("the Health Ministry", None, "organization")),
     ("Die Junge Union", ("Junge Union", None, "organization")),
     ("NBC\u2019s Dante Chinni", ("Dante Chinni", "NBC\u2019s", "person")),
+    ("the RATP transport authority", ("RATP", None, "organization")),
+    ("two OPEC+ delegates", ("OPEC+ delegates", None, "group")),
     ("Saudi Arabia\u2019s energy ministry", ("Saudi Arabia\u2019s energy ministry", None, "organization")),
     ("Pew Research", ("Pew Research", None, "organization")),
     ("NATO", ("NATO", None, "organization")),
