@@ -345,7 +345,7 @@ class ArticleSpeakers:
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
         self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
         self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
-        self.organizations: set[str] = set()  # organisation names in full ('League of Women Voters')
+        self.organizations: set[tuple[str, ...]] = set()  # organisation names in full, as words
         self._paragraphs = paragraphs
         self._scanned = False  # the article is read on first use: most have no quote to attribute
 
@@ -371,7 +371,7 @@ class ArticleSpeakers:
                     continue
                 if len(name_words) >= 2 and _organization_name(name_words):
                     start = 1 if name_words[0] in _CAPITAL_ARTICLES and len(name_words) > 2 else 0
-                    self.organizations.add(" ".join(name_words[start:]).rstrip(".,"))
+                    self.organizations.add(tuple(" ".join(name_words[start:]).rstrip(".,").split()))
                 if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
@@ -493,14 +493,10 @@ class ArticleSpeakers:
         """The one organisation the article names in full that starts or ends with name ('League' -> 'League of
         Women Voters', 'Fiscal Studies' -> 'Institute for Fiscal Studies'); None when none or several do."""
         self._scan()
-        words = name.split()
+        words = tuple(name.split())
         n = len(words)
-        found = {
-            full
-            for full in self.organizations
-            if len(full.split()) > n and (full.split()[:n] == words or full.split()[-n:] == words)
-        }
-        return found.pop() if len(found) == 1 else None
+        found = {full for full in self.organizations if len(full) > n and words in (full[:n], full[-n:])}
+        return " ".join(found.pop()) if len(found) == 1 else None
 
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
