@@ -116,7 +116,9 @@ COLON_SENTENCE = re.compile(r"^[^:;\u201c\u201d\"]{8,160}:\s*$")
 # 'Stated Stone:', 'Continued Stone: "..."'
 COLON_VERB_NAME = re.compile(rf"(?:^|[.!?]\s+)(?:[A-Z][a-z]+ed|Says|Said|Added|Wrote|Asked)\s+(?P<spk>{NAME})\s*:\s*$")
 # a verb coordinated with an earlier one: 'X declined to comment but said', 'X caucused and says'
-COORDINATED = re.compile(r"\b(?:and|but|or)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$")
+COORDINATED = re.compile(
+    r"\b(?:and|but|or|y|et|und)(?:\s+(?:also|later|then|now|still|has|had|have|was|is|\w+ly))*\s*$"
+)
 
 PARTICIPLE_HEAD = re.compile(r"(?:,|\b(?:by|while|after|before|when|in|without))(?:\s+\w+ly)?\s*$")
 # what opens an apposition after a subject: ', a former aide,', ', 22, of Flint,', ', who served as ...,'

@@ -80,7 +80,9 @@ _TRAILING_WORDS = {
 _NUMERALS = {"two", "three", "four", "five", "several"}
 _QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "few", "most"}
 _SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
-_CAPITAL_ARTICLES = {a.capitalize() for a in rules.ROLE_ARTICLES_OTHER_LANGUAGES if a != "de"}
+_CAPITAL_ARTICLES = {a.capitalize() for a in rules.ROLE_ARTICLES_OTHER_LANGUAGES}
+# German writes every noun capitalised: 'Der Mieterbund', 'Die Vermieterverbände' are a body, not a person
+_GERMAN_ARTICLES = {"Der", "Die", "Das"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
 _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
@@ -273,6 +275,8 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
     words = mention.split()
     if len(words) > 2 and words[0] in _CAPITAL_ARTICLES and _organization_name(words[1:]):
         words = words[1:]  # 'Die Junge Union', 'La Secretaría de Educación': the article is no part of the name
+    if len(words) == 2 and words[0] in _GERMAN_ARTICLES and words[1][:1].isupper():
+        return words[1], None, SpeakerKind.ORGANIZATION
     while len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
         words = words[:-1]  # 'the campaign is already', 'the employee first'
     if len(words) == 1 and words[0].lower() in _QUANTIFIERS:

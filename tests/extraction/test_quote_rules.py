@@ -282,6 +282,31 @@ SPEAKERS: list[Example] = [
         "demonstrators",
         "group",
     ),
+    # mixed-quote cues of the other languages, German bodies named with their article, 'y' coordinating verbs
+    (
+        "El Partido Verde calific\u00f3 el plan de \u00abinsuficiente y tard\u00edo\u00bb.",
+        "el plan de",
+        "Partido Verde",
+        "organization",
+    ),
+    (
+        "Der Mieterbund nennt den Deckel \u201eeinen \u00fcberf\u00e4lligen Schutz\u201c.",
+        "den Deckel",
+        "Mieterbund",
+        "organization",
+    ),
+    (
+        "El PP vot\u00f3 en contra y calific\u00f3 la norma de \u00abataque a la propiedad privada\u00bb.",
+        "la norma de",
+        "PP",
+        "organization",
+    ),
+    (
+        "The Bus Riders Union welcomed the vote as \u201ca first step\u201d and renewed its call.",
+        "the vote as a first step",
+        "Bus Riders Union",
+        "organization",
+    ),
     # a description with the name in apposition before the verb: the name
     (
         f"{Q}The drainage channels are simply overwhelmed,{E} the agency\u2019s director-general, Ana Ruiz, told reporters.",
