@@ -10,7 +10,7 @@ from newsdesk.extraction import rules
 from newsdesk.extraction.quoted import MARKS, VERB, VERB_ONLY, Segment, statement_tail, word_count
 from newsdesk.extraction.speakers import ArticleSpeakers
 
-_TITLE = "|".join(sorted((re.escape(t) for t in rules.TITLES), key=len, reverse=True))
+_TITLE = rules.word_alternation(set(rules.TITLES))
 # a capitalized name word ("O'Reilly", "J.", "Jr."); a full stop only after an initial, so "God. He" is no name
 # dotted abbreviations first: "U.S. District Judge Patricia Gomez"
 _NW = r"(?:(?:[A-Z]\.){2,}|[A-Z]\.|(?:Jr|Sr|St)\.|[A-Z][\w'\u2019-]*)"
@@ -25,7 +25,7 @@ _DESC_END = (
     r"as|because|since|about|to)\b)"
 )
 # a group without a determiner: 'protesters chanted', 'residents said'
-_GROUP = "|".join(sorted(rules.GROUP_NOUNS, key=len, reverse=True))
+_GROUP = rules.word_alternation(rules.GROUP_NOUNS)
 _SPK = rf"(?P<spk>{NAME}|{_PRON}|{_DESC}|(?:{_GROUP})\b)"
 # words between a subject and its verb: adverbs, auxiliaries, and verbs that lead into speech ('went on to say')
 ADV = (
@@ -62,7 +62,7 @@ CUE_BEFORE = re.compile(rf"\b{VERB}(?:\s+[A-Z][\w.]*){{0,3}}\s*[,:]\s*$")
 NEW_SENTENCE_PRONOUN = re.compile(r"^\s+(?:He|She|They|We|It)\b")
 # the subject a paragraph opens with: 'Leahy, the ranking member ..., expressed frustration'
 # 'Obama consultant Cornell Belcher, ...': a role noun between an owner and the name is no part of the subject
-_ROLE_NOUN = "|".join(sorted(rules.ROLE_NOUNS, key=len, reverse=True))
+_ROLE_NOUN = rules.word_alternation(rules.ROLE_NOUNS)
 LEAD_NAME = re.compile(rf"^(?:[A-Z][a-z]+,?\s+)?(?:{_NW}\s+(?:{_ROLE_NOUN})\s+(?=[A-Z]))?(?P<spk>{NAME})(?=[\s,])")
 # the subject after an opening adverbial: 'On Wednesday, he seemed to ...' / 'In Iowa, Sanders said ...'
 LEAD_AFTER_ADVERBIAL = re.compile(rf"^[A-Z][^,]{{0,100}},\s+(?P<spk>{NAME}|[Hh]e|[Ss]he|[Tt]hey)(?=[\s,])")
@@ -90,9 +90,7 @@ END_DESC = re.compile(
     rf"(?:\s+[\w'\u2019.-]+){{0,3}}){APPOS}{ADV}\s*$"
 )
 # a group or role named by who it belongs to, with no article: 'Party officials said', 'Trump aides say'
-_HEAD_NOUNS = "|".join(
-    sorted(rules.GROUP_NOUNS | {n + "s" for n in rules.ROLE_NOUNS} | rules.ROLE_NOUNS, key=len, reverse=True)
-)
+_HEAD_NOUNS = rules.word_alternation(rules.GROUP_NOUNS | {n + "s" for n in rules.ROLE_NOUNS} | rules.ROLE_NOUNS)
 END_NAMED_GROUP = re.compile(rf"(?<![\w'\u2019])(?P<spk>(?:{_NW}\s+){{1,3}}(?:{_HEAD_NOUNS})){APPOS}{ADV}\s*$")
 # the attribution closes the sentence after the quote: '... more "conversant" about it, Ban said.'
 TRAILING_CUE = re.compile(
@@ -219,7 +217,11 @@ def find_speaker(para: str, seg: Segment, left: int, right: int) -> tuple[str | 
     m = AFTER_SPK_VERB.match(post) or AFTER_VERB_SPK.match(post)
     # 'Hayek said, "... overlook." The star then recalled ...': a quote its cue introduces, ending its sentence,
     # is not spoken by the subject of the next sentence
-    introduced = seg.text.endswith((".", "!", "?")) and CUE_BEFORE.search(para[left : seg.start]) is not None
+    introduced = (
+        m is not None
+        and seg.text.endswith((".", "!", "?"))
+        and CUE_BEFORE.search(para[max(left, seg.start - 80) : seg.start]) is not None
+    )
     if m and not (seg.text.endswith(".") and NEW_SENTENCE_PRONOUN.match(post)) and not introduced:
         spk = clean_speaker(m.group("spk") or m.group("full"))
         if not is_name(spk) and m.group("full"):

@@ -41,7 +41,7 @@ CLAUSE_BREAK = re.compile(
     r"\s+(?:and|but)\s+(?:then\s+)?[a-z]{3,}ed\b"  # 'decried "systemic racism" and highlighted ...': a new predicate
 )
 SENTENCE_END = re.compile(r"[.!?][\u201d\"'\u2019)]*\s+(?=[\u201c\"'A-Z0-9])")
-_ABBR = "|".join(sorted({re.escape(t.rstrip(".")) for t in rules.TITLES}, key=len, reverse=True))
+_ABBR = rules.word_alternation({t.rstrip(".") for t in rules.TITLES})
 ABBREV = re.compile(rf"(?:\b(?:{_ABBR}|[A-Z]|St|Jr|Sr|Inc|Co|U\.S|Jan|Feb|Aug|Sept|Oct|Nov|Dec|No|vs))\.$")
 WORD = re.compile(r"\w+")
 

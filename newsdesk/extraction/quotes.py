@@ -49,7 +49,7 @@ from newsdesk.models import Quote, QuoteKind, SpeakerKind
 
 __all__ = ["direct_quotes", "excerpts", "extract_quotes", "indirect_quotes", "plausible_speaker"]
 
-REPORT = "|".join(rules.REPORTING_VERBS + rules.REPORTING_VERBS_OTHER_LANGUAGES)
+REPORT = rules.word_alternation(rules.REPORTING_VERBS + rules.REPORTING_VERBS_OTHER_LANGUAGES)
 REPORT_VERB = re.compile(rf"\b(?:{REPORT})(?!\w)")
 # 'A company spokeswoman, Maria Lopez, said ...': the name in apposition closes with its comma before the verb
 # a described speaker of reported speech: 'two OPEC+ delegates', 'the RATP transport authority', 'officials';

@@ -538,7 +538,10 @@ class ArticleSpeakers:
             named = self._person_with_role(name)
             if named:  # 'the minority leader' after 'Senate Minority Leader Harry Reid': Harry Reid
                 return Speaker(name=named, mention=mention.strip(" ,.;:\u2014-"), role=self.roles[named], kind=kind)
-        if kind in (SpeakerKind.PERSON, SpeakerKind.ORGANIZATION) and name[:1].isupper():
+        # a one-word organisation ('League') or a name that is no person's: look for the name in full
+        if name[:1].isupper() and (
+            kind is SpeakerKind.PERSON or (kind is SpeakerKind.ORGANIZATION and " " not in name)
+        ):
             organization = self._organization_with(name)
             if organization and (kind is SpeakerKind.ORGANIZATION or self.canonical(name) == name):
                 mention = mention.strip(" ,.;:\u2014-")
