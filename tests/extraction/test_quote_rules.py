@@ -6,6 +6,8 @@ of one example are separated by " || "; the text is compared from its start (a p
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from newsdesk.extraction.quotes import extract_quotes
@@ -481,3 +483,12 @@ def test_speaker_mention(mention: str, expected: tuple[str, str | None, str | No
     parsed = parse_mention(mention)
     got = None if parsed is None else (parsed[0], parsed[1], parsed[2].value if parsed[2] else None)
     assert got == expected
+
+
+def test_word_alternation_matches_every_word_and_no_other() -> None:
+    from newsdesk.extraction import rules
+
+    words = set(rules.SPEECH_VERBS + rules.MIXED_CUE_VERBS + rules.SPEECH_VERBS_OTHER_LANGUAGES)
+    verb = re.compile(rf"(?:{rules.SPEECH_VERB_RE})")
+    assert all(verb.fullmatch(word) for word in words)
+    assert not any(verb.fullmatch(word) for word in ("sai", "sayings", "tol", "a", "ha"))
