@@ -112,6 +112,7 @@ _APPOSITION_BEFORE = re.compile(
 _QUOTED_SPAN = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]|''.*?''")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])")
 _POSSESSIVE_END = re.compile("['\u2019]s?\\b")
+_OWNER_MARK = re.compile("['\u2019]s$")
 _POSSESSIVE_OWNER = re.compile("^[A-Z][\\w.&-]*['\u2019]s$")
 _PREPOSITIONS = {
     "of",
@@ -380,7 +381,8 @@ class ArticleSpeakers:
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
                     continue
-                name = " ".join(name_words).rstrip(".,")
+                # "Tobi Adeyemi's header": the possessive is no part of the name
+                name = _OWNER_MARK.sub("", " ".join(name_words).rstrip(".,"))
                 self.forms.setdefault(_tokens(name), name)
                 self.counts[name] = self.counts.get(name, 0) + 1
                 role = format_role(role_words) if role_words else None

@@ -256,6 +256,13 @@ SPEAKERS: list[Example] = [
         "Ana Ruiz",
         "person",
     ),
+    # a possessive is no part of the full name the article gives
+    (
+        f"Tobi Adeyemi\u2019s header won the derby. || {Q}It is the best feeling I have had in football,{E} Adeyemi said.",
+        "It is the best",
+        "Tobi Adeyemi",
+        "person",
+    ),
     # a description that repeats the role of one person the article named is that person
     (
         f"Senate Minority Leader Harry Reid spoke first. || {Q}It does not matter who they pick,{E} the minority leader said.",
