@@ -34,8 +34,9 @@ def _open_article(page, base: str, title: str) -> None:
     page.wait_for_selector("article.article h1")
 
 
-def _image_loaded(page) -> bool:
-    return page.evaluate("[...document.querySelectorAll('.article-image img')].every(i => i.naturalWidth > 0)")
+def _assert_images_loaded(page) -> None:
+    page.wait_for_function("[...document.querySelectorAll('.article-image img')].every(i => i.complete)")
+    assert page.evaluate("[...document.querySelectorAll('.article-image img')].every(i => i.naturalWidth > 0)")
 
 
 def test_desktop_article_view_shows_images_quotes_and_credits(browser, server):
@@ -44,8 +45,7 @@ def test_desktop_article_view_shows_images_quotes_and_credits(browser, server):
     page = browser.new_page(viewport=DESKTOP)
     try:
         _open_article(page, base, "Harbor Bridge")
-        page.wait_for_function("document.querySelector('.article-image img').complete")
-        assert _image_loaded(page)
+        _assert_images_loaded(page)
         caption = page.locator(".article-image figcaption")
         assert caption.locator(".caption").inner_text() == "The aging Harbor Bridge at dusk."
         assert caption.locator(".photographer").inner_text() == "Marco Ruiz"
@@ -94,8 +94,7 @@ def test_phone_article_view_stacks_and_never_scrolls_sideways(browser, server):
     page = browser.new_page(viewport=PHONE)
     try:
         _open_article(page, base, "Harbor Bridge")
-        page.wait_for_function("document.querySelector('.article-image img').complete")
-        assert _image_loaded(page)
+        _assert_images_loaded(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
         image_box = page.locator(".article-image img").bounding_box()
         assert image_box["x"] >= 0 and image_box["x"] + image_box["width"] <= PHONE["width"]
