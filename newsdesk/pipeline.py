@@ -38,6 +38,7 @@ MAX_SITEMAPS_PER_POLL = 50
 class FetchOutcome:
     page_key: str | None  # None when the server answered 304 Not Modified
     status: int
+    size: int = 0  # body bytes, after decompression (the URL's lineage shows them)
 
 
 class Pipeline:
@@ -186,7 +187,7 @@ class Pipeline:
         if validators:
             validators.remember(url, page.headers)
         self._log(url, source, Outcome.FETCHED, retries=attempt, http_status=page.status)
-        return FetchOutcome(page_key=key, status=page.status)
+        return FetchOutcome(page_key=key, status=page.status, size=len(page.body))
 
     def parse(self, page_key: str) -> Article:
         # Imported here so fetch- and index-only processes never load the extractor.

@@ -118,5 +118,5 @@ def fetch_article(
         if outcome.page_key is None:
             self.count(run_id, "not_modified", detail="HTTP 304")
             return
-        self.count(run_id, "fetched", detail=f"HTTP {outcome.status}")
+        self.count(run_id, "fetched", detail=f"HTTP {outcome.status}, {outcome.size} bytes")
         self.hand_off(PARSE_TASK, {"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})

@@ -4,7 +4,7 @@ with their speakers, and the other credits grouped by role. Presentation only; t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from newsdesk.models import Article, Credit, CreditRole, Image
 
@@ -76,4 +76,5 @@ def article_view(article: Article) -> ArticleView:
     )
     if original:
         view.links.append(("original", f"Read the original at {view.original_host}", original))
+    view.links.append(("lineage", "what happened to this URL", f"/ops/urls?{urlencode({'url': article.url})}"))
     return view

@@ -27,7 +27,10 @@ def test_images_keep_their_credit_and_only_web_urls_are_shown() -> None:
         ("https://x.test/1.jpg", "A B", "Reuters", None),
         ("https://x.test/2.jpg", None, None, "Courtesy of the family"),  # not split: shown as printed
     ]
-    assert view.links == [("original", "Read the original at x.test", "https://x.test/a")]
+    assert view.links == [
+        ("original", "Read the original at x.test", "https://x.test/a"),
+        ("lineage", "what happened to this URL", "/ops/urls?url=https%3A%2F%2Fx.test%2Fa"),
+    ]
 
 
 def test_wires_once_each_and_credit_panels_in_order() -> None:
@@ -40,4 +43,5 @@ def test_wires_once_each_and_credit_panels_in_order() -> None:
     view = article_view(Article(url="ftp://x.test/a", canonical_url="https://x.test/a", credits=credits))
     assert view.wires == ["Associated Press"]
     assert [label for label, _ in view.credit_panels] == ["Wire", "Cited sources"]  # authors are in the byline
-    assert view.original_url is None and view.links == []  # not a web URL: no link
+    assert view.original_url is None  # not a web URL: no link to it, only to its lineage
+    assert [css for css, _, _ in view.links] == ["lineage"]
