@@ -15,6 +15,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
+from newsdesk.index.document import ANALYZERS, language_field
 from newsdesk.index.filters import BY_NAME, FILTER_NAMES, FILTERS, MAX_FACET_SIZE, Filter, Match
 
 MAX_QUERY_LENGTH = 500
@@ -23,7 +24,7 @@ MAX_QUOTES_PER_ARTICLE = 5
 MAX_RESULT_WINDOW = 10_000  # the index's max_result_window: numbered pages stop there, export goes on
 MAX_SOURCES = 1000
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "<mark>", "</mark>"
-TEXT_FIELDS = ["title^3", "body", "authors.text", "quotes_text"]  # title boosted over body
+TEXT_FIELDS = ["title^3", "body", "authors", "quotes"]  # title boosted over body; per language: language_text_fields
 SQS_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|PREFIX"  # no FUZZY/SLOP/NEAR: cheap, predictable
 SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language", "indexed_at"]
 
@@ -283,6 +284,22 @@ def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
+def language_text_fields(analyzer: str) -> list[str]:
+    """TEXT_FIELDS as one language's copies: `title_german^3`, `body_german`, ..."""
+    fields = []
+    for field in TEXT_FIELDS:
+        name, _, boost = field.partition("^")
+        fields.append(language_field(name, analyzer) + (f"^{boost}" if boost else ""))
+    return fields
+
+
+def _articles_text_query(q: str) -> dict[str, Any]:
+    """The query text against every language's fields, one clause per language: each clause analyses the whole
+    query with that language's analyzer, and an article, whose text sits in one language's fields, matches
+    through its own clause alone (so a stop word in one language never becomes a required term in another)."""
+    return {"dis_max": {"queries": [_text_query(q, language_text_fields(analyzer)) for analyzer in ANALYZERS]}}
+
+
 def _sort(relevance: bool, by: Sort = Sort.NEWEST) -> list[Any]:
     field = "indexed_at" if by is Sort.INDEXED else "published_at"
     newest = [{field: {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
@@ -351,7 +368,7 @@ def build_es_filters(request: FilteredRequest, *, skip: tuple[str, ...] = ()) ->
 
 def build_es_match_query(request: FilteredRequest) -> dict[str, Any]:
     """The query part alone (text and filters): what decides which articles match, shared by search and export."""
-    must: list[dict[str, Any]] = [_text_query(request.q, TEXT_FIELDS)] if request.q else []
+    must: list[dict[str, Any]] = [_articles_text_query(request.q)] if request.q else []
     return {"bool": {"must": must or [{"match_all": {}}], "filter": build_es_filters(request)}}
 
 
@@ -377,8 +394,15 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
         "_source": SUMMARY_FIELDS,
         "highlight": _highlight(
             {
-                "title": {"number_of_fragments": 0},
-                "body": {"fragment_size": 180, "number_of_fragments": 2, "no_match_size": 180},
+                **{language_field("title", analyzer): {"number_of_fragments": 0} for analyzer in ANALYZERS},
+                **{
+                    language_field("body", analyzer): {
+                        "fragment_size": 180,
+                        "number_of_fragments": 2,
+                        "no_match_size": 180,
+                    }
+                    for analyzer in ANALYZERS
+                },
             }
         ),
         "aggs": {
@@ -400,12 +424,21 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
     return body
 
 
+def _merge_languages(highlight: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Highlights keyed by language copy (`body_german`) keyed by the field they copy (`body`)."""
+    merged: dict[str, list[str]] = {}
+    for name, fragments in highlight.items():
+        field, _, analyzer = name.rpartition("_")
+        merged.setdefault(field if analyzer in ANALYZERS else name, []).extend(fragments)
+    return merged
+
+
 def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchResponse:
     hits: list[SearchHit] = []
     last_sort: list[Any] | None = None
     for hit in raw["hits"]["hits"]:
         doc = hit["_source"]
-        highlight = hit.get("highlight", {})
+        highlight = _merge_languages(hit.get("highlight", {}))
         titles = highlight.get("title", [])
         hits.append(
             SearchHit(

@@ -20,6 +20,7 @@ from newsdesk.index.filters import FILTER_NAMES, FILTERS, MAX_FACET_SIZE
 from newsdesk.index.search import MAX_RESULT_WINDOW, QuoteRequest, SearchRequest
 from services.search_api.deps import IndexDep
 from services.search_api.routes.articles import ARTICLE_ID
+from services.web.article_view import article_view
 
 HERE = FilePath(__file__).parent
 PAGE_SIZE = 10
@@ -215,4 +216,4 @@ def article_page(request: Request, index: IndexDep, article_id: str = Path(patte
     article = index.get(article_id)
     if article is None:
         raise HTTPException(status_code=404, detail=f"no article with id {article_id}")
-    return _page(request, "article.html", {"article": article})
+    return _page(request, "article.html", {"view": article_view(article)})

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from newsdesk.index.document import ANALYZERS
 from newsdesk.index.filters import FILTER_NAMES
 from newsdesk.index.search import (
     QuoteRequest,
@@ -20,10 +21,12 @@ from newsdesk.index.search import (
 def test_text_goes_only_through_simple_query_string_with_title_boosted():
     body = build_es_query(SearchRequest(q='"harbor bridge" -toll OR vote'))
     (text,) = body["query"]["bool"]["must"]
-    sqs = text["simple_query_string"]
-    assert sqs["query"] == '"harbor bridge" -toll | vote' and sqs["lenient"] is True
-    assert "title^3" in sqs["fields"] and "body" in sqs["fields"]
-    assert "FUZZY" not in sqs["flags"] and "NEAR" not in sqs["flags"]
+    per_language = [clause["simple_query_string"] for clause in text["dis_max"]["queries"]]
+    assert len(per_language) == len(ANALYZERS)  # one clause per language, the standard fallback included
+    for sqs, analyzer in zip(per_language, ANALYZERS, strict=True):
+        assert sqs["query"] == '"harbor bridge" -toll | vote' and sqs["lenient"] is True
+        assert sqs["fields"][:2] == [f"title_{analyzer}^3", f"body_{analyzer}"]
+        assert "FUZZY" not in sqs["flags"] and "NEAR" not in sqs["flags"]
     assert body["sort"][0] == "_score"
 
 
