@@ -25,7 +25,7 @@ from elasticsearch.serializer import OrjsonSerializer
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
-from newsdesk.index.document import from_document, to_document
+from newsdesk.index.document import from_document, to_document, upgrade_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
 from newsdesk.index.search import (
     QuoteRequest,
@@ -389,7 +389,7 @@ class ElasticIndex:
                 pit_id = raw.get("pit_id", pit_id)
                 hits = raw["hits"]["hits"]
                 for hit in hits:
-                    yield export_record({**hit["_source"], "id": hit["_id"]}, fields)
+                    yield export_record(upgrade_document({**hit["_source"], "id": hit["_id"]}), fields)
                 if len(hits) < page_size:
                     return
                 body["search_after"] = hits[-1]["sort"]
@@ -581,7 +581,7 @@ class ElasticIndex:
                     "_op_type": "index",
                     "_index": target,
                     "_id": hit["_id"],
-                    "_source": hit["_source"],
+                    "_source": upgrade_document({**hit["_source"], "id": hit["_id"]}),
                     "version": doc_version(hit["_source"]),
                     "version_type": "external_gte",
                 }

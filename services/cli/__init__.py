@@ -193,6 +193,7 @@ def extract(
 ) -> None:
     """Print one JSON article per input file."""
     from newsdesk.extraction.rules import MAX_INPUT_BYTES
+    from newsdesk.models import INDEX_TIME_FIELDS
     from newsdesk.parse import extract_article
 
     if url is not None and not re.match(r"^https?://[^\s/]+", url):
@@ -211,7 +212,7 @@ def extract(
             failures += 1
             err.print(f"[red]error:[/red] {name}: {exc}", highlight=False, soft_wrap=True)
             continue
-        typer.echo(article.model_dump_json())
+        typer.echo(article.model_dump_json(exclude=set(INDEX_TIME_FIELDS)))
     if failures:
         raise typer.Exit(1)
 
