@@ -25,7 +25,7 @@ router = APIRouter(tags=["search"])
 RequestT = TypeVar("RequestT", bound=FilteredRequest)
 
 FILTER_PARAMS = ("q", *FILTER_NAMES, "from", "to")
-SEARCH_PARAMS = (*FILTER_PARAMS, "sort", "size", "page", "cursor", "facet_size")
+SEARCH_PARAMS = (*FILTER_PARAMS, "sort", "size", "page", "cursor", "facet_size", "collapse")
 
 
 async def _declared_filters(**values: str | None) -> dict[str, str]:
