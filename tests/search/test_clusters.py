@@ -98,7 +98,7 @@ def test_copies_across_three_sources_form_one_cluster_named_by_the_first(desk, w
     copies = [copy_at(wire_story, outlet) for outlet in ("wire-a", "wire-b", "wire-c")]
     desk.index_articles([*others, copies[0]])
     desk.index_articles(copies[1:])
-    clusters = {copy.id: desk.index.get(copy.id).cluster_id for copy in copies}  # type: ignore[union-attr]
+    clusters = {copy.id: desk.index.get(copy.id).cluster_id for copy in copies}
     assert set(clusters.values()) == {copies[0].id}
     listed = desk.index.search(SearchRequest(cluster=copies[0].id, size=20))
     assert {hit.id for hit in listed.hits} == {copy.id for copy in copies} and listed.total == 3
@@ -119,7 +119,7 @@ def test_a_lightly_edited_copy_joins_the_cluster(desk, wire_story):
     edited.title = "Resistance grows in the valley"
     desk.index_articles([original])
     desk.index_articles([edited])
-    assert desk.index.get(edited.id).cluster_id == original.id  # type: ignore[union-attr]
+    assert desk.index.get(edited.id).cluster_id == original.id
 
 
 def test_collapse_gives_one_hit_per_cluster_with_the_count_of_other_versions(desk, wire_story):
