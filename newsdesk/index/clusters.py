@@ -17,6 +17,8 @@ import hashlib
 import json
 import re
 import sqlite3
+import time
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
@@ -32,11 +34,12 @@ from newsdesk.models import Article
 from newsdesk.settings import Settings
 
 SHINGLE_WORDS = 4  # word 4-grams: an edited sentence breaks a few shingles; unrelated stories share almost none
+SCHEME = "affine32"  # datasketch's permutation scheme, named: stored signatures only compare within one scheme
 NUM_PERM = 128  # MinHash permutations: the similarity estimate's error is about 1/sqrt(128) = 0.09
-CANDIDATE_THRESHOLD = 0.4  # LSH bands are tuned to find pairs from here, below SIMILARITY, so few copies are missed
-SIMILARITY = 0.5  # estimated Jaccard similarity of shingles that makes two articles versions of one story
+CANDIDATE_THRESHOLD = 0.3  # LSH bands are tuned to find pairs from here, below SIMILARITY, so few copies are missed
+SIMILARITY = 0.4  # estimated Jaccard similarity of shingles that makes two articles versions of one story
 MIN_WORDS = 40  # shorter bodies (briefs, paywall stubs) never cluster: too little text to tell a copy from a look-alike
-REDIS_WINDOW = timedelta(days=30)  # syndication happens within days: Redis forgets bands and signatures after this
+REDIS_WINDOW = timedelta(days=28)  # syndication happens within days: Redis forgets bands and signatures after this
 LOCK_TIMEOUT = 30.0  # seconds a dead worker's lock outlives it
 LOCK_WAIT = 10.0  # seconds to wait for the lock before the task retries
 
@@ -70,14 +73,25 @@ def shingles(text: str) -> set[str]:
     return {" ".join(words[i : i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
 
 
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """datasketch's permutations for its default seed, drawn once per process instead of once per signature."""
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, scheme=SCHEME).permutations
+
+
 def signature(text: str) -> np.ndarray | None:
-    """The MinHash signature of a body's shingles (NUM_PERM uint32 values), or None when it is too short to cluster."""
+    """The MinHash signature of a body's shingles (NUM_PERM uint32 values), or None when it is too short to cluster.
+
+    Shingles are hashed with CRC-32 (C, stable across processes; a rare collision only merges two shingles)
+    rather than datasketch's default SHA-1, a fifth of the cost."""
     from datasketch import MinHash
 
     found = shingles(text)
     if not found:
         return None
-    minhash = MinHash(num_perm=NUM_PERM)
+    minhash = MinHash(num_perm=NUM_PERM, hashfunc=zlib.crc32, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch([shingle.encode("utf-8") for shingle in found])
     return minhash.hashvalues.astype(np.uint32)
 
@@ -112,14 +126,24 @@ class ClusterStore(Protocol):
         ...
 
     def registered(self, article_ids: Sequence[str]) -> dict[str, Registered]: ...
-    def candidates(self, keys: Sequence[str]) -> set[str]: ...
-    def signatures(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
-    def register(self, article_id: str, entry: Registered, values: np.ndarray | None, keys: Sequence[str]) -> int:
-        """Keep a new article (its seq is assigned here and returned)."""
+    def candidates(self, key_lists: Sequence[Sequence[str]]) -> list[set[str]]:
+        """For each list of band keys, the articles holding any of them."""
         ...
 
-    def set_sources(self, article_id: str, entry: Registered) -> None: ...
+    def signatures(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+    def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
+        """Register new articles in this order (the store numbers them: their seq) and update others' sources."""
+        ...
+
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class NewMember:
+    article_id: str
+    entry: Registered
+    values: np.ndarray | None
+    keys: list[str]
 
 
 class Clusters:
@@ -131,64 +155,95 @@ class Clusters:
     def place(self, articles: Sequence[Article]) -> list[Article]:
         """Copies of the articles with cluster_id and sources set (source: the first source the URL came through).
 
-        Signatures are computed before the lock is taken; under it, a few store round trips per article."""
-        computed = [(article, signature(article.body)) for article in articles]
-        placed: list[Article] = []
-        with self.store.locked():
-            known = self.store.registered(list(dict.fromkeys(article.id for article in articles)))
-            for article, values in computed:
-                entry = known.get(article.id)
-                if entry is None:
-                    entry = self._register_new(article, values)
-                elif article.source and article.source not in entry.sources:
-                    entry = Registered(entry.seq, entry.cluster_id, [*entry.sources, article.source])
-                    self.store.set_sources(article.id, entry)
-                known[article.id] = entry
-                placed.append(
-                    article.model_copy(
-                        update={
-                            "cluster_id": entry.cluster_id,
-                            "sources": entry.sources,
-                            "source": entry.sources[0] if entry.sources else article.source,
-                        }
-                    )
-                )
-        return placed
-
-    def _register_new(self, article: Article, values: np.ndarray | None) -> Registered:
-        sources = [article.source] if article.source else []
-        if values is None:
-            entry = Registered(0, article.id, sources)
-            return Registered(self.store.register(article.id, entry, None, []), article.id, sources)
-        keys = band_keys(values)
-        found = self.store.candidates(keys) - {article.id}
-        similar = [
-            other
-            for other, theirs in self.store.signatures(sorted(found)).items()
-            if similarity(values, theirs) >= SIMILARITY
+        Signatures are computed before the lock is taken; under it, four store round trips for the whole batch
+        (registrations, candidates, their signatures and registrations, the writes). Articles of one batch are
+        registered in their order, after everything stored, and can match each other."""
+        keyed = [
+            (article, values, band_keys(values) if values is not None else [])
+            for article, values in ((article, signature(article.body)) for article in articles)
         ]
-        earliest = min(self.store.registered(similar).values(), key=lambda entry: entry.seq, default=None)
-        cluster_id = earliest.cluster_id if earliest else article.id
-        seq = self.store.register(article.id, Registered(0, cluster_id, sources), values, keys)
-        return Registered(seq, cluster_id, sources)
+        with self.store.locked():
+            batch = _Batch(self.store, keyed)
+            placed = [batch.place(article, values, keys) for article, values, keys in keyed]
+            self.store.save(list(batch.new.values()), batch.changed)
+        return placed
 
     def close(self) -> None:
         self.store.close()
 
 
+class _Batch:
+    """One placement under the lock: what the store holds about the batch and its candidates, read up front, and
+    the batch's own registrations so far (later articles of the batch can match earlier ones)."""
+
+    def __init__(self, store: ClusterStore, keyed: Sequence[tuple[Article, np.ndarray | None, list[str]]]):
+        self.known = store.registered(list(dict.fromkeys(article.id for article, _, _ in keyed)))
+        fresh = [(article.id, keys) for article, _, keys in keyed if article.id not in self.known and keys]
+        found = store.candidates([keys for _, keys in fresh])
+        self.candidates = {article_id: ids for (article_id, _), ids in zip(fresh, found, strict=True)}
+        others = sorted(set().union(*found) - set(self.candidates)) if found else []
+        self.signatures = store.signatures(others)
+        self.stored = store.registered([other for other in others if other in self.signatures])
+        self.bands: dict[str, list[str]] = {}  # band key -> articles of this batch registered earlier, in order
+        self.values: dict[str, np.ndarray] = {}
+        self.new: dict[str, NewMember] = {}
+        self.changed: dict[str, Registered] = {}
+
+    def place(self, article: Article, values: np.ndarray | None, keys: list[str]) -> Article:
+        entry = self.known.get(article.id)
+        if entry is None:
+            entry = Registered(
+                0, self._cluster_of(article.id, values, keys), [article.source] if article.source else []
+            )
+            self.new[article.id] = NewMember(article.id, entry, values, keys)
+            for key in keys:
+                self.bands.setdefault(key, []).append(article.id)
+            if values is not None:
+                self.values[article.id] = values
+        elif article.source and article.source not in entry.sources:
+            entry = Registered(entry.seq, entry.cluster_id, [*entry.sources, article.source])
+            if article.id in self.new:  # the same URL twice in one batch, through two sources
+                self.new[article.id] = NewMember(article.id, entry, self.new[article.id].values, keys)
+            else:
+                self.changed[article.id] = entry
+        self.known[article.id] = entry
+        update = {"cluster_id": entry.cluster_id, "sources": entry.sources}
+        return article.model_copy(update={**update, "source": entry.sources[0] if entry.sources else article.source})
+
+    def _cluster_of(self, article_id: str, values: np.ndarray | None, keys: list[str]) -> str:
+        """The cluster of the earliest-registered similar article (stored ones come before this batch's), else
+        the article's own id."""
+        if values is None:
+            return article_id
+        similar = [
+            self.stored[other]
+            for other in self.candidates.get(article_id, ())
+            if other in self.stored and similarity(values, self.signatures[other]) >= SIMILARITY
+        ]
+        if similar:
+            return min(similar, key=lambda entry: entry.seq).cluster_id
+        order = {other: position for position, other in enumerate(self.values)}
+        for other in sorted({other for key in keys for other in self.bands.get(key, ())}, key=order.__getitem__):
+            if similarity(values, self.values[other]) >= SIMILARITY:
+                return self.known[other].cluster_id
+        return article_id
+
+
 class RedisClusterStore:
-    """Distributed: bands are sets and signatures strings that expire after REDIS_WINDOW; registrations are one hash."""
+    """Distributed: one hash of band keys and one of signatures per week, each expiring REDIS_WINDOW after its week;
+    registrations (cluster, sources) in one hash for good. A band key keeps the first article registered with it
+    that week: later holders of it are copies of that one, or share its cluster through another band.
+
+    A batch costs a fixed number of commands (one HMGET per week of the window, one HSET per hash), not one per band."""
 
     def __init__(self, redis: Any, prefix: str = "newsdesk:clusters"):
         self.redis = redis
         self.prefix = prefix
-        self._ttl = int(REDIS_WINDOW.total_seconds())
 
-    def _band(self, key: str) -> str:
-        return f"{self.prefix}:band:{key}"
-
-    def _signature(self, article_id: str) -> str:
-        return f"{self.prefix}:sig:{article_id}"
+    def _weeks(self) -> list[int]:
+        """This week first, then the earlier weeks of the window (weeks since the epoch, UTC)."""
+        this_week = int(time.time() // (7 * 86400))
+        return [this_week - back for back in range(REDIS_WINDOW.days // 7 + 1)]
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -219,34 +274,53 @@ class RedisClusterStore:
             article_id: Registered(**json.loads(row)) for article_id, row in zip(article_ids, rows, strict=True) if row
         }
 
-    def candidates(self, keys: Sequence[str]) -> set[str]:
-        if not keys:
-            return set()
-        found = self.redis.sunion([self._band(key) for key in keys])
-        return {member.decode() if isinstance(member, bytes) else member for member in found}
+    def _across_days(self, kind: str, fields: Sequence[str]) -> dict[str, list[bytes]]:
+        """field -> its values in every week's hash of `kind` (bands or sigs) that holds it, newest week first."""
+        if not fields:
+            return {}
+        pipe = self.redis.pipeline(transaction=False)
+        for week in self._weeks():
+            pipe.hmget(f"{self.prefix}:{kind}:{week}", list(fields))
+        found: dict[str, list[bytes]] = {}
+        for values in pipe.execute():
+            for name, value in zip(fields, values, strict=True):
+                if value is not None:
+                    found.setdefault(name, []).append(value)
+        return found
+
+    def candidates(self, key_lists: Sequence[Sequence[str]]) -> list[set[str]]:
+        holders = self._across_days("bands", sorted({key for keys in key_lists for key in keys}))
+        return [{held.decode() for key in keys for held in holders.get(key, ())} for keys in key_lists]
 
     def signatures(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
-        if not article_ids:
-            return {}
-        raw = self.redis.mget([self._signature(article_id) for article_id in article_ids])
-        return {article_id: _from_bytes(value) for article_id, value in zip(article_ids, raw, strict=True) if value}
+        found = self._across_days("sigs", list(article_ids))
+        return {article_id: _from_bytes(values[0]) for article_id, values in found.items()}
 
-    def register(self, article_id: str, entry: Registered, values: np.ndarray | None, keys: Sequence[str]) -> int:
-        seq = int(self.redis.incr(f"{self.prefix}:seq"))
+    def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
+        week = self._weeks()[0]
+        bands_key, sigs_key = f"{self.prefix}:bands:{week}", f"{self.prefix}:sigs:{week}"
+        bands: dict[str, str] = {}
+        for member in new:
+            for key in member.keys:
+                bands.setdefault(key, member.article_id)  # the batch's first holder
+        taken = self.redis.hmget(bands_key, list(bands)) if bands else []
+        bands = {key: holder for (key, holder), held in zip(bands.items(), taken, strict=True) if held is None}
+        last = int(self.redis.incrby(f"{self.prefix}:seq", len(new))) if new else 0
+        rows = {article_id: json.dumps(_row(entry)) for article_id, entry in changed.items()}
+        for seq, member in enumerate(new, start=last - len(new) + 1):
+            rows[member.article_id] = json.dumps(_row(Registered(seq, member.entry.cluster_id, member.entry.sources)))
+        signatures = {m.article_id: _to_bytes(m.values) for m in new if m.values is not None}
+        expires = int((REDIS_WINDOW + timedelta(days=7)).total_seconds())
         pipe = self.redis.pipeline(transaction=True)
-        pipe.hset(
-            f"{self.prefix}:articles", article_id, json.dumps(_row(Registered(seq, entry.cluster_id, entry.sources)))
-        )
-        if values is not None:
-            pipe.set(self._signature(article_id), _to_bytes(values), ex=self._ttl)
-        for key in keys:
-            pipe.sadd(self._band(key), article_id)
-            pipe.expire(self._band(key), self._ttl)
+        if bands:
+            pipe.hset(bands_key, mapping=bands)
+            pipe.expire(bands_key, expires)
+        if signatures:
+            pipe.hset(sigs_key, mapping=signatures)
+            pipe.expire(sigs_key, expires)
+        if rows:
+            pipe.hset(f"{self.prefix}:articles", mapping=rows)
         pipe.execute()
-        return seq
-
-    def set_sources(self, article_id: str, entry: Registered) -> None:
-        self.redis.hset(f"{self.prefix}:articles", article_id, json.dumps(_row(entry)))
 
     def close(self) -> None:
         """The Redis client belongs to whoever passed it."""
@@ -305,10 +379,13 @@ class SqliteClusterStore:
                 found[article_id] = Registered(seq, cluster_id, json.loads(sources))
         return found
 
-    def candidates(self, keys: Sequence[str]) -> set[str]:
-        marks = ",".join("?" * len(keys))
-        rows = self._db.execute(f"SELECT DISTINCT article_id FROM cluster_bands WHERE band IN ({marks})", list(keys))
-        return {row[0] for row in rows}
+    def candidates(self, key_lists: Sequence[Sequence[str]]) -> list[set[str]]:
+        found = []
+        for keys in key_lists:
+            marks = ",".join("?" * len(keys))
+            rows = self._db.execute(f"SELECT article_id FROM cluster_bands WHERE band IN ({marks})", list(keys))
+            found.append({row[0] for row in rows})
+        return found
 
     def signatures(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
@@ -323,20 +400,24 @@ class SqliteClusterStore:
                 found[article_id] = _from_bytes(raw)
         return found
 
-    def register(self, article_id: str, entry: Registered, values: np.ndarray | None, keys: Sequence[str]) -> int:
-        cursor = self._db.execute(
+    def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
+        """Rows inserted in order: AUTOINCREMENT numbers them."""
+        self._db.executemany(
             "INSERT INTO cluster_articles (article_id, cluster_id, sources, signature) VALUES (?, ?, ?, ?)",
-            (article_id, entry.cluster_id, json.dumps(entry.sources), None if values is None else _to_bytes(values)),
+            [
+                (m.article_id, m.entry.cluster_id, json.dumps(m.entry.sources), _to_bytes(m.values))
+                if m.values is not None
+                else (m.article_id, m.entry.cluster_id, json.dumps(m.entry.sources), None)
+                for m in new
+            ],
         )
         self._db.executemany(
-            "INSERT OR IGNORE INTO cluster_bands (band, article_id) VALUES (?, ?)", [(key, article_id) for key in keys]
+            "INSERT OR IGNORE INTO cluster_bands (band, article_id) VALUES (?, ?)",
+            [(key, m.article_id) for m in new for key in m.keys],
         )
-        assert cursor.lastrowid is not None  # set by the INSERT
-        return cursor.lastrowid
-
-    def set_sources(self, article_id: str, entry: Registered) -> None:
-        self._db.execute(
-            "UPDATE cluster_articles SET sources = ? WHERE article_id = ?", (json.dumps(entry.sources), article_id)
+        self._db.executemany(
+            "UPDATE cluster_articles SET sources = ? WHERE article_id = ?",
+            [(json.dumps(entry.sources), article_id) for article_id, entry in changed.items()],
         )
 
     def close(self) -> None:
