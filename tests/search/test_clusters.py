@@ -176,23 +176,31 @@ def test_reindexing_keeps_clusters_across_processes_and_restarts(desk, wire_stor
 
 
 def test_concurrent_placers_never_split_one_story(desk, wire_story):
+    """Several workers place copies of one story at the same instant, round after round: one cluster each round."""
     placers = [desk.other_process() for _ in range(4)]
-    copies = [copy_at(wire_story, f"outlet-{n}") for n in range(4)]
-    placed: dict[str, str | None] = {}
     barrier = threading.Barrier(len(placers))
+    rounds: list[dict[str, str | None]] = []
+    try:
+        for round_number in range(5):
+            body = f"Round {round_number} update. {wire_story.body}"
+            copies = [copy_at(wire_story, f"outlet-{round_number}-{n}", body) for n in range(len(placers))]
+            placed: dict[str, str | None] = {}
 
-    def place(placer: Clusters, article: Article) -> None:
-        barrier.wait()
-        placed[article.id] = placer.place([article])[0].cluster_id
+            def place(placer: Clusters, article: Article, placed: dict[str, str | None] = placed) -> None:
+                barrier.wait()
+                placed[article.id] = placer.place([article])[0].cluster_id
 
-    threads = [threading.Thread(target=place, args=pair) for pair in zip(placers, copies, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for placer in placers:
-        placer.close()
-    assert len(placed) == 4 and len(set(placed.values())) == 1
+            threads = [threading.Thread(target=place, args=pair) for pair in zip(placers, copies, strict=True)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            rounds.append(placed)
+    finally:
+        for placer in placers:
+            placer.close()
+    assert all(len(placed) == len(placers) for placed in rounds)
+    assert len({cluster for placed in rounds for cluster in placed.values()}) == 1  # every round joined the first
 
 
 def test_exports_carry_the_cluster_and_every_source(desk, wire_story):
@@ -253,3 +261,27 @@ def test_similarity_separates_copies_from_other_stories(wire_story):
         theirs = signature(other.body)
         if other.id != wire_story.id and theirs is not None:
             assert similarity(story, theirs) < 0.1
+
+
+def test_migrate_gives_documents_of_the_older_mapping_a_cluster_and_sources(es_url, es_prefix):
+    from newsdesk.index.document import to_document
+    from newsdesk.index.elastic import ElasticIndex, doc_version
+
+    index = ElasticIndex(es_url, prefix=es_prefix)
+    index.ensure()
+    articles = fixture_articles()
+    for article in articles:  # as mapping version 3 wrote them: no cluster_id, no sources
+        doc = {k: v for k, v in to_document(article).items() if k not in ("cluster_id", "sources")}
+        index.client.index(
+            index=index.write_alias, id=article.id, document=doc, version=doc_version(doc), version_type="external"
+        )
+    index.refresh()
+    assert index.migrate(batch_size=2).copied == len(articles)
+    raw = index.client.search(index=index.read_alias, size=20, query={"match_all": {}})["hits"]["hits"]
+    assert {hit["_id"]: (hit["_source"]["cluster_id"], hit["_source"]["sources"]) for hit in raw} == {
+        a.id: (a.id, [a.source]) for a in articles
+    }
+    collapsed = index.search(SearchRequest(collapse=True, size=20))
+    assert collapsed.total == len(articles) and all(hit.more_versions == 0 for hit in collapsed.hits)
+    assert index.search(SearchRequest(source="tribune")).total == 2
+    index.close()
