@@ -70,3 +70,5 @@ def test_crawls_through_the_queues_cluster_and_keep_both_sources(
         Elasticsearch(es_url).indices.refresh(index=f"{es_prefix}-articles")
         with api_server(env, tmp_path / "api.log") as base, httpx.Client(base_url=base) as api:
             assert_clustered(api)
+        collapsed = newsdesk("search", "Panjshir", "--collapse", env=env)
+        assert "results 1-1 of 1" in collapsed.stdout and "2 more version(s): --cluster " in collapsed.stdout

@@ -49,7 +49,18 @@ def test_cli_options_are_the_declared_filters():
     from services.cli import app
 
     command = typer.main.get_command(app)
-    others = {"as_json", "size", "page", "date_from", "date_to", "newest", "export_format", "output", "help"}
+    others = {
+        "as_json",
+        "size",
+        "page",
+        "date_from",
+        "date_to",
+        "newest",
+        "collapse",
+        "export_format",
+        "output",
+        "help",
+    }
     for name in ("search", "export"):
         options = {param.name for param in command.commands[name].params if param.param_type_name == "option"}
         assert options - others == set(FILTER_NAMES), name
