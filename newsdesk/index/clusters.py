@@ -35,7 +35,7 @@ from newsdesk.settings import Settings
 
 SHINGLE_WORDS = 4  # word 4-grams: an edited sentence breaks a few shingles; unrelated stories share almost none
 SCHEME = "affine32"  # datasketch's permutation scheme, named: stored signatures only compare within one scheme
-NUM_PERM = 128  # MinHash permutations: the similarity estimate's error is about 1/sqrt(128) = 0.09
+NUM_PERM = 128  # MinHash permutations: the estimate's standard error is sqrt(J(1-J)/128), at most 0.044
 CANDIDATE_THRESHOLD = 0.3  # LSH bands are tuned to find pairs from here, below SIMILARITY, so few copies are missed
 SIMILARITY = 0.4  # estimated Jaccard similarity of shingles that makes two articles versions of one story
 MIN_WORDS = 40  # shorter bodies (briefs, paywall stubs) never cluster: too little text to tell a copy from a look-alike
