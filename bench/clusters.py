@@ -9,6 +9,8 @@
 3. Cost, in one interleaved run, batch by batch: the embedded index written directly (the baseline) and through
    Clusters.place first, with the SQLite store and, when --redis-url is given, the Redis store (a scratch prefix,
    deleted afterwards). Also the Redis memory the state holds per article (MEMORY USAGE over its keys).
+4. With --es-url: the placed articles in a scratch Elasticsearch index, and search latency with collapse=true against
+   the same searches without it (match-all and one-word queries, first and fifth page), alternating query by query.
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ def main() -> None:
     parser.add_argument("--singles", type=int, default=400)
     parser.add_argument("--batch", type=int, default=50)
     parser.add_argument("--redis-url", default=None, help="also measure the Redis store (a scratch key prefix)")
+    parser.add_argument("--es-url", default=None, help="also measure collapsed search latency (a scratch index)")
+    parser.add_argument("--queries", type=int, default=200)
     args = parser.parse_args()
 
     articles, truth = corpus(args.stories, args.copies, args.singles)
@@ -140,6 +144,39 @@ def main() -> None:
         print(f"Redis state: {used / len(articles):.0f} bytes per article ({used / 1e6:.1f} MB)")
         for key in redis.scan_iter(f"{prefix}:*", count=1000):
             redis.delete(key)
+    if args.es_url:
+        collapse_latency(args.es_url, placed["SQLite store + index"], args.queries)
+
+
+def collapse_latency(es_url: str, articles: list[Article], queries: int) -> None:
+    from newsdesk.index.elastic import ElasticIndex
+    from newsdesk.index.search import SearchRequest
+
+    index = ElasticIndex(es_url, prefix=f"bench-clusters-{time.time_ns()}")
+    try:
+        index.index_articles(articles)
+        index.refresh()
+        words = sorted({word for article in articles[:50] for word in article.body.split()[:20]})
+        rng = random.Random(7)
+        seconds: dict[bool, list[float]] = {False: [], True: []}
+        for number in range(queries):
+            q = rng.choice(["", rng.choice(words)])
+            page = rng.choice([1, 5])
+            for collapse in (False, True) if number % 2 else (True, False):
+                start = time.perf_counter()
+                index.search(SearchRequest(q=q, page=page, size=10, collapse=collapse))
+                seconds[collapse].append(time.perf_counter() - start)
+        plain, collapsed = (sorted(seconds[flag]) for flag in (False, True))
+        for label, at in (("p50", 0.5), ("p95", 0.95)):
+            base, with_collapse = plain[int(at * len(plain))], collapsed[int(at * len(collapsed))]
+            print(
+                f"search {label}: {base * 1000:.1f} ms plain, {with_collapse * 1000:.1f} ms collapsed"
+                f" ({with_collapse / base:.2f}x)"
+            )
+    finally:
+        index.client.indices.delete(index=f"{index.prefix}-articles-v*")
+        index.client.indices.delete_index_template(name=f"{index.prefix}-articles")
+        index.close()
 
 
 if __name__ == "__main__":
