@@ -26,6 +26,7 @@ from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.crawl.seen import ValidatorStore
 from newsdesk.errors import NewsdeskError, PermanentError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
+from newsdesk.index.clusters import Clusters, open_clusters
 from newsdesk.models import Article, FetchedPage, Outcome, Source
 from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
@@ -54,6 +55,7 @@ class Pipeline:
         self._fetcher: Fetcher | None = None
         self._index = index
         self._redis = redis_client
+        self._clusters: Clusters | None = None
 
     @property
     def redis(self):
@@ -124,6 +126,13 @@ class Pipeline:
         if self._index is None:
             self._index = open_index(self.settings)
         return self._index
+
+    @property
+    def clusters(self) -> Clusters:
+        """Syndication clusters and sources, shared by every index process (Redis when configured, else SQLite)."""
+        if self._clusters is None:
+            self._clusters = open_clusters(self.settings, self.redis)
+        return self._clusters
 
     def discover(self, feed_url: str, source: str | None = None) -> list[DiscoveredLink]:
         page, _ = self._get(feed_url, source, "feed", FEED_TYPES)
@@ -219,7 +228,8 @@ class Pipeline:
         return article
 
     def index_articles(self, articles: list[Article], pipe: RedisPipeline | None = None) -> IndexResult:
-        result = self.index.index_articles(articles)
+        """Place each article in its syndication cluster (and add its source), then write them to the index."""
+        result = self.index.index_articles(self.clusters.place(articles))
         if result.errors:
             raise PermanentError(f"index rejected {len(result.errors)} article(s): {result.errors[0]}")
         for article in articles:
@@ -231,6 +241,8 @@ class Pipeline:
             self._fetcher.close()
         if self._index is not None:
             self._index.close()
+        if self._clusters is not None:
+            self._clusters.close()
 
 
 def reparse_archive(

@@ -25,7 +25,13 @@ from elasticsearch.serializer import OrjsonSerializer
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
-from newsdesk.index.document import LANGUAGE_ANALYZERS, from_document, to_es_document, with_language_fields
+from newsdesk.index.document import (
+    LANGUAGE_ANALYZERS,
+    from_document,
+    to_es_document,
+    upgrade_document,
+    with_language_fields,
+)
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
 from newsdesk.index.search import (
     QuoteRequest,
@@ -392,7 +398,7 @@ class ElasticIndex:
                 pit_id = raw.get("pit_id", pit_id)
                 hits = raw["hits"]["hits"]
                 for hit in hits:
-                    yield export_record({**hit["_source"], "id": hit["_id"]}, fields)
+                    yield export_record(upgrade_document({**hit["_source"], "id": hit["_id"]}), fields)
                 if len(hits) < page_size:
                     return
                 body["search_after"] = hits[-1]["sort"]
@@ -584,7 +590,7 @@ class ElasticIndex:
                     "_op_type": "index",
                     "_index": target,
                     "_id": hit["_id"],
-                    "_source": with_language_fields(hit["_source"]),
+                    "_source": with_language_fields(upgrade_document({**hit["_source"], "id": hit["_id"]})),
                     "version": doc_version(hit["_source"]),
                     "version_type": "external_gte",
                 }

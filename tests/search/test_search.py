@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from newsdesk.index.document import ANALYZERS
-from newsdesk.index.filters import FILTER_NAMES
+from newsdesk.index.filters import FACET_NAMES
 from newsdesk.index.search import (
     QuoteRequest,
     SearchRequest,
@@ -42,11 +42,11 @@ def test_filters_are_terms_on_keyword_fields_and_dates_cover_whole_days():
         )
     )
     filters = body["query"]["bool"]["filter"]
-    assert {"term": {"source": "ledger"}} in filters and {"term": {"authors": "Ann Lee"}} in filters
+    assert {"term": {"sources": "ledger"}} in filters and {"term": {"authors": "Ann Lee"}} in filters
     assert {"range": {"published_at": {"gte": "2024-01-01", "lte": "2024-01-31||/d"}}} in filters
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert body["sort"][0] == {"published_at": {"order": "desc", "missing": "_last"}}  # no text: newest first
-    assert set(body["aggs"]) == {*FILTER_NAMES, "published"}
+    assert set(body["aggs"]) == {*FACET_NAMES, "published"}
 
 
 def test_quotes_query_is_one_nested_query_with_inner_hits():
