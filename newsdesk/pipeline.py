@@ -20,7 +20,7 @@ from newsdesk.crawl.discovery import (
 )
 from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.crawl.seen import ValidatorStore
-from newsdesk.errors import NewsdeskError, PermanentError
+from newsdesk.errors import NewsdeskError, PermanentError, TransientError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
 from newsdesk.models import Article, FetchedPage, Outcome, Source
 from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
@@ -202,11 +202,20 @@ class Pipeline:
         return article
 
     def index_articles(self, articles: list[Article]) -> IndexResult:
-        result = self.index.index_articles(articles)
-        if result.errors:
+        """Index a batch as one unit: any article the index refused fails the whole call."""
+        result = self.write_articles(articles)
+        if failure := result.first_failure():
+            if isinstance(failure, TransientError):
+                raise failure
             raise PermanentError(f"index rejected {len(result.errors)} article(s): {result.errors[0]}")
+        return result
+
+    def write_articles(self, articles: list[Article]) -> IndexResult:
+        """One bulk write; each article's own refusal is in the result (`refused`), the rest are logged indexed."""
+        result = self.index.index_articles(articles)
         for article in articles:
-            self._log(article.url, article.source, Outcome.INDEXED)
+            if article.id not in result.refused:
+                self._log(article.url, article.source, Outcome.INDEXED)
         return result
 
     def close(self) -> None:

@@ -23,7 +23,7 @@ from elasticsearch import TransportError as ESTransportError
 from elasticsearch.serializer import OrjsonSerializer
 
 from newsdesk.dates import parse_iso_datetime
-from newsdesk.errors import TransientError
+from newsdesk.errors import PermanentError, TransientError
 from newsdesk.index import IndexResult
 from newsdesk.index.document import from_document, to_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
@@ -92,6 +92,11 @@ def transient_when_unavailable(action: str) -> Iterator[None]:
 def _item_status(error: dict[str, Any]) -> int | None:
     item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
     return item.get("status")
+
+
+def _item_id(error: dict[str, Any]) -> str:
+    item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
+    return str(item.get("_id", ""))
 
 
 def _is_conflict(error: dict[str, Any]) -> bool:
@@ -315,10 +320,11 @@ class ElasticIndex:
         return result
 
     def _bulk(self, actions: Iterator[dict[str, Any]], count: int, result: IndexResult, require_alias: bool) -> None:
+        """Each item's outcome goes to `result` by article id: one refused document fails alone, not its batch."""
         options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
-            "filter_path": "errors,items.*.status,items.*.error",
+            "filter_path": "errors,items.*._id,items.*.status,items.*.error",
         }
         if require_alias:
             options["require_alias"] = True
@@ -334,12 +340,14 @@ class ElasticIndex:
                     self._ensured = False
                     raise TransientError(self.missing_alias_message())
                 elif _item_status(item) in TRANSIENT_STATUSES:  # one document refused under overload
-                    raise TransientError(
+                    result.refused[_item_id(item)] = TransientError(
                         f"Elasticsearch refused a document ({_item_status(item)}): "
                         f"{json.dumps(item, default=str)[:300]}"
                     )
                 else:
-                    result.errors.append(json.dumps(item, default=str)[:500])
+                    message = json.dumps(item, default=str)[:500]
+                    result.errors.append(message)
+                    result.refused[_item_id(item)] = PermanentError(f"Elasticsearch rejected the document: {message}")
 
     def get(self, article_id: str) -> Article | None:
         self.ensure()
