@@ -193,6 +193,10 @@ def run_distributed(
     try:
         result = harness(label, args, env, workdir)
         result["memory"] = memory.summary()
+        # shard-level bulk requests the index received (one shard): how many articles each write carried
+        bulk = es.indices.stats(index=f"{prefix}-*", metric="bulk")["_all"]["primaries"].get("bulk", {})
+        if bulk.get("total_operations"):
+            result["memory"] += f"; {result['produced'] / bulk['total_operations']:.1f} articles per bulk write"
         rundir = Path(result["rundir"])
         if servers and (rundir / "servers-after").exists():
             cpu = [float((rundir / f"servers-{when}").read_text()) for when in ("before", "after")]
