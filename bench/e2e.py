@@ -105,7 +105,7 @@ class WorkerMemory(threading.Thread):
         while not self.stopped.wait(0.5):
             for pid in filter(str.isdigit, os.listdir("/proc")):
                 cmdline = read_proc(pid, "cmdline")
-                if self.tag not in cmdline or "py-spy" in cmdline:
+                if self.tag not in cmdline or "py-spy" in cmdline or "bench.py" in cmdline:  # not the harness
                     continue
                 rss = next((int(line.split()[1]) for line in read_proc(pid, "status").splitlines()
                             if line.startswith("VmRSS:")), 0)  # fmt: skip
@@ -155,11 +155,17 @@ def run_embedded(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> d
 def run_baseline(a: argparse.Namespace, env: dict[str, str], workdir: Path) -> dict[str, Any]:
     """distributed, with the code of another checkout (--baseline-repo: e.g. `git worktree add /tmp/b main`)."""
     repo = Path(a.baseline_repo).resolve()
-    return run_distributed(a, {**env, "PYTHONPATH": str(repo)}, workdir, repo=repo, label="baseline")
+    worker_args = a.baseline_worker_args if a.baseline_worker_args is not None else a.worker_args
+    return run_distributed(a, {**env, "PYTHONPATH": str(repo)}, workdir, repo, "baseline", worker_args)
 
 
 def run_distributed(
-    a: argparse.Namespace, env: dict[str, str], workdir: Path, repo: Path = REPO, label: str = "distributed"
+    a: argparse.Namespace,
+    env: dict[str, str],
+    workdir: Path,
+    repo: Path = REPO,
+    label: str = "distributed",
+    worker_args: str | None = None,
 ) -> dict[str, Any]:
     import redis
     from elasticsearch import Elasticsearch
@@ -172,7 +178,8 @@ def run_distributed(
     args += ["--records-cmd", f"{PY} {me} --helper dump_es {a.es_url} {prefix}"]
     args += ["--service-ready", f"{PY} {me} --helper ping_workers {' '.join(STAGES)}"]
     command = WORKER.format(tag=tag) + (f" --parse-processes {a.parse_processes}" if a.parse_processes else "")
-    command += f" {a.worker_args}" if a.worker_args else ""
+    worker_args = a.worker_args if worker_args is None else worker_args
+    command += f" {worker_args}" if worker_args else ""
     if a.profile:  # py-spy samples the launcher and every stage's processes; SIGINT at the end makes it write
         out = Path(a.profile).resolve() / "workers.txt"
         command = f"py-spy record --subprocesses --nonblocking --format raw --rate 50 -o {out} -- {command}"
@@ -260,6 +267,7 @@ def main() -> int:
     ap.add_argument("--workdir", help="keep every run's files (logs, data) here instead of a temporary directory")
     ap.add_argument("--parse-processes", type=int, help="distributed: parse processes (default: one per CPU)")
     ap.add_argument("--baseline-repo", metavar="DIR", help="mode baseline: run distributed with this checkout's code")
+    ap.add_argument("--baseline-worker-args", help="mode baseline: `newsdesk worker` flags (default: --worker-args)")
     ap.add_argument("--helper", nargs="+", help=argparse.SUPPRESS)  # the harness's hooks, run as commands
     a = ap.parse_args()
     if a.helper:
