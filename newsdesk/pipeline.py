@@ -24,7 +24,7 @@ from newsdesk.crawl.discovery import (
 )
 from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.crawl.seen import ValidatorStore
-from newsdesk.errors import NewsdeskError, PermanentError
+from newsdesk.errors import NewsdeskError, PermanentError, TransientError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
 from newsdesk.index.clusters import Clusters, open_clusters
 from newsdesk.models import Article, FetchedPage, Outcome, Source
@@ -228,13 +228,23 @@ class Pipeline:
         return article
 
     def index_articles(self, articles: list[Article], pipe: RedisPipeline | None = None) -> IndexResult:
-        """Place each article in its syndication cluster (and add its source), then write them to the index."""
-        result = self.index.index_articles(self.clusters.place(articles))
-        if result.errors:
+        """Index a batch as one unit: any article the index refused fails the whole call."""
+        result = self.write_articles(articles)
+        if failure := result.first_failure():
+            if isinstance(failure, TransientError):
+                raise failure
             raise PermanentError(f"index rejected {len(result.errors)} article(s): {result.errors[0]}")
         for article in articles:
-            self._log(article.url, article.source, Outcome.INDEXED, pipe=pipe)
+            self.log_indexed(article, pipe)
         return result
+
+    def write_articles(self, articles: list[Article]) -> IndexResult:
+        """Place each article in its syndication cluster (and add its source), then one bulk write; each
+        article's own refusal is in the result (`refused`). The caller logs the ones that succeeded."""
+        return self.index.index_articles(self.clusters.place(articles))
+
+    def log_indexed(self, article: Article, pipe: RedisPipeline | None = None) -> None:
+        self._log(article.url, article.source, Outcome.INDEXED, pipe=pipe)
 
     def close(self) -> None:
         if self._fetcher is not None:

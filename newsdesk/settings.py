@@ -86,6 +86,12 @@ class Settings(BaseSettings):
         description="parse processes (embedded crawl, `newsdesk worker`); default one per CPU; 1 = parse in-process",
     )
 
+    # --- index stage (newsdesk/index/batcher.py): articles of concurrent index tasks share one bulk write ---
+    index_batch_size: int = Field(default=200, ge=1, description="most articles in one bulk write of the index stage")
+    index_batch_delay: float = Field(
+        default=0.5, ge=0, le=30, description="seconds an article waits for others to share its bulk write"
+    )
+
     # --- reconciler (newsdesk/ops/ledger.py): re-sends in-flight work lost between queue and worker ---
     reconcile_interval: float = Field(default=20.0, gt=0, description="seconds between reconciler passes")
     reconcile_stuck_after: int | None = Field(

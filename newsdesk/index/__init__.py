@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from newsdesk.errors import NewsdeskError, TransientError
 from newsdesk.index.search import QuoteRequest, QuoteResponse, SearchRequest, SearchResponse, SourcesResponse
 from newsdesk.models import Article
 from newsdesk.settings import Settings
@@ -14,7 +15,14 @@ from newsdesk.settings import Settings
 @dataclass
 class IndexResult:
     indexed: int = 0
-    errors: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # permanent refusals, as messages
+    # article id -> why the index refused that one article (a TransientError: overloaded, worth a retry)
+    refused: dict[str, NewsdeskError] = field(default_factory=dict)
+
+    def first_failure(self) -> NewsdeskError | None:
+        """What to raise for the whole batch: a transient refusal first (retrying the batch may succeed)."""
+        transient = [error for error in self.refused.values() if isinstance(error, TransientError)]
+        return next(iter(transient or self.refused.values()), None)
 
 
 class ArticleIndex(Protocol):

@@ -23,8 +23,9 @@ from elasticsearch import TransportError as ESTransportError
 from elasticsearch.serializer import OrjsonSerializer
 
 from newsdesk.dates import parse_iso_datetime
-from newsdesk.errors import TransientError
+from newsdesk.errors import PermanentError, TransientError
 from newsdesk.index import IndexResult
+from newsdesk.index.bulk_items import TRANSIENT_STATUSES, is_conflict, is_missing_alias, item_id, refusal
 from newsdesk.index.document import (
     LANGUAGE_ANALYZERS,
     from_document,
@@ -74,10 +75,6 @@ def doc_version(doc: dict[str, Any]) -> int:
     return int(stamp.timestamp() * 1000) if stamp else 1
 
 
-# Statuses that mean "Elasticsearch is overloaded, red or restarting": retrying later may succeed.
-TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
-
-
 @contextmanager
 def transient_when_unavailable(action: str) -> Iterator[None]:
     """Turn "Elasticsearch is down or overloaded" into TransientError, so the task retry policy waits it out.
@@ -93,15 +90,6 @@ def transient_when_unavailable(action: str) -> Iterator[None]:
         if exc.status_code in TRANSIENT_STATUSES:
             raise TransientError(f"Elasticsearch unavailable during {action} ({exc.status_code}): {exc}") from None
         raise
-
-
-def _item_status(error: dict[str, Any]) -> int | None:
-    item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
-    return item.get("status")
-
-
-def _is_conflict(error: dict[str, Any]) -> bool:
-    return _item_status(error) == 409
 
 
 @dataclass
@@ -321,10 +309,11 @@ class ElasticIndex:
         return result
 
     def _bulk(self, actions: Iterator[dict[str, Any]], count: int, result: IndexResult, require_alias: bool) -> None:
+        """Each item's outcome goes to `result` by article id: one refused document fails alone, not its batch."""
         options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
-            "filter_path": "errors,items.*.status,items.*.error",
+            "filter_path": "errors,items.*._id,items.*.status,items.*.error",
         }
         if require_alias:
             options["require_alias"] = True
@@ -334,18 +323,15 @@ class ElasticIndex:
             outcomes = helpers.streaming_bulk(self.client, actions, max_retries=0, **options)
         with transient_when_unavailable("bulk indexing"):
             for ok, item in outcomes:
-                if ok or _is_conflict(item):
+                if ok or is_conflict(item):
                     result.indexed += 1
-                elif _is_missing_alias(item):
+                elif is_missing_alias(item):
                     self._ensured = False
                     raise TransientError(self.missing_alias_message())
-                elif _item_status(item) in TRANSIENT_STATUSES:  # one document refused under overload
-                    raise TransientError(
-                        f"Elasticsearch refused a document ({_item_status(item)}): "
-                        f"{json.dumps(item, default=str)[:300]}"
-                    )
                 else:
-                    result.errors.append(json.dumps(item, default=str)[:500])
+                    result.refused[item_id(item)] = refused = refusal(item)
+                    if isinstance(refused, PermanentError):
+                        result.errors.append(str(refused))
 
     def get(self, article_id: str) -> Article | None:
         self.ensure()
@@ -599,16 +585,11 @@ class ElasticIndex:
         for ok, item in helpers.streaming_bulk(self.client, actions(), chunk_size=batch_size, raise_on_error=False):
             if ok:
                 copied += 1
-            elif _is_conflict(item):
+            elif is_conflict(item):
                 skipped += 1
             else:
                 raise TransientError(f"copy into {target} failed: {json.dumps(item)[:500]}")
         return copied, skipped
-
-
-def _is_missing_alias(error: dict[str, Any]) -> bool:
-    item: dict[str, Any] = next(iter(error.values()), {}) if error else {}
-    return "require_alias" in str(item.get("error", {}).get("reason", ""))
 
 
 def _generation(index_name: str) -> int:

@@ -1,20 +1,18 @@
 """`newsdesk worker`: one Celery worker per stage, each with the pool that suits it, as child processes.
 
 fetch and index wait on the network, so they run on threads; parse is CPU-bound, so it runs on processes,
-one per CPU. One stage (`--queues parse`) runs in this process (exec: signals and exit code are Celery's);
-several run as children: SIGTERM, SIGINT and SIGQUIT are passed on to each, and when one child exits the
-others are stopped and the launcher exits, so a supervisor restarts the whole set.
+one per CPU; alerts (saved searches' webhooks) share the index worker's process and threads unless
+`--alerts-apart`. One worker (`--queues parse`) runs in this process (exec: signals and exit code are
+Celery's); several run under services/supervisor.py, which this process becomes (exec: a stdlib-only
+process instead of the CLI's imports), so a supervisor above restarts the whole set when one stage dies.
 `celery -A workers worker ...` still works; this command only picks its arguments.
 """
 
 from __future__ import annotations
 
-import ctypes
+import json
 import os
-import signal
-import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -22,37 +20,44 @@ import typer
 
 from newsdesk.settings import get_settings
 from services.cli.output import fail
-from workers.queues import ALERTS_QUEUE, PROCESSING_QUEUES
+from workers.queues import ALERTS_QUEUE, FETCH_QUEUE, INDEX_QUEUE, PROCESSING_QUEUES
 
 WORKER_QUEUES = (*PROCESSING_QUEUES, ALERTS_QUEUE)  # alerts: saved searches' webhooks, off the pipeline
 
 POOLS = ("prefork", "threads", "solo")
-FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGQUIT)
 DEFAULT_FETCH_THREADS = 16  # each host is still held to its politeness limit; threads serve many hosts at once
-DEFAULT_INDEX_THREADS = 8  # index tasks wait on Elasticsearch, not on the CPU
+# Index tasks wait on Elasticsearch, not on the CPU, and those waiting at once share one bulk write
+# (newsdesk/index/batcher.py): more threads, bigger writes; a waiting thread costs no CPU and little memory.
+DEFAULT_INDEX_THREADS = 32
+DEFAULT_PARSE_MAX_MEMORY_MB = 400  # see README (Running it): a parse process settles well below this
 ALERTS_THREADS = 2  # webhook deliveries: few, and each waits on its receiver
+MALLOC_ARENAS = 2  # the stages' glibc malloc arenas, unless MALLOC_ARENA_MAX is set
 STOP_GRACE_SECONDS = 30.0  # after the task time limit: how long a stopping stage may take before it is killed
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)
 class StageWorker:
-    """One `celery worker` for one queue."""
+    """One `celery worker` for one queue (or, for index and alerts, two queues sharing a pool)."""
 
-    queue: str
+    queue: str  # comma-separated when several
     pool: str
     concurrency: int
     prefetch: int
+    max_memory_mb: int | None = None  # prefork: a child past this resident size is replaced after its task
 
     def command(self, name: str, loglevel: str) -> list[str]:
-        return [
+        stage = self.queue.split(",")[0]
+        command = [
             sys.executable, "-m", "celery", "-A", "workers", "worker",
             "--queues", self.queue, "--pool", self.pool, "--concurrency", str(self.concurrency),
-            "--prefetch-multiplier", str(self.prefetch), "--hostname", f"{self.queue}-{name}@%h",
+            "--prefetch-multiplier", str(self.prefetch), "--hostname", f"{stage}-{name}@%h",
             "--loglevel", loglevel,
             # the dashboard has its own heartbeats (workers/signals.py): no worker-to-worker chatter
             "--without-mingle", "--without-gossip",
         ]  # fmt: skip
+        if self.max_memory_mb and self.pool == "prefork":
+            command += ["--max-memory-per-child", str(self.max_memory_mb * 1024)]  # Celery counts KiB
+        return command
 
 
 def plan(
@@ -63,6 +68,9 @@ def plan(
     parse_processes: int | None = None,
     index_threads: int = DEFAULT_INDEX_THREADS,
     prefetch: int | None = None,
+    alerts_apart: bool = False,
+    parse_max_memory_mb: int | None = None,
+    fetch_with_index: bool = False,
 ) -> list[StageWorker]:
     """The worker of each stage: threads for fetch and index, one process per CPU for parse, unless overridden."""
     fitting = {
@@ -72,59 +80,35 @@ def plan(
         "index": ("threads", index_threads, 1),
         "alerts": ("threads", ALERTS_THREADS, 1),
     }
+    groups = [[queue] for queue in queues]
+    if not alerts_apart:
+        groups = _merge(groups, INDEX_QUEUE, ALERTS_QUEUE)
+    if fetch_with_index:
+        groups = _merge(groups, FETCH_QUEUE, INDEX_QUEUE)
     workers = []
-    for queue in queues:
-        default_pool, size, default_prefetch = fitting[queue]
-        workers.append(StageWorker(queue, pool or default_pool, concurrency or size, prefetch or default_prefetch))
+    for group in groups:
+        default_pool, _, default_prefetch = fitting[group[0]]
+        # Queues sharing a thread pool add up their threads (alerts adds none to index: deliveries are rare).
+        size = sum(fitting[queue][1] for queue in group if queue != ALERTS_QUEUE or len(group) == 1)
+        workers.append(
+            StageWorker(
+                ",".join(group),
+                pool or default_pool,
+                concurrency or size,
+                prefetch or default_prefetch,
+                parse_max_memory_mb if group[0] == "parse" else None,
+            )
+        )
     return workers
 
 
-def _die_with_parent() -> None:
-    """Runs in each child before exec: a launcher killed outright (SIGKILL) takes its stages with it."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):  # not Linux: the children outlive a SIGKILLed launcher
-        pass
-
-
-def supervise(commands: list[list[str]], stop_grace: float) -> int:
-    """Run every command as a child until one exits; stop the rest; the first non-zero exit code wins."""
-    children: list[subprocess.Popen] = []
-    queue_of: dict[int, str] = {}  # child pid -> the queue it consumes, for the message when it exits
-    stopping = False
-
-    def forward(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signum)
-
-    for signum in FORWARDED_SIGNALS:
-        signal.signal(signum, forward)
-    # Own process groups: a Ctrl-C in a terminal reaches each worker once (from here), not twice (a cold stop).
-    for command in commands:
-        children.append(subprocess.Popen(command, process_group=0, preexec_fn=_die_with_parent))  # noqa: PLW1509
-        queue_of[children[-1].pid] = command[command.index("--queues") + 1]
-    while all(child.poll() is None for child in children):
-        time.sleep(0.2)
-    first = next(child for child in children if child.returncode is not None)
-    if not stopping:
-        typer.echo(
-            f"the {queue_of[first.pid]} worker exited with {first.returncode}; stopping the other stages", err=True
-        )
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-    deadline = time.monotonic() + stop_grace
-    for child in children:
-        try:
-            child.wait(max(0.1, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
-    codes = [child.returncode for child in children]
-    return next((code for code in codes if code), 0)
+def _merge(groups: list[list[str]], into: str, queue: str) -> list[list[str]]:
+    """`queue` joins the worker of `into` (both must be started): one process, one thread pool."""
+    heads = [group[0] for group in groups]
+    if into not in heads or queue not in heads:
+        return groups
+    joining = groups[heads.index(queue)]
+    return [group + joining if group[0] == into else group for group in groups if group is not joining]
 
 
 def worker(
@@ -145,6 +129,15 @@ def worker(
     prefetch: Annotated[
         int | None, typer.Option(min=1, help="Celery prefetch multiplier of every stage (default: per stage)")
     ] = None,
+    alerts_apart: Annotated[
+        bool, typer.Option(help="alerts in a worker process of their own (default: in the index worker's)")
+    ] = False,
+    fetch_with_index: Annotated[
+        bool, typer.Option(help="fetch and index share one worker process and thread pool (one process fewer)")
+    ] = False,
+    parse_max_memory: Annotated[
+        int | None, typer.Option(min=1, help="parse stage: MB a process may reach before it is replaced")
+    ] = DEFAULT_PARSE_MAX_MEMORY_MB,
     name: Annotated[str | None, typer.Option(help="worker name suffix: STAGE-NAME@host (default: this pid)")] = None,
     loglevel: Annotated[str, typer.Option(help="Celery log level")] = "INFO",
     print_only: Annotated[bool, typer.Option("--print", help="print the worker commands and exit")] = False,
@@ -159,7 +152,16 @@ def worker(
     if not settings.distributed and not print_only:
         fail("workers need a broker: set NEWSDESK_REDIS_URL (without it `newsdesk crawl` runs in-process)")
     workers = plan(
-        list(dict.fromkeys(stages)), pool, concurrency, fetch_threads, parse_processes, index_threads, prefetch
+        list(dict.fromkeys(stages)),
+        pool,
+        concurrency,
+        fetch_threads,
+        parse_processes,
+        index_threads,
+        prefetch,
+        alerts_apart,
+        parse_max_memory,
+        fetch_with_index,
     )
     commands = [stage.command(name or str(os.getpid()), loglevel) for stage in workers]
     if print_only:
@@ -176,8 +178,13 @@ def worker(
             "(NEWSDESK_PER_HOST_RATE, NEWSDESK_PER_HOST_CONCURRENCY; one source: newsdesk sources add --rate)",
             err=True,
         )
+    # glibc gives threads malloc arenas of their own (up to 8 per core), each keeping what it freed: with 2 the
+    # fetch worker's 16 threads peaked at 140 MB instead of 176 (600 articles, bench/E2E.md).
+    os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
     sys.stdout.flush()
     sys.stderr.flush()
     if len(commands) == 1:
         os.execv(commands[0][0], commands[0])
-    raise typer.Exit(supervise(commands, settings.task_time_limit + STOP_GRACE_SECONDS))
+    stop_grace = settings.task_time_limit + STOP_GRACE_SECONDS
+    supervisor = [sys.executable, "-m", "services.supervisor", str(stop_grace), json.dumps(commands)]
+    os.execv(supervisor[0], supervisor)

@@ -29,9 +29,18 @@ def test_print_shows_one_celery_worker_per_stage() -> None:
     out = subprocess.run([sys.executable, "-m", "services.cli", "worker", "--print"], cwd=REPO, capture_output=True,
                          text=True, timeout=60)  # fmt: skip
     lines = out.stdout.splitlines()
-    assert out.returncode == 0 and len(lines) == 4
+    assert out.returncode == 0 and len(lines) == 3
     assert "--queues fetch --pool threads" in lines[0] and "--queues parse --pool prefork" in lines[1]
-    assert "--queues alerts --pool threads" in lines[3]  # saved searches' webhooks are consumed too
+    # saved searches' webhooks are consumed too, by the index worker's process (one process fewer)
+    assert "--queues index,alerts --pool threads" in lines[2] and "--hostname index-" in lines[2]
+    assert "--max-memory-per-child" in lines[1]  # parse processes are replaced past their memory cap
+
+
+def test_alerts_apart_and_the_parse_memory_cap_are_flags() -> None:
+    workers = plan(["index", "alerts", "parse"], alerts_apart=True, parse_max_memory_mb=300)
+    assert [w.queue for w in workers] == ["index", "alerts", "parse"]
+    assert "--max-memory-per-child 307200" in " ".join(workers[2].command("x", "INFO"))
+    assert [w.queue for w in plan(["alerts", "index"])] == ["index,alerts"]
 
 
 def test_an_unknown_stage_is_one_line_on_stderr() -> None:
@@ -39,3 +48,9 @@ def test_an_unknown_stage_is_one_line_on_stderr() -> None:
                          cwd=REPO, capture_output=True, text=True, timeout=60)  # fmt: skip
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "--queues takes" in out.stderr
+
+
+def test_fetch_with_index_is_one_thread_pool_holding_both_stages_threads() -> None:
+    (io, parse) = plan(["fetch", "index", "alerts", "parse"], fetch_threads=8, index_threads=32, fetch_with_index=True)
+    assert (io.queue, io.pool, io.concurrency) == ("fetch,index,alerts", "threads", 40)
+    assert parse.queue == "parse"
