@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 import trafilatura
 from lxml import etree
@@ -11,11 +11,14 @@ from lxml.html import HtmlElement
 
 from newsdesk.extraction import rules
 
-_TOKEN_RE = re.compile("|".join(re.escape(t) for t in rules.DISCARD_CLASS_TOKENS), re.IGNORECASE)
+# matched against the lowercased class and id: an alternation of literals under IGNORECASE is four times slower
+_TOKEN_RE = re.compile("|".join(re.escape(t.lower()) for t in rules.DISCARD_CLASS_TOKENS))
 _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 _TAG_XPATH = etree.XPath("|".join(f"//{t}" for t in rules.DISCARD_TAGS))
 _LIST_XPATH = etree.XPath("//ul|//ol")
 _PARAGRAPH_XPATH = etree.XPath("//p")
+# the containers that may hold a split-off part of the body: the extracted one's tag and class, selected in C
+_SAME_TAG_AND_CLASS = etree.XPath("//*[name() = $tag and @class = $cls]")
 _HEADLINE_XPATH = etree.XPath(".//h2|.//h3|.//h4|.//h5")
 _STANDFIRST_XPATH = etree.XPath(
     "//h2|//h3|//h4|//*[contains(@class, 'standfirst') or contains(@class, 'dek') or contains(@class, 'subhead')"
@@ -26,7 +29,8 @@ FAST = True
 
 
 def _text_len(el: HtmlElement) -> int:
-    return len(_WS.sub(" ", el.text_content() or "").strip())
+    """Length of the element's text with runs of whitespace counted as one space."""
+    return len(" ".join((el.text_content() or "").split()))
 
 
 def _drop(el: HtmlElement) -> None:
@@ -55,10 +59,11 @@ def preclean(tree: HtmlElement) -> None:
         if el.tag == "form" and _text_len(el) > 0.5 * total:
             continue  # some sites wrap the whole page in a form
         _drop(el)
+    verdicts: dict[str, bool] = {}  # per class or id value: it holds a discard token (pages repeat their classes)
     for el in _ATTR_XPATH(tree):
         if el.tag in ("html", "body", "article", "main") or not isinstance(el.tag, str):
             continue
-        if not _TOKEN_RE.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        if not (_discard_token(el.get("class"), verdicts) or _discard_token(el.get("id"), verdicts)):
             continue
         if el.getparent() is None or len(el.findall(".//p")) >= 4:
             continue
@@ -75,6 +80,16 @@ def preclean(tree: HtmlElement) -> None:
             _drop(el)
 
 
+def _discard_token(value: str | None, verdicts: dict[str, bool]) -> bool:
+    """Whether a class or id value holds a discard token (no token holds a space, so class and id are read apart)."""
+    if not value:
+        return False
+    verdict = verdicts.get(value)
+    if verdict is None:
+        verdict = verdicts[value] = _TOKEN_RE.search(value.lower()) is not None
+    return verdict
+
+
 def _is_teaser_list(el: HtmlElement) -> bool:
     """A list of other stories: (nearly) every item holds a link and a headline."""
     items = [li for li in el if li.tag == "li"]
@@ -82,7 +97,7 @@ def _is_teaser_list(el: HtmlElement) -> bool:
     return len(items) >= rules.LINK_LIST_MIN_ITEMS and teasers >= 0.8 * len(items)
 
 
-def clean_lines(lines: Iterable[str], drop: set[str]) -> list[str]:
+def clean_lines(lines: Iterable[str], drop: Collection[str]) -> list[str]:
     """Drop boilerplate lines, photo credits and known captions; normalize whitespace."""
     out: list[str] = []
     for line in lines:
@@ -121,7 +136,7 @@ def extract_paragraphs(
     if not text:
         return []
     lines = clean_lines(text.split("\n"), drop or set())
-    lines = clean_lines(add_split_body_parts(tree, lines), drop or set())
+    lines = add_split_body_parts(tree, lines, drop or set())
     if title and lines and _norm(lines[0]) == _norm(title):
         lines = lines[1:]
     if description and len(lines) > 1 and _is_standfirst(tree, lines[0], description):
@@ -140,12 +155,13 @@ def _is_standfirst(tree: HtmlElement, line: str, description: str) -> bool:
     return any(_norm(el.text_content()) == text for el in _STANDFIRST_XPATH(tree))
 
 
-def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
+def add_split_body_parts(tree: HtmlElement, lines: list[str], drop: Collection[str] = ()) -> list[str]:
     """Paragraphs of body containers that ads split off the one the extractor chose.
 
     Some sites cut the story into several containers with the same class between ad rows;
     the extractor keeps the first. Containers in the same slot (tag, class, depth, parent) are
-    read in page order and their paragraphs put before or after the extracted ones."""
+    read in page order and their paragraphs put before or after the extracted ones, through the
+    line filters (lines: the cleaned extracted lines; drop: as for clean_lines)."""
     known = {_norm(line) for line in lines}
     parents: dict[HtmlElement, int] = {}
     for p in _PARAGRAPH_XPATH(tree):
@@ -159,7 +175,7 @@ def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
     before: list[str] = []
     after: list[str] = []
     seen_main = False
-    for el in tree.iter(main.tag):
+    for el in _SAME_TAG_AND_CLASS(tree, tag=main.tag, cls=main.get("class")):
         if el is main:
             seen_main = True
             continue
@@ -173,7 +189,7 @@ def add_split_body_parts(tree: HtmlElement, lines: list[str]) -> list[str]:
                 continue  # "DON'T MISS" link boxes
             (after if seen_main else before).append(text)
             known.add(_norm(text))
-    return before + lines + after
+    return clean_lines(before, drop) + lines + clean_lines(after, drop)
 
 
 def _same_slot(a: HtmlElement, b: HtmlElement) -> bool:
