@@ -392,3 +392,19 @@ def test_a_page_with_no_title_and_no_text_is_not_an_article():
             b"<html><head></head><body><div><a href='/x'>Home</a></div></body></html>",
             url="https://news.example.org/empty",
         )
+
+
+def test_the_tree_has_lxml_html_element_classes():
+    """The parser looks element classes up in C; they must be the ones lxml.html gives (FormElement, ...)."""
+    import lxml.html
+
+    from newsdesk.parse import _parse
+
+    html = load("pjmedia_panjshir_resistance.html").decode("utf-8")
+    html = html.replace(
+        "</body>", "<form><label>L</label><input name=q><select></select><textarea></textarea></form></body>"
+    )
+    ours = list(_parse(html).iter())
+    theirs = list(lxml.html.document_fromstring(html).iter())
+    assert [type(el) for el in ours] == [type(el) for el in theirs]
+    assert {type(el).__name__ for el in ours} >= {"HtmlElement", "FormElement", "InputElement", "LabelElement"}
