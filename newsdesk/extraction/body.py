@@ -14,8 +14,6 @@ from newsdesk.extraction import rules
 # matched against the lowercased class and id: an alternation of literals under IGNORECASE is four times slower
 _TOKEN_RE = re.compile("|".join(re.escape(t.lower()) for t in rules.DISCARD_CLASS_TOKENS))
 _ATTR_XPATH = etree.XPath("//*[@class or @id]")
-# the containers that may hold a split-off part of the body: the extracted one's tag and class, selected in C
-_SAME_TAG_AND_CLASS = etree.XPath("//*[name() = $tag and @class = $cls]")
 _HEADLINE_XPATH = etree.XPath(".//h2|.//h3|.//h4|.//h5")
 _STANDFIRST_XPATH = etree.XPath(
     "//h2|//h3|//h4|//*[contains(@class, 'standfirst') or contains(@class, 'dek') or contains(@class, 'subhead')"
@@ -173,11 +171,12 @@ def add_split_body_parts(tree: HtmlElement, lines: list[str], drop: Collection[s
     before: list[str] = []
     after: list[str] = []
     seen_main = False
-    for el in _SAME_TAG_AND_CLASS(tree, tag=main.tag, cls=main.get("class")):
+    main_class = main.get("class")
+    for el in tree.iter(main.tag):
         if el is main:
             seen_main = True
             continue
-        if not _same_slot(el, main) or _related(el, main):
+        if el.get("class") != main_class or not _same_slot(el, main) or _related(el, main):
             continue
         for p in el.iter("p"):
             text = _WS.sub(" ", p.text_content()).strip()
