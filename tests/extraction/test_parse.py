@@ -308,6 +308,28 @@ def test_a_story_split_by_ad_rows_is_read_whole():
     assert add_split_body_parts(tree, paragraphs[:2]) == paragraphs[:2]  # too little to name the container
 
 
+def test_preclean_removes_what_trafilatura_never_reads_after_measuring_with_it():
+    import lxml.html
+
+    from newsdesk.extraction.body import preclean
+
+    story = "<p>" + "A paragraph of the story, long enough to be the body of the page. " * 6 + "</p>"
+    script = "<script>" + "var tracking = 1; " * 40 + "</script>"
+    html = (
+        '<html><head><link rel="stylesheet" href="/s.css"><style>p { color: red }</style>'
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script><script src="/a.js"></script></head>'
+        f'<body><article>{story}<div class="share-tools">Share this{script}</div><p>Tail<script>x()</script> text.</p>'
+        "</article></body></html>"
+    )
+    tree = lxml.html.document_fromstring(html)
+    preclean(tree)
+    assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]  # trafilatura's fallback reads it
+    assert not list(tree.iter("style", "link"))
+    # the share box's script text counted in its share of the page, as before scripts are removed: it stays
+    assert tree.find(".//div") is not None and tree.find(".//div").text_content() == "Share this"
+    assert tree.findall(".//p")[-1].text_content() == "Tail text."
+
+
 def test_language_is_read_from_the_text_when_the_page_declares_none():
     story = (
         "<p>Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten in den großen "
