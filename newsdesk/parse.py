@@ -82,6 +82,8 @@ _NOT_HTML_TYPES = (
     "application/json",
     "font/",
 )
+# characters below 32 other than tab, newline, form feed and carriage return: many of them mean binary content
+_CONTROL_CHAR = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BLOCKQUOTE_P = etree.XPath("//blockquote")
 _WS = re.compile(r"\s+")
 
@@ -116,7 +118,7 @@ def _decode(html: bytes | str, headers: dict[str, str] | None) -> str:
         text = _to_text(html[: rules.MAX_HTML_CHARS], ctype)
     if not _HTML_HINT.search(text[:4096]):
         raise NotAnArticle("not HTML: no markup found")
-    if sum(1 for c in text[:2048] if ord(c) < 32 and c not in "\r\n\t\f") > 64:
+    if len(_CONTROL_CHAR.findall(text[:2048])) > 64:
         raise NotAnArticle("binary content, not HTML")
     return text
 
