@@ -15,7 +15,8 @@ from newsdesk.extraction import rules
 _TOKEN_RE = re.compile("|".join(re.escape(t.lower()) for t in rules.DISCARD_CLASS_TOKENS))
 _ATTR_XPATH = etree.XPath("//*[@class or @id]")
 # elements trafilatura's tree cleaning deletes before it reads any text, removed before it copies the tree (three
-# copies a call): scripts, styles, stylesheet links. JSON-LD stays, its fallback reads an articleBody there
+# copies a call): scripts, styles, stylesheet links, and all of <head>. JSON-LD stays, its fallback reads an
+# articleBody there
 _UNREAD_TAGS = ("script", "style", "link")
 _HEADLINE_XPATH = etree.XPath(".//h2|.//h3|.//h4|.//h5")
 _STANDFIRST_XPATH = etree.XPath(
@@ -78,7 +79,8 @@ def preclean(tree: HtmlElement) -> None:
         if (n and links >= rules.LINK_LIST_DENSITY * n) or _is_teaser_list(el):
             _drop(el)
     # last, once the text shares above are measured with them: what trafilatura discards unread
-    for el in list(tree.iter(*_UNREAD_TAGS)):
+    head = tree.find("head")
+    for el in list(tree.iter(*_UNREAD_TAGS)) + (list(head) if head is not None else []):
         if not (el.tag == "script" and el.get("type") == "application/ld+json"):
             _drop(el)
 

@@ -325,6 +325,7 @@ def test_preclean_removes_what_trafilatura_never_reads_after_measuring_with_it()
     preclean(tree)
     assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]  # trafilatura's fallback reads it
     assert not list(tree.iter("style", "link"))
+    assert [el.tag for el in tree.find("head")] == ["script"]
     # the share box's script text counted in its share of the page, as before scripts are removed: it stays
     assert tree.find(".//div") is not None and tree.find(".//div").text_content() == "Share this"
     assert tree.findall(".//p")[-1].text_content() == "Tail text."
