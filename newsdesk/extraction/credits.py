@@ -10,6 +10,8 @@ from newsdesk.extraction.metadata import name_case
 from newsdesk.models import Credit, CreditRole
 
 _WS = re.compile(r"\s+")
+# rules.SOURCE_CUE (lowercase words) matched in the lowercased line: the alternation under IGNORECASE is twice as slow
+_SOURCE_CUE = re.compile(rules.SOURCE_CUE.pattern)
 
 
 def normalize_outlet(name: str) -> str:
@@ -201,11 +203,12 @@ def source_credits(paragraphs: list[str], blockquoted: Collection[int] = ()) -> 
 
     for i, para in enumerate(paragraphs):
         line = para.strip()
-        m = rules.EXCERPT_INTRO.match(line)
+        colon = line.endswith(":")  # both excerpt patterns end with one; most paragraphs skip them
+        m = rules.EXCERPT_INTRO.match(line) if colon else None
         if m and len(line.split()) <= rules.EXCERPT_INTRO_MAX_WORDS and i + 1 < len(paragraphs):
             add(m.group("name"), line)
             continue
-        lead = rules.EXCERPT_LEAD.search(line)
+        lead = rules.EXCERPT_LEAD.search(line) if colon else None
         if lead and (i + 1) in blockquoted:
             names = [n.group(0) for n in re.finditer(rules.OUTLET, lead.group("sentence"))]
             for raw in reversed(names):  # the outlet is named last: "Here is how the FT described it:"
@@ -213,7 +216,7 @@ def source_credits(paragraphs: list[str], blockquoted: Collection[int] = ()) -> 
                 if _plausible_outlet(name, the, "the1"):
                     add(raw, line, "the1")
                     break
-        if not rules.SOURCE_CUE.search(line):
+        if not _SOURCE_CUE.search(line.lower()):
             continue
         for rx, needs in rules.SOURCE_PATTERNS:
             for m in rx.finditer(line):

@@ -37,13 +37,11 @@ def _class_has(tokens: Sequence[str]) -> str:
 # schema.org microdata names them too: itemprop="caption", itemprop="creditText"
 _CREDIT_EL = etree.XPath(f".//*[{_class_has(rules.IMAGE_CREDIT_CLASS_TOKENS)} or @itemprop='creditText']")
 _CAPTION_EL = etree.XPath(f".//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)} or @itemprop='caption']")
-# one query for "holds a caption or a credit" (the walk up from each image asks it at every level)
-_HOLDS_CAPTION_OR_CREDIT = etree.XPath(
-    f"boolean(.//figcaption|.//*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS + rules.IMAGE_CREDIT_CLASS_TOKENS)} "
-    "or @itemprop='caption' or @itemprop='creditText'])"
-)
-_IS_CAPTION = etree.XPath(f"self::figcaption or self::*[{_class_has(rules.IMAGE_CAPTION_CLASS_TOKENS)}]")
-_IS_BLOCK = etree.XPath(f"self::figure or self::*[{_class_has(rules.IMAGE_BLOCK_CLASS_TOKENS)}]")
+# the same class tokens as regexes, for the walk up from each image: it asks at every level whether the block
+# holds a caption or credit, and reads each element once (a query per level re-read the blocks below it)
+_CAPTION_CLASS = re.compile("|".join(re.escape(t) for t in rules.IMAGE_CAPTION_CLASS_TOKENS))
+_CREDIT_CLASS = re.compile("|".join(re.escape(t) for t in rules.IMAGE_CREDIT_CLASS_TOKENS))
+_BLOCK_CLASS = re.compile("|".join(re.escape(t) for t in rules.IMAGE_BLOCK_CLASS_TOKENS))
 # a figure whose caption is a plain paragraph: "<figure><img><p>... Photograph: Tom Reyes/Reuters</p></figure>"
 _CAPTION_PARAGRAPH = etree.XPath(".//p")
 _OUTSIDE_ARTICLE = {"nav", "footer", "aside"}
@@ -66,7 +64,54 @@ def _img_url(img: HtmlElement, base: str | None) -> str | None:
     return None
 
 
-def _container(img: HtmlElement) -> HtmlElement | None:
+class _Marks:
+    """What the class tokens say of a page's elements (a figcaption, a caption, a credit, an image block), each
+    distinct class value tested once (pages repeat their classes)."""
+
+    def __init__(self) -> None:
+        self._verdicts: dict[str, tuple[bool, bool, bool]] = {}  # class value -> (caption, credit, block)
+        self._headshot: dict[str, bool] = {}
+
+    def _classes(self, el: HtmlElement) -> tuple[bool, bool, bool]:
+        cls = el.get("class") or ""
+        verdict = self._verdicts.get(cls)
+        if verdict is None:
+            verdict = self._verdicts[cls] = (
+                _CAPTION_CLASS.search(cls) is not None,
+                _CREDIT_CLASS.search(cls) is not None,
+                _BLOCK_CLASS.search(cls) is not None,
+            )
+        return verdict
+
+    def headshot(self, el: HtmlElement) -> bool:
+        """A byline, author box or menu class (_HEADSHOT_CLASS)."""
+        cls = el.get("class") or ""
+        verdict = self._headshot.get(cls)
+        if verdict is None:
+            verdict = self._headshot[cls] = _HEADSHOT_CLASS.search(cls) is not None
+        return verdict
+
+    def caption(self, el: HtmlElement) -> bool:
+        return isinstance(el.tag, str) and (el.tag == "figcaption" or self._classes(el)[0])
+
+    def caption_or_credit(self, el: HtmlElement) -> bool:
+        caption, credit, _ = self._classes(el)
+        return el.tag == "figcaption" or caption or credit or el.get("itemprop") in ("caption", "creditText")
+
+    def block(self, el: HtmlElement) -> bool:
+        return el.tag == "figure" or self._classes(el)[2]
+
+    def within(self, el: HtmlElement) -> bool:
+        """el or an element below it is a caption or a credit."""
+        return any(self.caption_or_credit(d) for d in el.iter(etree.Element))
+
+    def after(self, block: HtmlElement) -> HtmlElement | None:
+        """A caption printed right after the image block: "<figure><img></figure><p class='image-caption'>..."."""
+        nxt = block.getnext()
+        return nxt if nxt is not None and self.caption(nxt) else None
+
+
+def _container(img: HtmlElement, marks: _Marks) -> HtmlElement | None:
     """The block that holds this image and its caption: a figure, a caption box, a gallery item.
 
     Walks up a few levels, never past a block that holds another image or the story itself, and prefers the
@@ -75,22 +120,35 @@ def _container(img: HtmlElement) -> HtmlElement | None:
     el = img.getparent()
     first: HtmlElement | None = None
     levels = 0
+    # whether a caption or credit stands below el, read as the walk goes up: what lies under `below` (the
+    # element the walk came from) is known, only the children beside it are new at each step
+    holds = any(marks.caption_or_credit(d) for d in img.iterdescendants(etree.Element))
+    below = img
+    unread: list[tuple[HtmlElement, HtmlElement]] = []  # (element, its child on the walk) not yet read for marks
     while el is not None and levels < rules.IMAGE_BLOCK_MAX_DEPTH:
         if el.tag in ("body", "article", "main", "html"):
             break
+        unread.append((el, below))
         if el.tag not in _WRAPPERS:
             levels += 1
             if next(islice(el.iter("img", "amp-img"), 1, None), None) is not None:
                 break  # a second image: this block holds more than our image
-            if _caption_after(el) is not None or _HOLDS_CAPTION_OR_CREDIT(el):
+            holds = holds or any(
+                marks.caption_or_credit(child)
+                or any(marks.within(c) for c in parent.iterchildren(etree.Element) if c is not child)
+                for parent, child in unread
+            )
+            unread.clear()
+            if holds or marks.after(el) is not None:
                 return el
-            if first is None and _IS_BLOCK(el):
+            if first is None and marks.block(el):
                 first = el
+        below = el
         el = el.getparent()
     return first
 
 
-def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool]) -> bool:
+def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool], marks: _Marks) -> bool:
     """Whether el or an element above it is navigation, a byline, a menu or a link to an author's page."""
     path: list[HtmlElement] = []
     verdict = False
@@ -101,7 +159,7 @@ def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool]) -> bool:
         path.append(el)
         if (
             el.tag in _OUTSIDE_ARTICLE
-            or _HEADSHOT_CLASS.search(el.get("class") or "")
+            or marks.headshot(el)
             or (el.tag == "a" and _AUTHOR_LINK.search(el.get("href") or ""))
         ):
             verdict = True
@@ -112,21 +170,15 @@ def _excluded(el: HtmlElement | None, cache: dict[HtmlElement, bool]) -> bool:
     return verdict
 
 
-def _caption_after(block: HtmlElement) -> HtmlElement | None:
-    """A caption printed right after the image block: "<figure><img></figure><p class='image-caption'>..."."""
-    nxt = block.getnext()
-    return nxt if nxt is not None and _IS_CAPTION(nxt) else None
-
-
 def _without(caption: str, credit_text: str) -> str | None:
     """The caption with its credit taken out: 'A studio. Photo by the author.' -> 'A studio.'"""
     rest = _WS.sub(" ", caption.replace(credit_text, "")).strip(_CAPTION_EDGE)
     return re.sub(r"\s+[.,;]$", "", rest) or None
 
 
-def _read(block: HtmlElement) -> tuple[str | None, str | None, Credit | None, list[str]]:
+def _read(block: HtmlElement, marks: _Marks) -> tuple[str | None, str | None, Credit | None, list[str]]:
     """(caption, credit line, photo credit, every caption and credit line) of one image block."""
-    after = _caption_after(block)
+    after = marks.after(block)
     scopes = [block] + ([after] if after is not None else [])
     credit_texts = [t for scope in scopes for t in (_text(e) for e in _CREDIT_EL(scope)) if t]
     credit_text = " ".join(dict.fromkeys(credit_texts)) or None
@@ -165,15 +217,18 @@ def extract_images(
     lines: set[str] = set()
     seen: set[str] = set()
     excluded: dict[HtmlElement, bool] = {}  # per ancestor: it or one above it is a nav, byline or menu
+    marks = _Marks()
     for img in _IMAGES(tree):
-        if _excluded(img.getparent(), excluded):
+        if _excluded(img.getparent(), excluded, marks):
             continue
-        block = _container(img)
+        block = _container(img, marks)
+        if block is None:
+            continue
         url = _img_url(img, base_url)
-        if block is None or url is None or url in seen:
+        if url is None or url in seen:
             continue
         seen.add(url)
-        caption, credit_text, credit, block_lines = _read(block)
+        caption, credit_text, credit, block_lines = _read(block, marks)
         lines.update(block_lines)
         if credit is None and photographers:
             credit = Credit(role=CreditRole.PHOTO, name=photographers[0], text=photographers[0])

@@ -59,10 +59,8 @@ AUTHOR_META_KEYS = (
 _PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?:\s+(?:[A-Z][\w'\u2019.-]*|de|la|van|von|der|da|del|bin|al)){1,3}$")
 _BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|signature|assinatura|kisha|(?:^|\s)by(?:\s|$)")
 _BYLINE_MAX = 12  # byline elements read per page
-_USUAL_BYLINE = etree.XPath(
-    '//*[contains(@class, "byline") or contains(@class, "author") or @rel="author" or contains(@class, "autor") '
-    'or contains(@class, "auteur") or contains(@class, "firma") or contains(@class, "assinatura")]'
-)
+# the usual byline markup (class tokens, case as written), read when the authors are known already
+_USUAL_BYLINE_CLASS = re.compile(r"byline|author|autor|auteur|firma|assinatura")
 # a byline element that is a photo credit or caption, not the story's byline
 _PHOTO_BYLINE = re.compile(r"photo|credit|caption|image|bio|box", re.I)
 
@@ -246,33 +244,52 @@ def _meta_author_lines(meta: dict[str, str]) -> list[str]:
     ]
 
 
-_MARKED = etree.XPath("//*[@class or @rel='author' or @itemprop='author']")
+def _marked(tree: HtmlElement) -> list[HtmlElement]:
+    """The elements a class, rel or itemprop="author" marks, listed once per page: the section label and byline
+    scans read only these, and test each distinct class value once (pages repeat their classes). lxml's iter with
+    attribute reads costs two thirds of the XPath "//*[@class or @rel or @itemprop='author']"."""
+    return [
+        el
+        for el in tree.iter(etree.Element)
+        if el.get("class") is not None or el.get("rel") is not None or el.get("itemprop") == "author"
+    ]
 
 
-def _byline_elements(tree: HtmlElement, thorough: bool = True) -> list[str]:
+def _class_matches(pattern: re.Pattern[str], cls: str, verdicts: dict[str, bool]) -> bool:
+    """pattern.search(cls), looked up in verdicts (one dict per pattern and page) when the class was seen before."""
+    if not cls:
+        return False
+    verdict = verdicts.get(cls)
+    if verdict is None:
+        verdict = verdicts[cls] = pattern.search(cls) is not None
+    return verdict
+
+
+def _byline_elements(h1: HtmlElement | None, marked: list[HtmlElement], thorough: bool = True) -> list[str]:
     """Text of the byline elements (not photo credits), then of short lines after the headline that open like a
     byline ("Story by ...", "Por ...").
 
-    thorough: look at every class for a byline in any language (one pass over the page); otherwise, when the
-    authors are known already and only an agency or photographer is sought, the usual byline markup only."""
+    h1: the page's first <h1>; marked: the page's _marked elements. thorough: look at every class for a byline in
+    any language; otherwise, when the authors are known already and only an agency or photographer is sought, the
+    usual byline markup only."""
     lines: list[str] = []
     found = 0
-    # thorough: only elements that carry a class, rel or itemprop (selected in C, not by a Python loop)
-    candidates = _MARKED(tree) if thorough else _USUAL_BYLINE(tree)
-    for el in candidates:
+    pattern = _BYLINE_CLASS if thorough else _USUAL_BYLINE_CLASS
+    verdicts: dict[str, bool] = {}
+    for el in marked:
         cls = el.get("class") or ""
-        if not (el.get("rel") == "author" or el.get("itemprop") == "author" or (cls and _BYLINE_CLASS.search(cls))):
+        rel = el.get("rel") == "author"
+        if not (rel or (thorough and el.get("itemprop") == "author") or _class_matches(pattern, cls, verdicts)):
             continue
         found += 1
         if found > _BYLINE_MAX:
             break
-        if _PHOTO_BYLINE.search(cls) or any(a.tag == "figure" for a in el.iterancestors()):
+        if _PHOTO_BYLINE.search(cls) or next(el.iterancestors("figure"), None) is not None:
             continue
         # itertext joined with spaces: "McAVOY</a><span>Updated" must not become one word
         text = _clean(" ".join(el.itertext()))
         if text and len(text) < 120:
             lines.append(text)
-    h1 = tree.find(".//h1")
     if h1 is not None:
         for el in list(h1.itersiblings())[:6]:
             text = _clean(" ".join(el.itertext()))
@@ -281,7 +298,9 @@ def _byline_elements(tree: HtmlElement, thorough: bool = True) -> list[str]:
     return lines
 
 
-def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[str, str]) -> None:
+def _authors(
+    md: Metadata, h1: HtmlElement | None, marked: list[HtmlElement], ld_names: list[str], meta: dict[str, str]
+) -> None:
     """People from JSON-LD, else author meta tags, else the byline; agencies named anywhere in them."""
     agencies: list[str] = []
     photographers: list[str] = []
@@ -296,7 +315,7 @@ def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[st
         return out
 
     authors = people_of(ld_names) or people_of(_meta_author_lines(meta))
-    md.bylines = _byline_elements(tree, thorough=not authors)
+    md.bylines = _byline_elements(h1, marked, thorough=not authors)
     from_bylines: list[str] = []
     for b in md.bylines:
         people, found, photos = read_byline(b)
@@ -315,8 +334,9 @@ def _authors(md: Metadata, tree: HtmlElement, ld_names: list[str], meta: dict[st
     md.photographers = list(dict.fromkeys(photographers))
 
 
-def _section(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str | None:
-    """JSON-LD articleSection, else a section meta tag, else a visible section label; never "articles" or a domain."""
+def _section(marked: list[HtmlElement], ld: dict, meta: dict[str, str]) -> str | None:
+    """JSON-LD articleSection, else a section meta tag, else a visible section label (marked: the page's _marked
+    elements); never "articles" or a domain."""
     values = ld.get("articleSection")
     candidates = values if isinstance(values, list) else [values]
     candidates += [meta.get(k) for k in _SECTION_META_KEYS]
@@ -324,10 +344,12 @@ def _section(tree: HtmlElement, ld: dict, meta: dict[str, str]) -> str | None:
         value = _clean(value) if isinstance(value, str) else None
         if value and not _NOT_SECTION.match(value):
             return value
-    for el in tree.iter(etree.Element):
+    verdicts: dict[str, bool] = {}
+    for el in marked:
         cls = el.get("class") or ""
         if not (
-            (cls and _SECTION_CLASS.search(cls)) or (el.tag == "a" and "category" in (el.get("rel") or "").split())
+            _class_matches(_SECTION_CLASS, cls, verdicts)
+            or (el.tag == "a" and "category" in (el.get("rel") or "").split())
         ):
             continue
         if _NAV_CLASS.search(cls) or any(
@@ -389,9 +411,10 @@ def extract_metadata(tree: HtmlElement, url: str | None = None) -> Metadata:
         or _clean(h1.text_content() if h1 is not None else None)
         or _strip_site(_clean(tree.findtext(".//title")), md.site_name)
     )
-    md.section = _section(tree, ld, meta)
+    marked = _marked(tree)
+    md.section = _section(marked, ld, meta)
     md.tags = list(dict.fromkeys(_keywords(ld.get("keywords")) + tags))
-    _authors(md, tree, _names(ld.get("author"), ids), meta)
+    _authors(md, h1, marked, _names(ld.get("author"), ids), meta)
     md.published_at = parse_iso_datetime(ld.get("datePublished")) or parse_iso_datetime(
         meta.get("article:published_time")
     )

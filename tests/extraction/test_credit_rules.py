@@ -3,6 +3,7 @@
 import pytest
 from lxml import html
 
+from newsdesk.extraction import rules
 from newsdesk.extraction.credits import contributor_credits, photo_credit, source_credits, wire_credits
 from newsdesk.extraction.images import extract_images
 from newsdesk.extraction.metadata import extract_metadata, read_byline
@@ -446,6 +447,22 @@ def test_a_quote_with_a_stray_word_for_a_speaker_stays_unattributed(paragraph, s
             "Jorge Zapata",
             "EFE",
         ),
+        # the image inside wrappers (a link, a picture), the credit beside them, the caption after the block
+        (
+            '<div class="lead"><div><a href="/big.jpg"><picture><source srcset="/2.jpg"><img src="/2.jpg"></picture>'
+            '</a><span class="credit">Ana Ruiz/Reuters</span></div><p class="caption">A harbour.</p></div>',
+            "A harbour.",
+            "Ana Ruiz",
+            "Reuters",
+        ),
+        # the credit deep in a sibling of the image's wrapper, no caption
+        (
+            '<div class="story-photo"><span><img src="/2.jpg"></span><div><div><em class="credit">Tom Reyes/Reuters'
+            "</em></div></div></div>",
+            None,
+            "Tom Reyes",
+            "Reuters",
+        ),
     ],
 )
 def test_an_image_block_finds_its_caption_and_credit_wherever_they_stand(block_html, caption, photographer, agency):
@@ -498,3 +515,8 @@ def test_headshots_and_menu_thumbnails_are_not_article_images(page_html, urls):
     )
     images, _, _ = extract_images(tree, "https://example.com/story")
     assert [i.url for i in images] == urls
+
+
+def test_source_cue_words_are_lowercase():
+    """credits.py matches SOURCE_CUE's pattern in the lowercased line, without IGNORECASE."""
+    assert rules.SOURCE_CUE.pattern == rules.SOURCE_CUE.pattern.lower()

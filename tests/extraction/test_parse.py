@@ -308,6 +308,29 @@ def test_a_story_split_by_ad_rows_is_read_whole():
     assert add_split_body_parts(tree, paragraphs[:2]) == paragraphs[:2]  # too little to name the container
 
 
+def test_preclean_removes_what_trafilatura_never_reads_after_measuring_with_it():
+    import lxml.html
+
+    from newsdesk.extraction.body import preclean
+
+    story = "<p>" + "A paragraph of the story, long enough to be the body of the page. " * 6 + "</p>"
+    script = "<script>" + "var tracking = 1; " * 40 + "</script>"
+    html = (
+        '<html><head><link rel="stylesheet" href="/s.css"><style>p { color: red }</style>'
+        '<script type="application/ld+json">{"@type": "NewsArticle"}</script><script src="/a.js"></script></head>'
+        f'<body><article>{story}<div class="share-tools">Share this{script}</div><p>Tail<script>x()</script> text.</p>'
+        "</article></body></html>"
+    )
+    tree = lxml.html.document_fromstring(html)
+    preclean(tree)
+    assert [s.get("type") for s in tree.iter("script")] == ["application/ld+json"]  # trafilatura's fallback reads it
+    assert not list(tree.iter("style", "link"))
+    assert [el.tag for el in tree.find("head")] == ["script"]
+    # the share box's script text counted in its share of the page, as before scripts are removed: it stays
+    assert tree.find(".//div") is not None and tree.find(".//div").text_content() == "Share this"
+    assert tree.findall(".//p")[-1].text_content() == "Tail text."
+
+
 def test_language_is_read_from_the_text_when_the_page_declares_none():
     story = (
         "<p>Der Bundestag hat am Donnerstag ein Gesetz beschlossen, das die Mieten in den großen "
@@ -392,3 +415,19 @@ def test_a_page_with_no_title_and_no_text_is_not_an_article():
             b"<html><head></head><body><div><a href='/x'>Home</a></div></body></html>",
             url="https://news.example.org/empty",
         )
+
+
+def test_the_tree_has_lxml_html_element_classes():
+    """The parser looks element classes up in C; they must be the ones lxml.html gives (FormElement, ...)."""
+    import lxml.html
+
+    from newsdesk.parse import _parse
+
+    html = load("pjmedia_panjshir_resistance.html").decode("utf-8")
+    html = html.replace(
+        "</body>", "<form><label>L</label><input name=q><select></select><textarea></textarea></form></body>"
+    )
+    ours = list(_parse(html).iter())
+    theirs = list(lxml.html.document_fromstring(html).iter())
+    assert [type(el) for el in ours] == [type(el) for el in theirs]
+    assert {type(el).__name__ for el in ours} >= {"HtmlElement", "FormElement", "InputElement", "LabelElement"}
