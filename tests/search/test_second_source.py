@@ -13,6 +13,7 @@ import pytest
 import redis
 
 from newsdesk.crawl.discovery import canonical_url
+from newsdesk.errors import TransientError
 from newsdesk.index import ArticleIndex
 from newsdesk.index.search import SearchRequest
 from newsdesk.models import article_id
@@ -37,22 +38,30 @@ class Desk:
         return self.pipeline.index
 
 
-@pytest.fixture(
-    params=[pytest.param("elasticsearch", marks=[pytest.mark.elasticsearch]), pytest.param("embedded")],
-)
-def desk(request, clean_redis, tmp_path: Path) -> Iterator[Desk]:
+def open_desk(kind: str, request, seen: redis.Redis, tmp_path: Path) -> Desk:
     local = Settings(data_dir=tmp_path / "data", allow_private_hosts=["127.0.0.1"], per_host_rate=1000)
-    if request.param == "elasticsearch":
-        from newsdesk.index.elastic import ElasticIndex
+    if kind == "embedded":
+        return Desk(Pipeline(local), seen)  # no Redis in the pipeline: SQLite cluster state, embedded index
+    from newsdesk.index.elastic import ElasticIndex
 
-        prefix = request.getfixturevalue("es_prefix")
-        settings = local.model_copy(update={"redis_url": request.getfixturevalue("redis_url"), "index_prefix": prefix})
-        index: ArticleIndex = ElasticIndex(request.getfixturevalue("es_url"), prefix=prefix)
-        pipeline = Pipeline(settings, index=index, redis_client=clean_redis)
-    else:
-        pipeline = Pipeline(local)  # no Redis in the pipeline: SQLite cluster state, embedded index
-    yield Desk(pipeline, clean_redis)
-    pipeline.close()
+    prefix = request.getfixturevalue("es_prefix")
+    settings = local.model_copy(update={"redis_url": request.getfixturevalue("redis_url"), "index_prefix": prefix})
+    index = ElasticIndex(request.getfixturevalue("es_url"), prefix=prefix)
+    return Desk(Pipeline(settings, index=index, redis_client=seen), seen)
+
+
+@pytest.fixture(params=[pytest.param("elasticsearch", marks=pytest.mark.elasticsearch), "embedded"])
+def desk(request, clean_redis, tmp_path: Path) -> Iterator[Desk]:
+    opened = open_desk(request.param, request, clean_redis, tmp_path)
+    yield opened
+    opened.pipeline.close()
+
+
+@pytest.fixture
+def es_desk(request, clean_redis, tmp_path: Path) -> Iterator[Desk]:
+    opened = open_desk("elasticsearch", request, clean_redis, tmp_path)
+    yield opened
+    opened.pipeline.close()
 
 
 def two_feeds() -> TestSite:
@@ -131,3 +140,39 @@ def test_skipped_links_that_have_the_source_cost_one_check_and_no_write(desk):
         assert desk.pipeline.record_source([site.base + HARBOR], "a") == 0
         desk.index.refresh()
         assert desk.index.get(harbor_id(site)).sources == ["b", "a"]
+
+
+def test_an_unreachable_index_fails_the_poll_and_the_next_poll_records_the_source(es_desk):
+    """The poll's stage retries a TransientError; the store did not take the source, so the retry still finds it."""
+    from newsdesk.index.elastic import ElasticIndex
+    from tests.processes import free_port
+
+    desk = es_desk
+    with two_feeds() as site:
+        crawl(desk, site, "a")
+        down = ElasticIndex(f"http://127.0.0.1:{free_port()}", prefix=desk.pipeline.settings.index_prefix)
+        poller = Pipeline(desk.pipeline.settings, index=down, redis_client=desk.seen)
+        try:
+            with pytest.raises(TransientError, match="Elasticsearch unreachable"):
+                poller.record_source([site.base + HARBOR], "b")
+        finally:
+            poller.close()
+        assert desk.index.get(harbor_id(site)).sources == ["a"]
+        assert desk.pipeline.record_source([site.base + HARBOR], "b") == 1
+        desk.index.refresh()
+        assert desk.index.get(harbor_id(site)).sources == ["a", "b"]
+
+
+def test_a_document_in_an_older_rolled_index_is_updated_where_it_is(es_desk):
+    from newsdesk.index.elastic import ElasticIndex
+
+    desk = es_desk
+    assert isinstance(desk.index, ElasticIndex)
+    with two_feeds() as site:
+        crawl(desk, site, "a")
+        desk.index.rollover(force=True)
+        crawl(desk, site, "b")
+        assert site.hits(HARBOR) == 1
+        assert desk.index.get(harbor_id(site)).sources == ["a", "b"]
+        assert desk.index.search(SearchRequest(size=20)).total == 2  # no second copy in the new write index
+        assert source_facet(desk.index) == {"a": 1, "b": 2}
