@@ -5,6 +5,8 @@ index stage in tests/search/test_clusters.py, without a crawl's seconds in the f
 
 from __future__ import annotations
 
+import time
+
 import httpx
 from elasticsearch import Elasticsearch
 
@@ -87,3 +89,17 @@ def test_crawls_through_the_queues_cluster_and_keep_both_sources(
             assert api.get("/search", params={"q": "harbor bridge"}).json()["hits"][0]["sources"] == ["a", "b", "d"]
             facet = {bucket["value"]: bucket["count"] for bucket in api.get("/search").json()["facets"]["source"]}
             assert facet == {"a": 2, "b": 2, "c": 1, "d": 1}
+
+            # the same through a scheduled poll: the poll task on the worker records source e
+            assert newsdesk("sources", "add", "e", "--feed", f"{site.base}/feed-d.xml", env=env).returncode == 0
+            assert newsdesk("sources", "run-now", "e", "--no-wait", env=env).returncode == 0
+            deadline = time.monotonic() + 60
+            while (sources := harbor_sources(api, es_url, es_prefix)) != ["a", "b", "d", "e"]:
+                assert time.monotonic() < deadline, (sources, (tmp_path / "worker.log").read_text()[-3000:])
+                time.sleep(0.2)
+        assert site.hits(SHARED_PATH) == fetched
+
+
+def harbor_sources(api: httpx.Client, es_url: str, es_prefix: str) -> list[str]:
+    Elasticsearch(es_url).indices.refresh(index=f"{es_prefix}-articles")
+    return api.get("/search", params={"q": "harbor bridge"}).json()["hits"][0]["sources"]
