@@ -141,7 +141,7 @@ class ClusterStore(Protocol):
         ...
 
     def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
-        """registered(ids) and pending(ids) in one round trip: the check a poll makes for the links it skips."""
+        """registered(ids), and pending() of the unregistered: the check a poll makes for the links it skips."""
         ...
 
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
@@ -183,7 +183,7 @@ class Clusters:
 
     def missing_source(self, article_ids: Sequence[str], source: str) -> tuple[dict[str, list[str]], list[str]]:
         """({registered article whose sources lack `source`: its sources with it}, unregistered ones with no such
-        source pending yet), read without the lock in one store round trip: most skipped links have it already."""
+        source pending yet), read without the lock: one store round trip when all are registered, as most are."""
         registered, pending = self.store.lookup(list(dict.fromkeys(article_ids)))
         indexed = {id_: [*entry.sources, source] for id_, entry in registered.items() if source not in entry.sources}
         unindexed = [id_ for id_ in dict.fromkeys(article_ids) if id_ not in registered]
@@ -350,26 +350,16 @@ class RedisClusterStore:
         pipe.execute()
 
     def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
-        if not article_ids:
-            return {}, {}
+        """Pending sources are read only for the unregistered: a poll's skipped links are mostly indexed, and the
+        weekly pending hashes would cost four times the registrations' read for nothing."""
         from redis.exceptions import RedisError
 
-        weeks = self._weeks()
-        pipe = self.redis.pipeline(transaction=False)
-        pipe.hmget(f"{self.prefix}:articles", list(article_ids))
-        for week in weeks:
-            pipe.hmget(f"{self.prefix}:pending:{week}", list(article_ids))
         try:
-            rows, *pending_weeks = pipe.execute()
+            registered = self.registered(article_ids)
+            waiting = [article_id for article_id in article_ids if article_id not in registered]
+            return registered, self.pending(waiting) if waiting else {}
         except RedisError as exc:
             raise TransientError(f"Redis unreachable while reading the sources of skipped links: {exc}") from None
-        registered = {
-            article_id: Registered(**json.loads(row)) for article_id, row in zip(article_ids, rows, strict=True) if row
-        }
-        pending: dict[str, list[str]] = {}
-        for values in reversed(pending_weeks):  # the newest week last: it holds the newest whole list
-            pending.update({id_: json.loads(v) for id_, v in zip(article_ids, values, strict=True) if v is not None})
-        return registered, pending
 
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
         week = self._weeks()[0]
@@ -494,7 +484,8 @@ class SqliteClusterStore:
         )
 
     def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
-        return self.registered(article_ids), self.pending(article_ids)
+        registered = self.registered(article_ids)
+        return registered, self.pending([article_id for article_id in article_ids if article_id not in registered])
 
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
         """Rows inserted in order: AUTOINCREMENT numbers them; a new one's pending sources are now its own."""
