@@ -1,4 +1,4 @@
-"""Both backends loaded with the fixture articles, and an API client over each."""
+"""Fixtures for index, API and page tests: both backends loaded with the fixture articles, an API client over each."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.index import ArticleIndex
-from tests.search.corpus import fixture_articles
+from tests.corpus import fixture_articles
 
 
 @pytest.fixture

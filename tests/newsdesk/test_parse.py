@@ -11,7 +11,7 @@ from newsdesk.errors import NotAnArticle, PermanentError
 from newsdesk.models import CreditRole, FetchedPage, QuoteKind
 from newsdesk.parse import extract_article, parse_page
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "pages"
 
 
 def load(name: str) -> bytes:

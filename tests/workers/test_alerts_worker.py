@@ -8,9 +8,9 @@ from celery import Celery
 from newsdesk.connections import redis_client
 from newsdesk.index.elastic import ElasticIndex
 from newsdesk.index.saved import RedisSavedSearches, SavedSearchCreate, new_saved_search
+from tests.corpus import by_title, fixture_articles
 from tests.processes import celery_worker
-from tests.search.corpus import by_title, fixture_articles
-from tests.search.receiver import webhook_receiver
+from tests.receiver import webhook_receiver
 from workers.queues import INDEX_QUEUE, INDEX_TASK
 
 

@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch
 
 from newsdesk.ops.monitoring import Monitor
 from tests import sitekit
-from tests.crawl.crawlsite import Flaky, add, article, rss, urlset
+from tests.newsdesk.crawl.crawlsite import Flaky, add, article, rss, urlset
 from tests.processes import REPO, celery_worker, newsdesk, stop
 from tests.sitekit import Response
 

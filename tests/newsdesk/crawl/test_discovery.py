@@ -15,7 +15,7 @@ from newsdesk.ops.crawllog import CrawlLog
 from newsdesk.pipeline import Pipeline, reparse_archive
 from newsdesk.settings import Settings
 from tests import sitekit
-from tests.crawl.crawlsite import Conditional, add, article, rss, sitemap_index, urlset
+from tests.newsdesk.crawl.crawlsite import Conditional, add, article, rss, sitemap_index, urlset
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.redis]
 

@@ -13,7 +13,7 @@ from newsdesk.errors import FetchRefused, PermanentError, TransientError
 from newsdesk.retries import retry_delay
 from newsdesk.settings import Settings
 from tests import sitekit
-from tests.crawl.crawlsite import HTML, Flaky, add, article, gzip_bomb, stream
+from tests.newsdesk.crawl.crawlsite import HTML, Flaky, add, article, gzip_bomb, stream
 from tests.sitekit import Response
 
 pytestmark = pytest.mark.timeout(60)

@@ -15,7 +15,7 @@ from newsdesk.errors import FetchRefused
 from newsdesk.models import Source
 from newsdesk.settings import Settings
 from tests import sitekit
-from tests.crawl.crawlsite import add, article
+from tests.newsdesk.crawl.crawlsite import add, article
 from tests.sitekit import Response
 
 pytestmark = [pytest.mark.timeout(60), pytest.mark.redis]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FLOORS = json.loads((REPO / "tests" / "eval_baseline.json").read_text())
 
 

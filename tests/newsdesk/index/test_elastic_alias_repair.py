@@ -7,7 +7,7 @@ from newsdesk.errors import TransientError
 from newsdesk.index.document import to_document
 from newsdesk.index.elastic import ElasticIndex, doc_version
 from newsdesk.index.search import SearchRequest
-from tests.search.test_elastic_migrate import make
+from tests.newsdesk.index.test_elastic_migrate import make
 
 
 def test_deleted_write_alias_is_a_clear_transient_error_and_repair_restores_indexing(es_url, es_prefix):

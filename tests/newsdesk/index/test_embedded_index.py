@@ -76,7 +76,7 @@ def test_fts_translation_quotes_every_term():
 def test_an_index_written_before_facet_values_is_filled_on_open(tmp_path):
     import sqlite3
 
-    from tests.search.corpus import fixture_articles
+    from tests.corpus import fixture_articles
 
     path = tmp_path / "old.sqlite3"
     index = EmbeddedIndex(path)

@@ -14,7 +14,7 @@ from newsdesk.index.export import EXPORT_PAGE_SIZE, FULL_EXPORT_FIELDS, SUMMARY_
 from newsdesk.index.search import SearchRequest
 from newsdesk.models import Article
 from tests.conftest import TEST_ES_URL
-from tests.search.corpus import by_title, fixture_articles
+from tests.corpus import by_title, fixture_articles
 
 WIRE_COPIES = 1100  # more than two export pages (500), so more than the shrunken result window below
 

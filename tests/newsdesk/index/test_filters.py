@@ -10,7 +10,7 @@ import typer.main
 
 from newsdesk.index.filters import FILTER_NAMES, MAX_FACET_SIZE
 from newsdesk.index.search import SearchRequest, build_es_query
-from tests.search.corpus import by_title
+from tests.corpus import by_title
 
 EVERY_FILTER = {
     "source": "tribune",

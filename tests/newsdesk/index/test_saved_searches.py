@@ -21,8 +21,8 @@ from newsdesk.index.saved import (
     new_saved_search,
 )
 from newsdesk.settings import Settings, get_settings
-from tests.search.corpus import by_title
-from tests.search.receiver import webhook_receiver
+from tests.corpus import by_title
+from tests.receiver import webhook_receiver
 
 KEY = "saved-search-admin-key"
 ADMIN = {"X-Admin-Key": KEY}

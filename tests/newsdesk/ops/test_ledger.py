@@ -265,7 +265,7 @@ def test_a_backlog_waiting_past_its_deadline_is_not_duplicated(env, es_url, es_p
 
 
 def test_lineage_shows_retries_with_their_reason_and_the_dead_letter(env, tmp_path):
-    from tests.crawl.crawlsite import Flaky, add, article, rss
+    from tests.newsdesk.crawl.crawlsite import Flaky, add, article, rss
     from tests.sitekit import TestSite
 
     fast = {**env, "NEWSDESK_RETRY_BACKOFF_BASE": "0.2", "NEWSDESK_MAX_RETRIES": "2"}

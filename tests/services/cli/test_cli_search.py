@@ -5,8 +5,8 @@ from __future__ import annotations
 from newsdesk.index.embedded import EmbeddedIndex
 from newsdesk.settings import get_settings
 from services.cli import snippet_for_terminal
+from tests.corpus import fixture_articles
 from tests.processes import newsdesk
-from tests.search.corpus import fixture_articles
 
 
 def test_cli_snippets_decode_html_entities_and_keep_the_match_shown(base_env) -> None:

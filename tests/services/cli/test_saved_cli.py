@@ -6,9 +6,9 @@ import json
 
 from newsdesk.index.embedded import EmbeddedIndex
 from newsdesk.settings import get_settings
+from tests.corpus import by_title, fixture_articles
 from tests.processes import newsdesk
-from tests.search.corpus import by_title, fixture_articles
-from tests.search.receiver import webhook_receiver
+from tests.receiver import webhook_receiver
 
 
 def test_saved_search_commands_deliver_new_matches_once(base_env) -> None:

@@ -4,7 +4,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.search.corpus import by_title
+from tests.corpus import by_title
 
 
 def test_search_finds_highlights_and_facets(client):

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from html import unescape
 
 from newsdesk.models import Quote
-from tests.search.corpus import HOSTILE_TITLE, by_title
+from tests.corpus import HOSTILE_TITLE, by_title
 
 
 def _copies(index, articles, n: int, published: datetime | None = None) -> None:
