@@ -2,6 +2,8 @@
 
 import pytest
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from newsdesk.errors import TransientError
 from newsdesk.ops.runs import MemoryRun, RedisRun
@@ -27,7 +29,8 @@ def test_redelivered_stages_count_each_article_once(redis_url):
 
 
 def test_a_tally_write_while_redis_is_down_raises_transient_error():
-    unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5)
+    # No client retries (redis-py retries a refused connection 3 times with backoff): the tally's own error is tested.
+    unreachable = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.5, retry=Retry(NoBackoff(), 0))
     with pytest.raises(TransientError, match=r"run tally .* Redis write failed"):
         RedisRun(unreachable, "r1").add("indexed", url="https://a.test/1")
 
