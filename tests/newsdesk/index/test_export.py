@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -19,7 +21,7 @@ from tests.corpus import by_title, fixture_articles
 WIRE_COPIES = 1100  # more than two export pages (500), so more than the shrunken result window below
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def articles() -> list[Article]:
     """The fixture articles plus many wire copies of the drought story, each at its own URL and time."""
     originals = fixture_articles()
@@ -33,6 +35,23 @@ def articles() -> list[Article]:
         copy.published_at = start + timedelta(minutes=n)
         copies.append(copy)
     return [*originals, *copies]
+
+
+@pytest.fixture(scope="module")
+def embedded_data_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("export")
+
+
+@pytest.fixture(scope="module")
+def embedded_index(embedded_data_dir, articles) -> Iterator[ArticleIndex]:
+    """One embedded index for the module, since every test here only reads it: indexing the 1,100 copies
+    for each test was most of the fast suite's time in this file."""
+    from newsdesk.index.embedded import EmbeddedIndex
+
+    index = EmbeddedIndex(embedded_data_dir / "index.sqlite3")
+    index.index_articles(articles)
+    yield index
+    index.close()
 
 
 @pytest.fixture
@@ -121,22 +140,22 @@ def test_backend_pages_smaller_than_the_matches_visit_each_once(index, articles)
     assert all(set(r) == set(SUMMARY_EXPORT_FIELDS) for r in records)
 
 
-def test_cli_exports_every_match_to_a_file_or_stdout(index, tmp_path):
+def test_cli_exports_every_match_to_a_file_or_stdout(index, embedded_data_dir, tmp_path):
     from newsdesk.index.elastic import ElasticIndex
-    from tests.processes import newsdesk
+    from tests.clirunner import run_newsdesk
 
     if isinstance(index, ElasticIndex):
         env = {"NEWSDESK_ELASTICSEARCH_URL": TEST_ES_URL, "NEWSDESK_INDEX_PREFIX": index.prefix}
     else:
-        env = {"NEWSDESK_ELASTICSEARCH_URL": "", "NEWSDESK_DATA_DIR": str(tmp_path)}
+        env = {"NEWSDESK_ELASTICSEARCH_URL": "", "NEWSDESK_DATA_DIR": str(embedded_data_dir)}
     out = tmp_path / "drought.csv"
-    done = newsdesk("export", "reservoirs", "--format", "csv", "--output", str(out), env=env, timeout=120)
+    done = run_newsdesk("export", "reservoirs", "--format", "csv", "--output", str(out), env=env)
     assert done.returncode == 0, done.stderr
     assert f"exported {WIRE_COPIES + 1} articles to {out}" in done.stderr
     rows = _csv_rows(out.read_text(encoding="utf-8"))
     assert len(rows) == WIRE_COPIES + 1 == len({row["id"] for row in rows})
-    lines = newsdesk("export", "--format", "jsonl", "--source", "ledger", "--from", "2023-07-02", env=env, timeout=120)
+    lines = run_newsdesk("export", "--format", "jsonl", "--source", "ledger", "--from", "2023-07-02", env=env)
     assert lines.returncode == 0, lines.stderr
     assert [json.loads(line)["source"] for line in lines.stdout.splitlines()] == ["ledger"]
-    bad = newsdesk("export", "--format", "xml", env=env, timeout=60)
+    bad = run_newsdesk("export", "--format", "xml", env=env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "'xml'" in bad.stderr

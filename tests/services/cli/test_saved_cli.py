@@ -6,8 +6,8 @@ import json
 
 from newsdesk.index.embedded import EmbeddedIndex
 from newsdesk.settings import get_settings
+from tests.clirunner import run_newsdesk
 from tests.corpus import by_title, fixture_articles
-from tests.processes import newsdesk
 from tests.receiver import webhook_receiver
 
 
@@ -16,7 +16,7 @@ def test_saved_search_commands_deliver_new_matches_once(base_env) -> None:
     index = EmbeddedIndex(get_settings().embedded_index_path)
     index.index_articles(articles)
     with webhook_receiver() as receiver:
-        added = newsdesk(
+        added = run_newsdesk(
             "saved-searches",
             "add",
             "Bridge watch",
@@ -30,29 +30,29 @@ def test_saved_search_commands_deliver_new_matches_once(base_env) -> None:
         )
         assert added.returncode == 0, added.stderr
         search_id = added.stdout.strip()
-        listed = newsdesk("saved-searches", "list", "--json", env=base_env)
+        listed = run_newsdesk("saved-searches", "list", "--json", env=base_env)
         saved = json.loads(listed.stdout)
         assert saved["id"] == search_id and saved["filters"] == {"source": "tribune"}
 
         fresh = by_title(articles, "Harbor Bridge").model_copy(deep=True)
         fresh.url = fresh.canonical_url = "https://news.example/local/bridge-tolls"
         index.index_articles([fresh])
-        first = newsdesk("saved-searches", "check", env=base_env)
+        first = run_newsdesk("saved-searches", "check", env=base_env)
         assert first.returncode == 0, first.stderr
         assert json.loads(first.stdout) == {"id": search_id, "name": "Bridge watch", "sent": 1}
         assert receiver.articles() == [fresh.id]
-        again = newsdesk("saved-searches", "check", env=base_env)
+        again = run_newsdesk("saved-searches", "check", env=base_env)
         assert json.loads(again.stdout)["sent"] == 0 and receiver.articles() == [fresh.id]
 
         receiver.statuses = [500]
         index.index_articles([fresh.model_copy(update={"url": "u", "canonical_url": "https://news.example/x"})])
-        down = newsdesk("saved-searches", "check", env=base_env)
+        down = run_newsdesk("saved-searches", "check", env=base_env)
         assert down.returncode == 1 and "answered 500" in down.stderr
         assert len(receiver.articles()) == 1
-        assert json.loads(newsdesk("saved-searches", "check", env=base_env).stdout)["sent"] == 1  # sent on the next
+        assert json.loads(run_newsdesk("saved-searches", "check", env=base_env).stdout)["sent"] == 1  # sent on the next
     index.close()
 
-    bad = newsdesk("saved-searches", "add", "x", "--webhook", "ftp://example.org/", env=base_env)
+    bad = run_newsdesk("saved-searches", "add", "x", "--webhook", "ftp://example.org/", env=base_env)
     assert bad.returncode == 2 and "scheme" in bad.stderr
-    assert newsdesk("saved-searches", "remove", search_id, env=base_env).returncode == 0
-    assert newsdesk("saved-searches", "remove", search_id, env=base_env).returncode == 1
+    assert run_newsdesk("saved-searches", "remove", search_id, env=base_env).returncode == 0
+    assert run_newsdesk("saved-searches", "remove", search_id, env=base_env).returncode == 1

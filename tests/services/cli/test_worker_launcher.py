@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from newsdesk.settings import get_settings
 from services.cli.worker import plan
-from tests.processes import REPO
+from tests.clirunner import run_newsdesk
 
 
 def test_fetch_and_index_run_on_threads_and_parse_on_one_process_per_cpu() -> None:
@@ -26,8 +23,7 @@ def test_overrides_apply_to_the_stages_started() -> None:
 
 
 def test_print_shows_one_celery_worker_per_stage() -> None:
-    out = subprocess.run([sys.executable, "-m", "services.cli", "worker", "--print"], cwd=REPO, capture_output=True,
-                         text=True, timeout=60)  # fmt: skip
+    out = run_newsdesk("worker", "--print")
     lines = out.stdout.splitlines()
     assert out.returncode == 0 and len(lines) == 4
     assert "--queues fetch --pool threads" in lines[0] and "--queues parse --pool prefork" in lines[1]
@@ -35,7 +31,6 @@ def test_print_shows_one_celery_worker_per_stage() -> None:
 
 
 def test_an_unknown_stage_is_one_line_on_stderr() -> None:
-    out = subprocess.run([sys.executable, "-m", "services.cli", "worker", "--queues", "parse,render", "--print"],
-                         cwd=REPO, capture_output=True, text=True, timeout=60)  # fmt: skip
+    out = run_newsdesk("worker", "--queues", "parse,render", "--print")
     assert out.returncode != 0 and "Traceback" not in out.stderr
     assert "--queues takes" in out.stderr
