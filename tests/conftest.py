@@ -175,6 +175,7 @@ SERVICE_FIXTURES = {
 }
 SERVICE_FIXTURES.update({"sentinel_trio": "sentinel", "es_cluster": "escluster"})  # tests/cluster/conftest.py
 SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval", "s3"}  # eval: the shared benchmark corpora
+SERVICE_MARKERS |= {"slow"}  # end to end through processes of its own: with the services, out of the fast suite
 SERVICE_MARKERS |= {"sentinel", "escluster"}  # servers of their own, started by the test (tests/cluster)
 
 
