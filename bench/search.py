@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 import httpx  # noqa: E402
 from elasticsearch import Elasticsearch  # noqa: E402
 
-from newsdesk.index.document import to_document  # noqa: E402
+from newsdesk.index.document import to_es_document  # noqa: E402
 from newsdesk.index.elastic import ElasticIndex  # noqa: E402
 from newsdesk.index.search import SearchRequest, Sort, build_es_query  # noqa: E402
 from newsdesk.models import Article, Quote  # noqa: E402
@@ -160,7 +160,7 @@ def index_both(es: Elasticsearch, es_url: str, articles: list[Article], batch: i
         lines = []
         for article in chunk:
             lines.append(json.dumps({"index": {"_index": raw.write_alias, "_id": article.id}}, separators=(",", ":")))
-            lines.append(json.dumps(to_document(article), separators=(",", ":")))
+            lines.append(json.dumps(to_es_document(article), separators=(",", ":")))
         raw_bodies.append(("\n".join(lines) + "\n").encode())
     pipeline_seconds = raw_seconds = 0.0
 

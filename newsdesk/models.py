@@ -100,6 +100,11 @@ class Article(_Model):
     quotes: list[Quote] = Field(default_factory=list)
     credits: list[Credit] = Field(default_factory=list)
     fetched_at: datetime | None = None
+    # Set at index time (newsdesk.index.clusters), never by the parser:
+    cluster_id: str | None = Field(
+        default=None, description="shared by near-duplicates (one wire story across outlets); its first member's id"
+    )
+    sources: list[str] = Field(default_factory=list, description="every configured source the URL came through")
 
     @property
     def id(self) -> str:
@@ -141,6 +146,9 @@ class Source(_Model):
         if value is not None and not re.fullmatch(r"\s*([0-9A-Za-z*/,\-]+\s+){4}[0-9A-Za-z*/,\-]+\s*", value):
             raise ValueError(f"cron schedule {value!r} needs five fields: minute hour day month weekday")
         return value.strip() if value else value
+
+
+INDEX_TIME_FIELDS = frozenset({"cluster_id", "sources"})  # what the index adds; the parser's output leaves them out
 
 
 def article_id(canonical_url: str) -> str:

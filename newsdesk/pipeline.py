@@ -1,7 +1,9 @@
 """The stage functions (discover, fetch, parse, index) and the in-process runner built from them.
 
 Celery tasks in workers/ call these same functions; the in-process runner chains them directly,
-so the embedded default and the distributed setup cannot drift apart.
+so the embedded default and the distributed setup cannot drift apart. A stage's crawl-state writes (crawl log,
+validators) go on the Redis pipeline `pipe` when the caller gives one: a task sends them in the one round trip
+that records its outcome; without one they are written at once.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+
+from redis.client import Pipeline as RedisPipeline
 
 from newsdesk.connections import redis_client
 from newsdesk.crawl.discovery import (
@@ -22,6 +26,7 @@ from newsdesk.crawl.fetch import FEED_TYPES, HTML_TYPES, SITEMAP_TYPES, Fetcher
 from newsdesk.crawl.seen import ValidatorStore
 from newsdesk.errors import NewsdeskError, PermanentError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
+from newsdesk.index.clusters import Clusters, open_clusters
 from newsdesk.models import Article, FetchedPage, Outcome, Source
 from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
@@ -38,6 +43,7 @@ MAX_SITEMAPS_PER_POLL = 50
 class FetchOutcome:
     page_key: str | None  # None when the server answered 304 Not Modified
     status: int
+    size: int = 0  # body bytes, after decompression (the URL's lineage shows them)
 
 
 class Pipeline:
@@ -49,6 +55,7 @@ class Pipeline:
         self._fetcher: Fetcher | None = None
         self._index = index
         self._redis = redis_client
+        self._clusters: Clusters | None = None
 
     @property
     def redis(self):
@@ -75,12 +82,14 @@ class Pipeline:
         reason: str = "",
         retries: int = 0,
         http_status: int | None = None,
+        pipe: RedisPipeline | None = None,
     ) -> None:
         if self.crawl_log is not None:
             self.crawl_log.record(
                 CrawlEntry(
                     url=url, status=status.value, source=source, reason=reason, retries=retries, http_status=http_status
-                )
+                ),
+                pipe,
             )
 
     def _get(
@@ -91,13 +100,14 @@ class Pipeline:
         accept,
         attempt: int = 0,
         conditional: dict[str, str] | None = None,
+        pipe: RedisPipeline | None = None,
     ) -> tuple[FetchedPage, str | None]:
         """Fetch, archive the response (its page-store key, or None), and log any failure as this URL's outcome."""
         try:
             page = self.fetcher.fetch(url, accept=accept, source=source, conditional=conditional)
         except Exception as exc:
             status, reason = classify(exc, will_retry(exc, attempt, self.settings.max_retries))
-            self._log(url, source, status, reason, retries=attempt)
+            self._log(url, source, status, reason, retries=attempt, pipe=pipe)
             raise
         key = None
         if self.settings.archive_enabled:
@@ -105,7 +115,9 @@ class Pipeline:
                 key = self.store.put(page, kind)
             except NewsdeskError as exc:
                 status, reason = classify(exc, will_retry(exc, attempt, self.settings.max_retries))
-                self._log(url, source, status, f"page store: {reason}", retries=attempt, http_status=page.status)
+                self._log(
+                    url, source, status, f"page store: {reason}", retries=attempt, http_status=page.status, pipe=pipe
+                )
                 raise
         return page, key
 
@@ -114,6 +126,13 @@ class Pipeline:
         if self._index is None:
             self._index = open_index(self.settings)
         return self._index
+
+    @property
+    def clusters(self) -> Clusters:
+        """Syndication clusters and sources, shared by every index process (Redis when configured, else SQLite)."""
+        if self._clusters is None:
+            self._clusters = open_clusters(self.settings, self.redis)
+        return self._clusters
 
     def discover(self, feed_url: str, source: str | None = None) -> list[DiscoveredLink]:
         page, _ = self._get(feed_url, source, "feed", FEED_TYPES)
@@ -172,23 +191,30 @@ class Pipeline:
         self._log(url, source, Outcome.FETCHED, http_status=page.status)
         return result
 
-    def fetch(self, url: str, source: str | None = None, attempt: int = 0, conditional: bool = True) -> FetchOutcome:
+    def fetch(
+        self,
+        url: str,
+        source: str | None = None,
+        attempt: int = 0,
+        conditional: bool = True,
+        pipe: RedisPipeline | None = None,
+    ) -> FetchOutcome:
         """Conditional GET with the URL's stored ETag / Last-Modified; a 304 is not stored or re-parsed.
         conditional=False (a re-sent fetch whose page may never have been indexed) always downloads."""
         validators = ValidatorStore(self.redis) if self.redis is not None else None
         headers = validators.conditional_headers(url) if validators and conditional else None
-        page, key = self._get(url, source, "article", HTML_TYPES, attempt, headers)
+        page, key = self._get(url, source, "article", HTML_TYPES, attempt, headers, pipe)
         if page.status == 304:
-            self._log(url, source, Outcome.NOT_MODIFIED, retries=attempt, http_status=304)
+            self._log(url, source, Outcome.NOT_MODIFIED, retries=attempt, http_status=304, pipe=pipe)
             return FetchOutcome(page_key=None, status=304)
         if key is None:  # the archive is off: the page is still stored once, for the parser
             key = self.store.put(page)
         if validators:
-            validators.remember(url, page.headers)
-        self._log(url, source, Outcome.FETCHED, retries=attempt, http_status=page.status)
-        return FetchOutcome(page_key=key, status=page.status)
+            validators.remember(url, page.headers, pipe)
+        self._log(url, source, Outcome.FETCHED, retries=attempt, http_status=page.status, pipe=pipe)
+        return FetchOutcome(page_key=key, status=page.status, size=len(page.body))
 
-    def parse(self, page_key: str) -> Article:
+    def parse(self, page_key: str, pipe: RedisPipeline | None = None) -> Article:
         # Imported here so fetch- and index-only processes never load the extractor.
         from newsdesk.parse import parse_page
 
@@ -196,17 +222,18 @@ class Pipeline:
         try:
             article = parse_page(page)
         except NewsdeskError as exc:
-            self._log(page.url, page.source, Outcome.FAILED, f"parse: {exc}", http_status=page.status)
+            self._log(page.url, page.source, Outcome.FAILED, f"parse: {exc}", http_status=page.status, pipe=pipe)
             raise
-        self._log(page.url, page.source, Outcome.PARSED, http_status=page.status)
+        self._log(page.url, page.source, Outcome.PARSED, http_status=page.status, pipe=pipe)
         return article
 
-    def index_articles(self, articles: list[Article]) -> IndexResult:
-        result = self.index.index_articles(articles)
+    def index_articles(self, articles: list[Article], pipe: RedisPipeline | None = None) -> IndexResult:
+        """Place each article in its syndication cluster (and add its source), then write them to the index."""
+        result = self.index.index_articles(self.clusters.place(articles))
         if result.errors:
             raise PermanentError(f"index rejected {len(result.errors)} article(s): {result.errors[0]}")
         for article in articles:
-            self._log(article.url, article.source, Outcome.INDEXED)
+            self._log(article.url, article.source, Outcome.INDEXED, pipe=pipe)
         return result
 
     def close(self) -> None:
@@ -214,6 +241,8 @@ class Pipeline:
             self._fetcher.close()
         if self._index is not None:
             self._index.close()
+        if self._clusters is not None:
+            self._clusters.close()
 
 
 def reparse_archive(

@@ -88,6 +88,9 @@ ARTICLE_PATHS = {
     "/world/2023/07/02/drought-reservoirs": "site/drought-wire.html",
 }
 
+# The pages name .jpg files; drawings in SVG stand in for the photographs.
+IMAGE_PATHS = {"/img/bridge.jpg": "site/img/bridge.svg", "/img/panjshir.jpg": "site/img/panjshir.svg"}
+
 
 def news_site() -> TestSite:
     """The standard site: an RSS feed at /feed.xml listing three article pages."""
@@ -95,6 +98,8 @@ def news_site() -> TestSite:
     site.add_fixture("/feed.xml", "site/feed.xml", "application/rss+xml; charset=utf-8")
     for path, fixture in ARTICLE_PATHS.items():
         site.add_fixture(path, fixture)
+    for path, fixture in IMAGE_PATHS.items():  # what a browser loads for the article page's images
+        site.add_fixture(path, fixture, "image/svg+xml")
     return site
 
 

@@ -5,6 +5,7 @@ from workers import (  # noqa: F401  (registers the tasks)
     fetcher,
     health,
     indexer,
+    inspection,
     parser,
     reconcile,
     schedule,

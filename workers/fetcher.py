@@ -88,7 +88,7 @@ def submit_new_links(
 
 @app.task(name=POLL_SOURCE_TASK, base=StageTask, bind=True)
 def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = None) -> None:
-    with self.stage(None, name):
+    with self.stage(None, name, source=name):
         from workers.sources import get_source
 
         source = Source.model_validate(definition) if definition else get_source(name)
@@ -100,7 +100,7 @@ def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = 
 
 @app.task(name=POLL_TASK, base=StageTask, bind=True)
 def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None:
-    with self.stage(None, feed_url):
+    with self.stage(None, feed_url, source=source):
         submit_new_links(
             self.redis, self.pipeline.discover(feed_url, source), source, limit=self.settings.max_links_per_poll
         )
@@ -113,10 +113,11 @@ def fetch_article(
     # A retry may follow an attempt that stored the page's validators but failed later (its hand-off):
     # a 304 would then end an article never indexed, so only a first attempt is conditional.
     conditional = not unconditional and not self.request.retries
-    with self.stage(run_id, url):
-        outcome = self.pipeline.fetch(url, source, attempt=self.request.retries, conditional=conditional)
+    with self.stage(run_id, url, url=url, source=source) as step:
+        attempt = self.request.retries
+        outcome = self.pipeline.fetch(url, source, attempt=attempt, conditional=conditional, pipe=step.pipe)
         if outcome.page_key is None:
-            self.count(run_id, "not_modified", detail="HTTP 304")
+            step.finish("not_modified", detail="HTTP 304")
             return
-        self.count(run_id, "fetched", detail=f"HTTP {outcome.status}")
-        self.hand_off(PARSE_TASK, {"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id})
+        parse = {"page_key": outcome.page_key, "url": url, "source": source, "run_id": run_id}
+        step.hand_off("fetched", PARSE_TASK, parse, detail=f"HTTP {outcome.status}, {outcome.size} bytes")

@@ -14,12 +14,14 @@ from workers.queues import INDEX_TASK
 @app.task(name=INDEX_TASK, base=StageTask, bind=True)
 def index_article(
     self: StageTask,
-    article: dict[str, Any],
+    article: str | dict[str, Any],
     run_id: str | None = None,
     url: str | None = None,
     source: str | None = None,
 ) -> None:
-    with self.stage(run_id, article.get("canonical_url", "?")):
-        self.pipeline.index_articles([Article.model_validate(article)])
-        self.count(run_id, "indexed")
+    # article: the parse task's JSON; a dict in messages queued before it sent JSON
+    with self.stage(run_id, url or "?", url=url, source=source) as step:
+        parsed = Article.model_validate_json(article) if isinstance(article, str) else Article.model_validate(article)
+        self.pipeline.index_articles([parsed], pipe=step.pipe)
+        step.finish("indexed", indexed=parsed)
         schedule_alert_check(self.redis)

@@ -58,8 +58,7 @@ def save_source(source: Source) -> None:
         ENTRY_PREFIX + source.name,
         POLL_SOURCE_TASK,
         _schedule(source),
-        args=[source.name],
-        kwargs={"definition": definition},
+        kwargs={"name": source.name, "definition": definition},
         enabled=not source.paused,
         app=app,
     ).save()
@@ -113,5 +112,5 @@ def run_now(name: str) -> bool:
     source = get_source(name)
     if source is None:
         return False
-    app.send_task(POLL_SOURCE_TASK, args=[source.name], kwargs={"definition": source.model_dump(mode="json")})
+    app.send_task(POLL_SOURCE_TASK, kwargs={"name": source.name, "definition": source.model_dump(mode="json")})
     return True

@@ -78,9 +78,11 @@ class ValidatorStore:
             headers["If-Modified-Since"] = modified
         return headers
 
-    def remember(self, url: str, headers: dict[str, str]) -> None:
+    def remember(self, url: str, headers: dict[str, str], pipe=None) -> None:
+        """Store the response's validators (queued on `pipe` when given, else written at once)."""
+        target = self.redis if pipe is None else pipe
         etag, modified = headers.get("etag", ""), headers.get("last-modified", "")
         if etag or modified:
-            self.redis.hset(VALIDATORS_KEY, url, f"{etag}\n{modified}")
+            target.hset(VALIDATORS_KEY, url, f"{etag}\n{modified}")
         else:
-            self.redis.hdel(VALIDATORS_KEY, url)
+            target.hdel(VALIDATORS_KEY, url)

@@ -9,6 +9,7 @@ organisation or group at its head) gives no speaker: unattributed rather than a 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -76,8 +77,12 @@ _TRAILING_WORDS = {
     "again",
     "too",
 }
+_NUMERALS = {"two", "three", "four", "five", "several"}
 _QUANTIFIERS = {"several", "many", "some", "others", "both", "two", "three", "few", "most"}
 _SUFFIXES = {"Jr.", "Sr.", "Jr", "Sr", "II", "III", "IV"}
+_CAPITAL_ARTICLES = {a.capitalize() for a in rules.ROLE_ARTICLES_OTHER_LANGUAGES}
+# German writes every noun capitalised: 'Der Mieterbund', 'Die Vermieterverbände' are a body, not a person
+_GERMAN_ARTICLES = {"Der", "Die", "Das"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
 _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
@@ -91,7 +96,9 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
 # Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
 _CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
-_RUN = re.compile(rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|of(?=\s+[A-Z]))){{0,7}}")
+_RUN = re.compile(
+    rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
+)
 # a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
 _APPOSITION_AFTER = re.compile(
     r"^,\s+(?P<role>(?:the|a|an|his|her|its|their|[A-Z][\w.'\u2019-]*['\u2019]s)\s[^,;:.()]{2,80}?)[,;.]"
@@ -105,6 +112,8 @@ _APPOSITION_BEFORE = re.compile(
 _QUOTED_SPAN = re.compile("[\u201c\"][^\u201c\u201d\"]*[\u201d\"]|''.*?''")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z\u201c\"])")
 _POSSESSIVE_END = re.compile("['\u2019]s?\\b")
+_OWNER_MARK = re.compile("['\u2019]s$")
+_POSSESSIVE_OWNER = re.compile("^[A-Z][\\w.&-]*['\u2019]s$")
 _PREPOSITIONS = {
     "of",
     "to",
@@ -171,6 +180,7 @@ def _is_role_word(word: str) -> bool:
         or bare in rules.ROLE_MODIFIERS
         or word in rules.TITLE_ROLES
         or word.rstrip(".") in _ONE_WORD_TITLES
+        or (word[:1].isupper() and bare.endswith(rules.ROLE_NOUN_ENDINGS))  # 'Gesundheitsministerin'
     )
 
 
@@ -264,6 +274,10 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
                 return parsed[0], parsed[1] or format_role(described[0].split()), SpeakerKind.PERSON
         mention = parts[0]
     words = mention.split()
+    if len(words) > 2 and words[0] in _CAPITAL_ARTICLES and _organization_name(words[1:]):
+        words = words[1:]  # 'Die Junge Union', 'La Secretaría de Educación': the article is no part of the name
+    if len(words) == 2 and words[0] in _GERMAN_ARTICLES and words[1][:1].isupper():
+        return words[1], None, SpeakerKind.ORGANIZATION
     while len(words) > 1 and words[-1].lower() in _TRAILING_WORDS:
         words = words[:-1]  # 'the campaign is already', 'the employee first'
     if len(words) == 1 and words[0].lower() in _QUANTIFIERS:
@@ -275,6 +289,13 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
             kind = _kind_of_head(_head(words))
             if kind is False and not _plausible_description(words):
                 return None
+            start = 1 if words[0].lower() in _DETERMINERS else 0
+            named = list(itertools.takewhile(_ACRONYM.match, words[start:-1]))
+            if kind is SpeakerKind.ORGANIZATION and named:
+                # 'the RATP transport authority', 'the CGT union': the organisation has a name
+                return " ".join(named), None, SpeakerKind.ORGANIZATION
+            if kind is SpeakerKind.GROUP and words[0].lower() in _NUMERALS and len(words) > 1:
+                words = words[1:]  # 'two OPEC+ delegates': how many is no part of who
             if words[0].lower() in _DETERMINERS:
                 words = [words[0].lower(), *words[1:]]
             return " ".join(words), None, kind if isinstance(kind, SpeakerKind) else None
@@ -286,6 +307,11 @@ def parse_mention(mention: str) -> tuple[str, str | None, SpeakerKind | None] | 
     if words[-1].lower().rstrip(".") in rules.ROLE_NOUNS and len(words) > 1 and words[-1][:1].isupper():
         # 'CBC Chairman' with the name cut off: the role is all the article gives here
         return " ".join(words), format_role(words), SpeakerKind.PERSON
+    if len(words) >= 3 and _POSSESSIVE_OWNER.search(words[0]) and all(w[:1].isupper() for w in words[1:]):
+        owner, rest = words[0], words[1:]  # "NBC's Dante Chinni": the outlet is the person's affiliation
+        parsed = parse_mention(" ".join(rest))
+        if parsed and parsed[2] is SpeakerKind.PERSON:
+            return parsed[0], parsed[1] or owner, SpeakerKind.PERSON
     role_words, name_words = split_title(words)
     if not name_words or not _plausible_name(name_words):
         return None
@@ -324,6 +350,7 @@ class ArticleSpeakers:
         self.counts: dict[str, int] = {}  # full name -> how often the article writes it
         self.genders: dict[str, str] = {}  # surname -> 'he' or 'she', learnt on first use
         self.titled: set[str] = set()  # surnames written with an honorific ('Mr. Berg')
+        self.organizations: set[tuple[str, ...]] = set()  # organisation names in full, as words
         self._paragraphs = paragraphs
         self._scanned = False  # the article is read on first use: most have no quote to attribute
 
@@ -343,13 +370,19 @@ class ArticleSpeakers:
                 if words[0] in rules.HONORIFICS and len(words) > 1:
                     self.titled.add(words[-1].strip(".,").lower())  # 'Ms. Ruiz': a person, whatever else
                 role_words, name_words = split_title(words)
+                if len(name_words) >= 3 and _POSSESSIVE_OWNER.search(name_words[0]):
+                    name_words = name_words[1:]  # "NBC's Dante Chinni": the owner is no part of the name
                 if name_words and name_words[-1] in ("of",):
                     continue
+                if len(name_words) >= 2 and _organization_name(name_words):
+                    start = 1 if name_words[0] in _CAPITAL_ARTICLES and len(name_words) > 2 else 0
+                    self.organizations.add(tuple(" ".join(name_words[start:]).rstrip(".,").split()))
                 if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
                     continue
-                name = " ".join(name_words).rstrip(".,")
+                # "Tobi Adeyemi's header": the possessive is no part of the name
+                name = _OWNER_MARK.sub("", " ".join(name_words).rstrip(".,"))
                 self.forms.setdefault(_tokens(name), name)
                 self.counts[name] = self.counts.get(name, 0) + 1
                 role = format_role(role_words) if role_words else None
@@ -462,6 +495,15 @@ class ArticleSpeakers:
         }
         return found.pop() if len(found) == 1 else None
 
+    def _organization_with(self, name: str) -> str | None:
+        """The one organisation the article names in full that starts or ends with name ('League' -> 'League of
+        Women Voters', 'Fiscal Studies' -> 'Institute for Fiscal Studies'); None when none or several do."""
+        self._scan()
+        words = tuple(name.split())
+        n = len(words)
+        found = {full for full in self.organizations if len(full) > n and words in (full[:n], full[-n:])}
+        return " ".join(found.pop()) if len(found) == 1 else None
+
     def canonical(self, name: str) -> str:
         """The fullest form of a person's name in the article; the name itself when two people share it."""
         self._scan()
@@ -498,6 +540,14 @@ class ArticleSpeakers:
             named = self._person_with_role(name)
             if named:  # 'the minority leader' after 'Senate Minority Leader Harry Reid': Harry Reid
                 return Speaker(name=named, mention=mention.strip(" ,.;:\u2014-"), role=self.roles[named], kind=kind)
+        # a one-word organisation ('League') or a name that is no person's: look for the name in full
+        if name[:1].isupper() and (
+            kind is SpeakerKind.PERSON or (kind is SpeakerKind.ORGANIZATION and " " not in name)
+        ):
+            organization = self._organization_with(name)
+            if organization and (kind is SpeakerKind.ORGANIZATION or self.canonical(name) == name):
+                mention = mention.strip(" ,.;:\u2014-")
+                return Speaker(name=organization, mention=mention, role=None, kind=SpeakerKind.ORGANIZATION)
         if kind is SpeakerKind.PERSON and name[:1].isupper():
             full = self.canonical(name)
             if full == name and (_PARTICIPLE.match(name) or all(w in rules.PLACE_NAMES for w in name.split())):

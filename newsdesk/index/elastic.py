@@ -25,7 +25,13 @@ from elasticsearch.serializer import OrjsonSerializer
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import TransientError
 from newsdesk.index import IndexResult
-from newsdesk.index.document import from_document, to_document
+from newsdesk.index.document import (
+    LANGUAGE_ANALYZERS,
+    from_document,
+    to_es_document,
+    upgrade_document,
+    with_language_fields,
+)
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
 from newsdesk.index.search import (
     QuoteRequest,
@@ -280,7 +286,7 @@ class ElasticIndex:
     def _actions(self, articles: Iterable[Article], target: str) -> Iterator[dict[str, Any]]:
         """Index actions carrying the external version, so the newest write of an article wins."""
         for article in articles:
-            doc = to_document(article)
+            doc = to_es_document(article)
             yield {
                 "_index": target,
                 "_id": article.id,
@@ -360,15 +366,18 @@ class ElasticIndex:
         self.ensure()
         raw = self.client.search(index=self.read_alias, **build_es_query(request))
         response = response_from_es(raw.body, request)
-        if request.q and response.total == 0 and not self._analyzed_terms(request.q):
+        if request.q and response.total == 0 and self._only_stop_words(request.q):
             response.notice = only_stop_words_notice(request.q)
         return response
 
-    def _analyzed_terms(self, text: str) -> list[str]:
-        """The terms the body field's own analyzer keeps from text (none when it is all stop words)."""
+    def _only_stop_words(self, text: str) -> bool:
+        """Whether some language's analyzer keeps no term of text (the standard fallback keeps every word)."""
         # One concrete index: _analyze refuses an alias over several (rolled) indices.
-        analyzed = self.client.indices.analyze(index=self.write_index(), field="body", text=text)
-        return [token["token"] for token in analyzed.get("tokens", [])]
+        index = self.write_index()
+        for analyzer in LANGUAGE_ANALYZERS.values():
+            if not self.client.indices.analyze(index=index, analyzer=analyzer, text=text).get("tokens"):
+                return True
+        return False
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         self.ensure()
@@ -389,7 +398,7 @@ class ElasticIndex:
                 pit_id = raw.get("pit_id", pit_id)
                 hits = raw["hits"]["hits"]
                 for hit in hits:
-                    yield export_record({**hit["_source"], "id": hit["_id"]}, fields)
+                    yield export_record(upgrade_document({**hit["_source"], "id": hit["_id"]}), fields)
                 if len(hits) < page_size:
                     return
                 body["search_after"] = hits[-1]["sort"]
@@ -581,7 +590,7 @@ class ElasticIndex:
                     "_op_type": "index",
                     "_index": target,
                     "_id": hit["_id"],
-                    "_source": hit["_source"],
+                    "_source": with_language_fields(upgrade_document({**hit["_source"], "id": hit["_id"]})),
                     "version": doc_version(hit["_source"]),
                     "version_type": "external_gte",
                 }

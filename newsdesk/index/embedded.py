@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from newsdesk.index import IndexResult
-from newsdesk.index.document import from_document, to_document
+from newsdesk.index.document import from_document, to_document, upgrade_document
 from newsdesk.index.export import EXPORT_PAGE_SIZE, SUMMARY_EXPORT_FIELDS, export_record
-from newsdesk.index.filters import FILTER_NAMES, FILTERS, Filter, Match, values_of
+from newsdesk.index.filters import FACETS, FILTERS, Filter, Match, values_of
 from newsdesk.index.search import (
+    CLUSTER_FIELD,
     MAX_QUOTES_PER_ARTICLE,
     ArticleRef,
     FacetBucket,
@@ -167,12 +168,12 @@ class EmbeddedIndex:
                 with self._db:  # an index written before the quotes table existed: fill it once
                     for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
                         self._insert_quotes(rowid, json.loads(doc_json).get("quotes", []))
-            declared = ",".join(FILTER_NAMES)
+            declared = ",".join(f"{facet.name}={facet.es_field}" for facet in FILTERS)
             if self._db.execute("SELECT declared FROM facet_meta").fetchone() != (declared,):
                 with self._db:  # written before facet_values, or with other filters declared: rebuild it once
                     self._db.execute("DELETE FROM facet_values")
                     for rowid, doc_json in self._db.execute("SELECT rowid, doc FROM articles").fetchall():
-                        self._insert_facet_values(rowid, json.loads(doc_json))
+                        self._insert_facet_values(rowid, upgrade_document(json.loads(doc_json)))
                     self._db.execute("DELETE FROM facet_meta")
                     self._db.execute("INSERT INTO facet_meta (declared) VALUES (?)", (declared,))
 
@@ -276,7 +277,7 @@ class EmbeddedIndex:
                     [*params, last_rowid, page_size],
                 ).fetchall()
             for rowid, doc_json in rows:
-                yield export_record(json.loads(doc_json), fields)
+                yield export_record(upgrade_document(json.loads(doc_json)), fields)
                 last_rowid = rowid
             if len(rows) < page_size:
                 return
@@ -304,11 +305,24 @@ class EmbeddedIndex:
             if fts
             else "substr(articles_fts.body, 1, 180), NULL"
         )
+        # collapse: the best-ranked match of each cluster, with how many of its cluster match (a window over matches)
+        cluster = f"COALESCE(json_extract(a.doc, '$.{CLUSTER_FIELD}'), a.id)"
+        versions, leaders, leader_params = "1", "", []
+        if request.collapse:
+            versions = "ranked.n"
+            leaders = (
+                f" JOIN (SELECT a.rowid AS r, count(*) OVER (PARTITION BY {cluster}) AS n,"
+                f" row_number() OVER (PARTITION BY {cluster} ORDER BY {order}, a.id) AS pos {base})"
+                " ranked ON ranked.r = a.rowid AND ranked.pos = 1"
+            )
+            leader_params = params
         with self._lock:
-            total = self._db.execute(f"SELECT count(*) {base}", params).fetchone()[0]
+            counted = f"count(DISTINCT {cluster})" if request.collapse else "count(*)"
+            total = self._db.execute(f"SELECT {counted} {base}", params).fetchone()[0]
             rows = self._db.execute(
-                f"SELECT a.id, a.doc, {snippet} {base} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
-                [*params, request.size, offset],
+                f"SELECT a.id, a.doc, {snippet}, {versions} FROM articles a JOIN articles_fts"
+                f" ON articles_fts.rowid = a.rowid{leaders} WHERE {clause} ORDER BY {order}, a.id LIMIT ? OFFSET ?",
+                [*leader_params, *params, request.size, offset],
             ).fetchall()
             facets, more = self._facets(request, clause, params)
             months = Counter(
@@ -317,8 +331,8 @@ class EmbeddedIndex:
                 if row[0] is not None
             )
         hits = []
-        for article_id, doc_json, snip, title_marked in rows:
-            doc = json.loads(doc_json)
+        for article_id, doc_json, snip, title_marked, matching_versions in rows:
+            doc = upgrade_document(json.loads(doc_json))
             title_html = _marked_to_html(title_marked) if title_marked and _MARK_OPEN in title_marked else None
             hits.append(
                 SearchHit(
@@ -332,6 +346,9 @@ class EmbeddedIndex:
                     indexed_at=doc.get("indexed_at"),
                     highlight=([title_html] if title_html else []) + ([_marked_to_html(snip)] if snip else []),
                     title_highlight=title_html,
+                    sources=doc["sources"],
+                    cluster_id=doc["cluster_id"],
+                    more_versions=matching_versions - 1,
                 )
             )
         next_offset = offset + len(hits)
@@ -341,7 +358,8 @@ class EmbeddedIndex:
             hits=hits,
             facets={**facets, "published": [FacetBucket(value=m, count=c) for m, c in sorted(months.items())]},
             more_facet_values=more,
-            next_cursor=encode_cursor([next_offset]) if next_offset < total else None,
+            next_cursor=encode_cursor([next_offset]) if next_offset < total and not request.collapse else None,
+            collapsed=request.collapse,
         )
 
     def _facets(
@@ -350,17 +368,18 @@ class EmbeddedIndex:
         """Every declared facet in one GROUP BY over facet_values (counts are articles: a value is stored once
         per article); the top values of each, and which facets hold more than shown."""
         rows = self._db.execute(
-            "SELECT facet, value, count(*) AS c FROM facet_values WHERE article_rowid IN"
+            f"SELECT facet, value, count(*) AS c FROM facet_values WHERE facet IN ({','.join('?' * len(FACETS))})"
+            " AND article_rowid IN"
             f" (SELECT a.rowid FROM articles a JOIN articles_fts ON articles_fts.rowid = a.rowid WHERE {clause})"
             " GROUP BY facet, value ORDER BY facet, c DESC, value",
-            params,
+            [*(facet.name for facet in FACETS), *params],
         ).fetchall()
-        by_facet: dict[str, list[FacetBucket]] = {facet.name: [] for facet in FILTERS}
+        by_facet: dict[str, list[FacetBucket]] = {facet.name: [] for facet in FACETS}
         for name, value, count in rows:
             if name in by_facet:
                 by_facet[name].append(FacetBucket(value=value, count=count))
-        more = [facet.name for facet in FILTERS if len(by_facet[facet.name]) > request.facet_size(facet)]
-        return {facet.name: by_facet[facet.name][: request.facet_size(facet)] for facet in FILTERS}, more
+        more = [facet.name for facet in FACETS if len(by_facet[facet.name]) > request.facet_size(facet)]
+        return {facet.name: by_facet[facet.name][: request.facet_size(facet)] for facet in FACETS}, more
 
     def quotes(self, request: QuoteRequest) -> QuoteResponse:
         """Quotes whose text matches `q` (FTS5) and whose speaker holds every word of `speaker`."""
@@ -427,8 +446,9 @@ class EmbeddedIndex:
     def sources(self) -> SourcesResponse:
         with self._lock:
             rows = self._db.execute(
-                "SELECT source, count(*), max(published_at) FROM articles WHERE source IS NOT NULL"
-                " GROUP BY source ORDER BY count(*) DESC, source"
+                "SELECT f.value, count(*), max(a.published_at) FROM facet_values f JOIN articles a"
+                " ON a.rowid = f.article_rowid WHERE f.facet = 'source'"
+                " GROUP BY f.value ORDER BY count(*) DESC, f.value"
             ).fetchall()
         return SourcesResponse(sources=[SourceCount(name=n, articles=c, latest=latest) for n, c, latest in rows])
 

@@ -10,9 +10,9 @@ from enum import Enum
 from typing import Any
 
 EXPORT_PAGE_SIZE = 500  # documents per backend round trip; a point in time / keyset keeps paging exact
-SUMMARY_EXPORT_FIELDS = ("id", "url", "title", "source", "published_at", "authors", "language")
+SUMMARY_EXPORT_FIELDS = ("id", "url", "title", "source", "sources", "published_at", "authors", "language", "cluster_id")
 FULL_EXPORT_FIELDS = (*SUMMARY_EXPORT_FIELDS, "body", "quotes", "credits")
-LIST_SEPARATOR = "; "  # authors in one CSV cell
+LIST_SEPARATOR = "; "  # authors (or sources) in one CSV cell
 
 
 class ExportFormat(str, Enum):
@@ -31,7 +31,7 @@ class ExportFormat(str, Enum):
 
 def export_record(doc: dict[str, Any], fields: Iterable[str]) -> dict[str, Any]:
     """One exported article: exactly `fields`, in order, missing ones as None (lists as [])."""
-    return {name: doc.get(name, [] if name in ("authors", "quotes", "credits") else None) for name in fields}
+    return {name: doc.get(name, [] if name in ("authors", "sources", "quotes", "credits") else None) for name in fields}
 
 
 def _csv_line(values: list[Any]) -> str:

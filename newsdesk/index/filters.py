@@ -32,6 +32,7 @@ class Filter:
     )  # other fields of that object it must have
     multi_value: bool = False  # an article can hold several values (authors, speakers): facet counts articles
     match: Match = Match.EXACT
+    facet: bool = True  # False: a filter only (the page, API and CLI show no value counts for it)
     facet_size: int = DEFAULT_FACET_SIZE
     max_length: int = 200
     help: str = ""
@@ -42,7 +43,13 @@ class Filter:
 
 
 FILTERS: tuple[Filter, ...] = (
-    Filter("source", "Source", "source", help="the configured source an article was crawled from"),
+    Filter(
+        "source",
+        "Source",
+        "sources",
+        multi_value=True,
+        help="a configured source the article was crawled from (one URL can come through several)",
+    ),
     Filter("section", "Section", "section", help="the site's section, as the page names it"),
     Filter("author", "Author", "authors", multi_value=True, help="one of the article's bylines"),
     Filter("language", "Language", "language", max_length=20, help="detected language code (en, de, fr ...)"),
@@ -64,8 +71,18 @@ FILTERS: tuple[Filter, ...] = (
         multi_value=True,
         help="a wire or photo agency credited (Associated Press, Reuters ...)",
     ),
+    Filter(
+        "cluster",
+        "Versions of",
+        "cluster_id",
+        facet=False,
+        max_length=64,
+        help="a syndication cluster id: every version of one story (the same wire copy across outlets)",
+    ),
 )
 FILTER_NAMES: tuple[str, ...] = tuple(f.name for f in FILTERS)
+FACETS: tuple[Filter, ...] = tuple(f for f in FILTERS if f.facet)
+FACET_NAMES: tuple[str, ...] = tuple(f.name for f in FACETS)
 BY_NAME: dict[str, Filter] = {f.name: f for f in FILTERS}
 
 

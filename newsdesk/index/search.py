@@ -15,7 +15,8 @@ from typing import Any, Self
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from newsdesk.index.filters import BY_NAME, FILTER_NAMES, FILTERS, MAX_FACET_SIZE, Filter, Match
+from newsdesk.index.document import ANALYZERS, language_field
+from newsdesk.index.filters import BY_NAME, FACET_NAMES, FACETS, FILTER_NAMES, FILTERS, MAX_FACET_SIZE, Filter, Match
 
 MAX_QUERY_LENGTH = 500
 MAX_PAGE_SIZE = 100
@@ -23,9 +24,13 @@ MAX_QUOTES_PER_ARTICLE = 5
 MAX_RESULT_WINDOW = 10_000  # the index's max_result_window: numbered pages stop there, export goes on
 MAX_SOURCES = 1000
 HIGHLIGHT_PRE, HIGHLIGHT_POST = "<mark>", "</mark>"
-TEXT_FIELDS = ["title^3", "body", "authors.text", "quotes_text"]  # title boosted over body
+TEXT_FIELDS = ["title^3", "body", "authors", "quotes"]  # title boosted over body; per language: language_text_fields
 SQS_FLAGS = "AND|OR|NOT|PHRASE|PRECEDENCE|WHITESPACE|ESCAPE|PREFIX"  # no FUZZY/SLOP/NEAR: cheap, predictable
-SUMMARY_FIELDS = ["id", "title", "url", "source", "section", "authors", "published_at", "language", "indexed_at"]
+SUMMARY_FIELDS = [
+    *("id", "title", "url", "source", "sources", "section", "authors", "published_at", "language", "indexed_at"),
+    "cluster_id",
+]
+CLUSTER_FIELD = "cluster_id"  # collapse=true: one hit per value of it, the best-ranked member of each cluster
 
 
 class Sort(str, Enum):
@@ -111,18 +116,23 @@ class SearchRequest(FilteredRequest):
     page: int = Field(default=1, ge=1, description="numbered page (size results each), within the first 10,000")
     cursor: str | None = Field(default=None, max_length=1000, description="opaque search_after cursor")
     facet_sizes: dict[str, int] = Field(default_factory=dict, description="facet name -> values wanted (show more)")
+    collapse: bool = Field(
+        default=False, description="one hit per syndication cluster (its best match); total counts clusters"
+    )
 
     @model_validator(mode="after")
     def _paging(self) -> Self:
         if self.page > 1 and self.cursor:
             raise ValueError("give 'page' or 'cursor', not both")
+        if self.collapse and self.cursor:
+            raise ValueError("collapsed results page by number ('page'), not by 'cursor'")
         if self.page * self.size > MAX_RESULT_WINDOW:
             raise ValueError(
                 f"page {self.page} lies beyond the first {MAX_RESULT_WINDOW:,} results; narrow the search or export it"
             )
         for name, wanted in self.facet_sizes.items():
-            if name not in BY_NAME:
-                raise ValueError(f"unknown facet {name[:40]!r}; facets are {', '.join(FILTER_NAMES)}")
+            if name not in FACET_NAMES:
+                raise ValueError(f"unknown facet {name[:40]!r}; facets are {', '.join(FACET_NAMES)}")
             if not 1 <= wanted <= MAX_FACET_SIZE:
                 raise ValueError(f"a facet shows 1 to {MAX_FACET_SIZE} values")
         return self
@@ -151,6 +161,11 @@ class SearchHit(BaseModel):
     score: float | None = None
     highlight: list[str] = Field(default_factory=list, description="HTML snippets; matches wrapped in <mark>")
     title_highlight: str | None = Field(default=None, description="the title as HTML with matches in <mark>")
+    sources: list[str] = Field(default_factory=list, description="every source the URL came through")
+    cluster_id: str | None = Field(default=None, description="its syndication cluster (filter cluster= lists them)")
+    more_versions: int = Field(
+        default=0, description="collapsed search: other articles of its cluster that match too (cluster= lists them)"
+    )
 
 
 class FacetBucket(BaseModel):
@@ -164,13 +179,14 @@ class SearchResponse(BaseModel):
     hits: list[SearchHit]
     facets: dict[str, list[FacetBucket]] = Field(
         default_factory=dict,
-        description=f"{', '.join(FILTER_NAMES)}, and published (by month, oldest first)",
+        description=f"{', '.join(FACET_NAMES)}, and published (by month, oldest first)",
     )
     more_facet_values: list[str] = Field(
         default_factory=list, description="facets holding more values than shown (ask with a larger facet size)"
     )
     next_cursor: str | None = None
     notice: str | None = Field(default=None, description="why the query could not match, e.g. only stop words")
+    collapsed: bool = Field(default=False, description="one hit per cluster: total counts clusters, not articles")
 
 
 def only_stop_words_notice(q: str) -> str:
@@ -283,6 +299,22 @@ def _text_query(q: str, fields: list[str]) -> dict[str, Any]:
     }
 
 
+def language_text_fields(analyzer: str) -> list[str]:
+    """TEXT_FIELDS as one language's copies: `title_german^3`, `body_german`, ..."""
+    fields = []
+    for field in TEXT_FIELDS:
+        name, _, boost = field.partition("^")
+        fields.append(language_field(name, analyzer) + (f"^{boost}" if boost else ""))
+    return fields
+
+
+def _articles_text_query(q: str) -> dict[str, Any]:
+    """The query text against every language's fields, one clause per language: each clause analyses the whole
+    query with that language's analyzer, and an article, whose text sits in one language's fields, matches
+    through its own clause alone (so a stop word in one language never becomes a required term in another)."""
+    return {"dis_max": {"queries": [_text_query(q, language_text_fields(analyzer)) for analyzer in ANALYZERS]}}
+
+
 def _sort(relevance: bool, by: Sort = Sort.NEWEST) -> list[Any]:
     field = "indexed_at" if by is Sort.INDEXED else "published_at"
     newest = [{field: {"order": "desc", "missing": "_last"}}, {"id": "asc"}]
@@ -351,7 +383,7 @@ def build_es_filters(request: FilteredRequest, *, skip: tuple[str, ...] = ()) ->
 
 def build_es_match_query(request: FilteredRequest) -> dict[str, Any]:
     """The query part alone (text and filters): what decides which articles match, shared by search and export."""
-    must: list[dict[str, Any]] = [_text_query(request.q, TEXT_FIELDS)] if request.q else []
+    must: list[dict[str, Any]] = [_articles_text_query(request.q)] if request.q else []
     return {"bool": {"must": must or [{"match_all": {}}], "filter": build_es_filters(request)}}
 
 
@@ -377,12 +409,19 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
         "_source": SUMMARY_FIELDS,
         "highlight": _highlight(
             {
-                "title": {"number_of_fragments": 0},
-                "body": {"fragment_size": 180, "number_of_fragments": 2, "no_match_size": 180},
+                **{language_field("title", analyzer): {"number_of_fragments": 0} for analyzer in ANALYZERS},
+                **{
+                    language_field("body", analyzer): {
+                        "fragment_size": 180,
+                        "number_of_fragments": 2,
+                        "no_match_size": 180,
+                    }
+                    for analyzer in ANALYZERS
+                },
             }
         ),
         "aggs": {
-            **{facet.name: es_facet_agg(facet, request.facet_size(facet)) for facet in FILTERS},
+            **{facet.name: es_facet_agg(facet, request.facet_size(facet)) for facet in FACETS},
             "published": {
                 "date_histogram": {
                     "field": "published_at",
@@ -393,6 +432,11 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
             },
         },
     }
+    if request.collapse:
+        # inner_hits of size 0 still count the group's matches; the cardinality counts groups for the total
+        # (exact well beyond what a page shows: below precision_threshold, HyperLogLog++ is practically exact).
+        body["collapse"] = {"field": CLUSTER_FIELD, "inner_hits": {"name": "versions", "size": 0}}
+        body["aggs"][_CLUSTER_COUNT] = {"cardinality": {"field": CLUSTER_FIELD, "precision_threshold": 40_000}}
     if request.cursor:
         body["search_after"] = decode_cursor(request.cursor, length=len(sort))
     elif request.offset:
@@ -400,12 +444,24 @@ def build_es_query(request: SearchRequest) -> dict[str, Any]:
     return body
 
 
+def _merge_languages(highlight: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Highlights keyed by language copy (`body_german`) keyed by the field they copy (`body`)."""
+    merged: dict[str, list[str]] = {}
+    for name, fragments in highlight.items():
+        field, _, analyzer = name.rpartition("_")
+        merged.setdefault(field if analyzer in ANALYZERS else name, []).extend(fragments)
+    return merged
+
+
+_CLUSTER_COUNT = "_clusters"  # the aggregation counting clusters: not a facet
+
+
 def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchResponse:
     hits: list[SearchHit] = []
     last_sort: list[Any] | None = None
     for hit in raw["hits"]["hits"]:
         doc = hit["_source"]
-        highlight = hit.get("highlight", {})
+        highlight = _merge_languages(hit.get("highlight", {}))
         titles = highlight.get("title", [])
         hits.append(
             SearchHit(
@@ -420,17 +476,22 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
                 score=hit.get("_score"),
                 highlight=titles + highlight.get("body", []),
                 title_highlight=titles[0] if titles else None,
+                sources=doc.get("sources") or ([doc["source"]] if doc.get("source") else []),
+                cluster_id=doc.get("cluster_id") or hit["_id"],
+                more_versions=max(0, _versions(hit) - 1),
             )
         )
         last_sort = hit.get("sort")
     facets: dict[str, list[FacetBucket]] = {}
     more: list[str] = []
-    for name, agg in raw.get("aggregations", {}).items():
+    aggregations = dict(raw.get("aggregations", {}))
+    clusters = aggregations.pop(_CLUSTER_COUNT, None)
+    for name, agg in aggregations.items():
         facets[name], has_more = _facet_buckets(agg)
         if has_more:
             more.append(name)
-    total = raw["hits"]["total"]["value"]
-    next_cursor = encode_cursor(last_sort) if last_sort and len(hits) == request.size else None
+    total = clusters["value"] if clusters else raw["hits"]["total"]["value"]
+    next_cursor = encode_cursor(last_sort) if last_sort and len(hits) == request.size and not clusters else None
     return SearchResponse(
         total=total,
         offset=0 if request.cursor else request.offset,
@@ -438,7 +499,13 @@ def response_from_es(raw: dict[str, Any], request: SearchRequest) -> SearchRespo
         facets=facets,
         more_facet_values=more,
         next_cursor=next_cursor,
+        collapsed=request.collapse,
     )
+
+
+def _versions(hit: dict[str, Any]) -> int:
+    """How many matching articles a collapsed hit's cluster holds (1 when the search was not collapsed)."""
+    return int(hit.get("inner_hits", {}).get("versions", {}).get("hits", {}).get("total", {}).get("value", 1))
 
 
 def build_quotes_query(request: QuoteRequest) -> dict[str, Any]:
@@ -511,7 +578,7 @@ def build_sources_query() -> dict[str, Any]:
         "size": 0,
         "aggs": {
             "sources": {
-                "terms": {"field": "source", "size": MAX_SOURCES},
+                "terms": {"field": "sources", "size": MAX_SOURCES},
                 "aggs": {"latest": {"max": {"field": "published_at"}}},
             }
         },

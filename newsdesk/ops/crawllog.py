@@ -2,7 +2,8 @@
 
 Layout: one hash `newsdesk:crawllog` of url -> JSON entry, plus sorted sets by time for each
 status, each source, and each (source, status) pair, so `newsdesk urls --source S --status failed`
-and the dashboard read a page of entries without scanning.
+and the dashboard read a page of entries without scanning. A write is one script (read the previous entry, keep
+what the fetch learnt, move the URL between the sorted sets), so a stage can queue it on its own round trip.
 """
 
 from __future__ import annotations
@@ -11,11 +12,37 @@ import json
 import time
 from dataclasses import asdict, dataclass, field
 
+import redis
+
 from newsdesk.errors import FetchRefused, NewsdeskError, TransientError
 from newsdesk.models import Outcome
 
 LOG_KEY = "newsdesk:crawllog"
 MAX_REASON = 500
+
+# KEYS[1] the log hash; ARGV: url, entry JSON, entry time, LOG_KEY. Sorted sets by time: all URLs, each status,
+# and when the entry has a source, that source and (source, status).
+_RECORD = """
+local function index_keys(e)
+  local keys = {ARGV[4] .. ':all', ARGV[4] .. ':status:' .. e.status}
+  if e.source and e.source ~= cjson.null and e.source ~= '' then
+    keys[3] = ARGV[4] .. ':source:' .. e.source
+    keys[4] = ARGV[4] .. ':source:' .. e.source .. ':status:' .. e.status
+  end
+  return keys
+end
+local entry = cjson.decode(ARGV[2])
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if raw then
+  local previous = cjson.decode(raw)
+  if entry.retries == 0 then entry.retries = previous.retries end
+  if entry.http_status == cjson.null or entry.http_status == 0 then entry.http_status = previous.http_status end
+  for _, key in ipairs(index_keys(previous)) do redis.call('ZREM', key, ARGV[1]) end
+end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
+for _, key in ipairs(index_keys(entry)) do redis.call('ZADD', key, ARGV[3], ARGV[1]) end
+return 1
+"""
 
 
 @dataclass
@@ -40,31 +67,19 @@ def classify(error: BaseException, will_retry: bool) -> tuple[Outcome, str]:
     return Outcome.FAILED, f"{type(error).__name__}: {error}"
 
 
-def _index_keys(entry: CrawlEntry) -> list[str]:
-    keys = [f"{LOG_KEY}:all", f"{LOG_KEY}:status:{entry.status}"]
-    if entry.source:
-        keys += [f"{LOG_KEY}:source:{entry.source}", f"{LOG_KEY}:source:{entry.source}:status:{entry.status}"]
-    return keys
-
-
 class CrawlLog:
     def __init__(self, redis_client):
         self.redis = redis_client
 
-    def record(self, entry: CrawlEntry) -> None:
+    def record(self, entry: CrawlEntry, pipe: redis.client.Pipeline | None = None) -> None:
+        """The URL's latest outcome; parse and index outcomes keep what the fetch learnt (retries, HTTP status).
+        Queued on `pipe` when given, else sent at once."""
         entry.reason = entry.reason[:MAX_REASON]
-        previous = self.get(entry.url)
-        if previous is not None:  # parse and index outcomes keep what the fetch learnt
-            entry.retries = entry.retries or previous.retries
-            entry.http_status = entry.http_status or previous.http_status
-        with self.redis.pipeline() as pipe:
-            if previous is not None:
-                for key in _index_keys(previous):
-                    pipe.zrem(key, entry.url)
-            pipe.hset(LOG_KEY, entry.url, json.dumps(asdict(entry)))
-            for key in _index_keys(entry):
-                pipe.zadd(key, {entry.url: entry.at})
-            pipe.execute()
+        args = (LOG_KEY, entry.url, json.dumps(asdict(entry)), repr(entry.at), LOG_KEY)
+        if pipe is not None:
+            pipe.eval(_RECORD, 1, *args)
+        else:
+            self.redis.eval(_RECORD, 1, *args)
 
     def get(self, url: str) -> CrawlEntry | None:
         raw = self.redis.hget(LOG_KEY, url)

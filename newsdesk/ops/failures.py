@@ -1,13 +1,13 @@
-"""Failures grouped by cause: the task and the error message with its variable parts (URLs, numbers, ids) blanked."""
+"""Failures grouped by cause: the task and the error message with its variable parts (URLs, numbers, ids) blanked.
+
+The groups themselves are kept incrementally by the dead-letter store (newsdesk/ops/deadletters.py).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
-
-from newsdesk.ops.deadletters import DeadLetter
 
 # Order matters: URLs before hosts and numbers, so "https://a.test/1" is one <url>, not a host and a number.
 _VARIABLE_PARTS = (
@@ -32,30 +32,18 @@ def failure_cause(error: str) -> str:
     return cause.strip()[:MAX_CAUSE_LENGTH]
 
 
-@dataclass
-class FailureGroup:
-    key: str  # stable for the same task and cause: the handle for "retry this group"
-    task: str
-    cause: str
-    count: int = 0
-    newest_at: float = 0.0
-    example: str = ""  # the newest letter's full error
-    ids: list[str] = field(default_factory=list)
-
-
 def group_key(task: str, cause: str) -> str:
+    """Stable for the same task and cause: the handle for "retry this group"."""
     return hashlib.sha1(f"{task}\n{cause}".encode()).hexdigest()[:16]
 
 
-def group_failures(letters: Iterable[DeadLetter]) -> list[FailureGroup]:
-    """Groups, largest first (then newest first)."""
-    groups: dict[str, FailureGroup] = {}
-    for letter in letters:
-        cause = failure_cause(letter.error)
-        key = group_key(letter.task, cause)
-        group = groups.setdefault(key, FailureGroup(key=key, task=letter.task, cause=cause))
-        group.count += 1
-        group.ids.append(letter.id)
-        if letter.failed_at >= group.newest_at:
-            group.newest_at, group.example = letter.failed_at, letter.error
-    return sorted(groups.values(), key=lambda g: (-g.count, -g.newest_at))
+@dataclass
+class FailureGroup:
+    key: str = field(metadata={"description": "stable id of the group: POST /ops/api/deadletters/groups/{key}/retry"})
+    task: str
+    cause: str = field(metadata={"description": "the error with its URLs, numbers, ids and quoted values blanked"})
+    count: int = 0
+    newest_at: float = 0.0
+    example: str = field(default="", metadata={"description": "the newest letter's full error"})
+    example_id: str = field(default="", metadata={"description": "the newest letter's id"})
+    example_url: str | None = field(default=None, metadata={"description": "its article's URL (see its lineage)"})

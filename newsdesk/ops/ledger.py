@@ -87,10 +87,12 @@ class Work:
 
 @dataclass
 class LedgerStats:
-    in_flight: int
-    oldest_age_seconds: float | None  # of the article waiting longest at its current stage
-    resent_total: int
-    lost_total: int  # re-sent max_resends times and dead-lettered
+    in_flight: int = field(metadata={"description": "accepted articles not yet at an end"})
+    oldest_age_seconds: float | None = field(
+        metadata={"description": "the longest an article has waited at its current stage"}
+    )
+    resent_total: int = field(metadata={"description": "work the reconciler re-sent after it was lost in transit"})
+    lost_total: int = field(metadata={"description": "work re-sent max_resends times, now dead letters"})
 
 
 class Ledger:

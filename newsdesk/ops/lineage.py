@@ -23,7 +23,11 @@ LINEAGE_TTL_SECONDS = 7 * 24 * 3600
 
 @dataclass
 class Event:
-    event: str
+    event: str = field(
+        metadata={
+            "description": "accepted, fetched, not modified, parsed, indexed, retrying, re-sent, refused, dead letter"
+        }
+    )
     detail: str = ""
     stage: str = ""
     at: float = field(default_factory=time.time)

@@ -1,7 +1,7 @@
 """Operational figures kept in Redis: task outcomes per minute, stage latency, lag, errors, workers, sources.
 
-Writers are the worker signal handlers (workers/signals.py); readers are the dashboard and /metrics
-(services/dashboard/). Keys are named hierarchically under `newsdesk:stats:` and bounded: per-minute
+Writers are the stage tasks (workers/base.py, each write queued on the pipeline of the task's one round trip)
+and the worker heartbeats (workers/signals.py); readers are the dashboard and /metrics (services/dashboard/). Keys are named hierarchically under `newsdesk:stats:` and bounded: per-minute
 counters expire after two hours, per-hour source counters after a day, recent samples are capped lists.
 No Celery here: stage names and task details come in as plain strings.
 """
@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -128,25 +129,39 @@ class Monitor:
     def __init__(self, client: redis.Redis):
         self.redis = client
 
-    # ---------- writing (worker signal handlers) ----------
+    # ---------- writing (stage tasks: each write is queued on `pipe` when given, else sent on its own) ----------
 
-    def record_task(self, stage: str, outcome: str, duration: float | None = None, now: float | None = None) -> None:
+    @contextmanager
+    def _writing(self, pipe: redis.client.Pipeline | None) -> Iterator[redis.client.Pipeline]:
+        if pipe is not None:
+            yield pipe
+            return
+        with self.redis.pipeline() as own:
+            yield own
+            own.execute()
+
+    def record_task(
+        self,
+        stage: str,
+        outcome: str,
+        duration: float | None = None,
+        now: float | None = None,
+        pipe: redis.client.Pipeline | None = None,
+    ) -> None:
         """One finished task run: its outcome (succeeded, failed, retried) and how long it ran."""
         now = time.time() if now is None else now
         minute_key = f"{PREFIX}:minute:{_minute(now)}"
-        with self.redis.pipeline() as pipe:
+        with self._writing(pipe) as pipe:
             pipe.hincrby(TOTALS_KEY, f"{stage}/{outcome}", 1)
             pipe.hincrby(minute_key, f"{stage}/{outcome}", 1)
             pipe.expire(minute_key, MINUTE_TTL_SECONDS)
             if duration is not None:
                 self._sample(pipe, f"{PREFIX}:latency:{stage}", LATENCY_BUCKETS, duration)
-            pipe.execute()
 
-    def record_lag(self, kind: str, seconds: float) -> None:
+    def record_lag(self, kind: str, seconds: float, pipe: redis.client.Pipeline | None = None) -> None:
         """Seconds from an article's publication (or its fetch) until it was indexed."""
-        with self.redis.pipeline() as pipe:
+        with self._writing(pipe) as pipe:
             self._sample(pipe, f"{PREFIX}:lag:{kind}", LAG_BUCKETS, max(0.0, seconds))
-            pipe.execute()
 
     @staticmethod
     def _sample(pipe, key: str, bounds: tuple[float, ...], value: float) -> None:
@@ -157,18 +172,24 @@ class Monitor:
         pipe.hincrby(f"{key}:hist", "count", 1)
         pipe.hincrbyfloat(f"{key}:hist", "sum", value)
 
-    def record_error(self, error: ErrorRecord) -> None:
-        with self.redis.pipeline() as pipe:
+    def record_error(self, error: ErrorRecord, pipe: redis.client.Pipeline | None = None) -> None:
+        with self._writing(pipe) as pipe:
             pipe.lpush(ERRORS_KEY, json.dumps(asdict(error)))
             pipe.ltrim(ERRORS_KEY, 0, RECENT_ERRORS - 1)
-            pipe.execute()
 
-    def record_source(self, source: str, event: str, now: float | None = None, error: str | None = None) -> None:
+    def record_source(
+        self,
+        source: str,
+        event: str,
+        now: float | None = None,
+        error: str | None = None,
+        pipe: redis.client.Pipeline | None = None,
+    ) -> None:
         """A per-source event: poll_ok, fetch_ok, indexed (an article), failed, robots (a robots.txt refusal)."""
         now = time.time() if now is None else now
         stats_key = f"newsdesk:sources:stats:{source}"
         hour_key = f"newsdesk:sources:hourly:{_hour(now)}"
-        with self.redis.pipeline() as pipe:
+        with self._writing(pipe) as pipe:
             pipe.sadd(SOURCES_KNOWN_KEY, source)
             if event in ("poll_ok", "fetch_ok"):
                 pipe.hset(stats_key, f"last_{event}", now)
@@ -180,7 +201,6 @@ class Monitor:
                 pipe.hset(stats_key, "last_failure", now)
                 if error:
                     pipe.hset(stats_key, "last_error", error[:500])
-            pipe.execute()
 
     def beat(self, worker: WorkerBeat) -> None:
         self.redis.hset(WORKERS_KEY, worker.name, json.dumps(asdict(worker)))

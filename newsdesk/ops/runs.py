@@ -98,7 +98,10 @@ class RedisRun:
     def set_total(self, total: int) -> None:
         self._write(lambda pipe: pipe.hset(self.key, "total", total), self.key)
 
-    def add(self, stage: str, error: str | None = None, url: str | None = None) -> None:
+    def add(
+        self, stage: str, error: str | None = None, url: str | None = None, pipe: redis.client.Pipeline | None = None
+    ) -> None:
+        """Count `url` at `stage`; queued on `pipe` when given (the caller executes it), else written at once."""
         if stage not in STAGES:
             raise ValueError(f"unknown stage {stage!r}")
         if not url:
@@ -112,17 +115,26 @@ class RedisRun:
             if error:
                 pipe.hset(self.errors_key, url, error[:500])
 
-        self._write(record, self.stage_key(stage), self.outcome_key, self.errors_key)
+        written = self.stage_key(stage) if stage in PROGRESS else self.outcome_key
+        keys = (written, self.errors_key) if error else (written,)
+        if pipe is not None:
+            self._queue(pipe, record, keys)
+        else:
+            self._write(record, *keys)
 
     def _write(self, record, *keys: str) -> None:
         try:
             with self.redis.pipeline(transaction=True) as pipe:
-                record(pipe)
-                for key in keys:
-                    pipe.expire(key, RUN_TTL_SECONDS)
+                self._queue(pipe, record, keys)
                 pipe.execute()
         except redis.RedisError as exc:
             raise TransientError(f"run tally {self.run_id}: Redis write failed: {exc}") from None
+
+    @staticmethod
+    def _queue(pipe: redis.client.Pipeline, record, keys: tuple[str, ...]) -> None:
+        record(pipe)
+        for key in keys:
+            pipe.expire(key, RUN_TTL_SECONDS)
 
     def read(self) -> Tally:
         with self.redis.pipeline(transaction=False) as pipe:

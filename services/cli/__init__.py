@@ -114,6 +114,9 @@ def search(
         datetime | None, typer.Option("--to", formats=["%Y-%m-%d"], help="published on or before")
     ] = None,
     newest: Annotated[bool, typer.Option(help="newest first instead of by relevance")] = False,
+    collapse: Annotated[
+        bool, typer.Option(help="one result per syndication cluster; --cluster ID lists its versions")
+    ] = False,
 ) -> None:
     """Full-text search over indexed articles, one numbered page at a time."""
     from pydantic import ValidationError
@@ -130,6 +133,7 @@ def search(
             date_from=date_from.date() if date_from else None,  # a bare date: the whole day, as in the API
             date_to=date_to.date() if date_to else None,
             sort=Sort.NEWEST if newest else Sort.RELEVANCE,
+            collapse=collapse,
         )
     except ValidationError as exc:
         fail(f"invalid query: {str(exc.errors()[0]['msg']).removeprefix('Value error, ')}", code=2)
@@ -156,6 +160,8 @@ def search(
             out.print(
                 Text("  … ").append_text(snippet_for_terminal(snippet, styled=out.color_system is not None)) + " …"
             )
+        if hit.more_versions:
+            out.print(f"  {hit.more_versions} more version(s): --cluster {hit.cluster_id}", markup=False)
     if result.offset + len(result.hits) < result.total:
         out.print(f"\nnext: --page {page + 1}", markup=False)
 
@@ -193,6 +199,7 @@ def extract(
 ) -> None:
     """Print one JSON article per input file."""
     from newsdesk.extraction.rules import MAX_INPUT_BYTES
+    from newsdesk.models import INDEX_TIME_FIELDS
     from newsdesk.parse import extract_article
 
     if url is not None and not re.match(r"^https?://[^\s/]+", url):
@@ -211,7 +218,7 @@ def extract(
             failures += 1
             err.print(f"[red]error:[/red] {name}: {exc}", highlight=False, soft_wrap=True)
             continue
-        typer.echo(article.model_dump_json())
+        typer.echo(article.model_dump_json(exclude=set(INDEX_TIME_FIELDS)))
     if failures:
         raise typer.Exit(1)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
 
 import redis
+from pydantic import Field, computed_field
+from pydantic.dataclasses import dataclass
 
 from newsdesk.dates import parse_iso_datetime
 from workers.signals import ENQUEUED_AT_HEADER
@@ -27,17 +28,20 @@ UNACKED_READ_LIMIT = 5000
 
 @dataclass
 class QueueState:
+    """One queue as the dashboard shows it (also its API shape: a pydantic dataclass, so no copy of it)."""
+
     name: str
-    ready: int = 0  # waiting in the list for a worker
-    reserved: int = 0  # taken by a worker: running or prefetched
-    delayed: int = 0  # taken by a worker but held until a future eta (retry countdowns)
-    oldest_age_seconds: float | None = None  # of the oldest message still waiting in the list
+    ready: int = Field(default=0, description="waiting in the queue for a worker")
+    reserved: int = Field(default=0, description="taken by a worker: running or prefetched, not yet acknowledged")
+    delayed: int = Field(default=0, description="taken by a worker and held until a retry countdown ends")
+    oldest_age_seconds: float | None = Field(default=None, description="age of the oldest task still waiting")
 
     @property
     def unacked(self) -> int:
         """In flight: taken by a worker but not acknowledged, so it comes back if that worker dies."""
         return self.reserved + self.delayed
 
+    @computed_field(description="ready + reserved + delayed")  # type: ignore[prop-decorator]
     @property
     def depth(self) -> int:
         return self.ready + self.reserved + self.delayed

@@ -3,22 +3,11 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict
 
 from newsdesk.ops.deadletters import DeadLetterStore
 from newsdesk.ops.monitoring import ERROR_RATE_WINDOW_MINUTES, LAG_KINDS, OUTCOMES, Monitor, percentile
 from services.dashboard.broker import inspect_queues
-from services.dashboard.schemas import (
-    ErrorOut,
-    InFlightOut,
-    LagOut,
-    Overview,
-    QueueOut,
-    SourceOut,
-    StageOut,
-    Throughput,
-    WorkerOut,
-)
+from services.dashboard.schemas import LagOut, Overview, StageOut, Throughput
 from services.dashboard.sources import configured_sources
 from workers.queues import PROCESSING_QUEUES
 
@@ -40,7 +29,7 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
                 latency_p95=percentile(samples, 95),
                 latency_samples=len(samples),
                 error_rate=monitor.error_rate(stage, now),
-                last_errors=[ErrorOut(**asdict(e)) for e in monitor.recent_errors(5, stage)],
+                last_errors=monitor.recent_errors(5, stage),
             )
         )
     lag = {}
@@ -49,38 +38,16 @@ def build_overview(monitor: Monitor, admin_enabled: bool, now: float | None = No
         lag[kind] = LagOut(p50=percentile(samples, 50), p95=percentile(samples, 95), samples=len(samples))
     return Overview(
         generated_at=now,
-        queues=[QueueOut(depth=q.depth, **asdict(q)) for q in inspect_queues(monitor.redis, PROCESSING_QUEUES, now)],
+        queues=inspect_queues(monitor.redis, PROCESSING_QUEUES, now),
         stages=stages,
         throughput=Throughput(
             minutes=[start for start, _ in series],
             series={s: {o: [c.get(s, {}).get(o, 0) for _, c in series] for o in OUTCOMES} for s in PROCESSING_QUEUES},
         ),
-        workers=[
-            WorkerOut(
-                name=w.name,
-                queues=w.queues,
-                active=w.active,
-                last_heartbeat=w.last_heartbeat,
-                seconds_since_heartbeat=max(0.0, now - w.last_heartbeat),
-            )
-            for w in monitor.workers(now)
-        ],
+        workers=monitor.workers(now),
         lag=lag,
         dead_letters=DeadLetterStore(monitor.redis).count(),
-        in_flight=_in_flight(monitor, now),
-        sources=[
-            SourceOut(**{k: v for k, v in asdict(s).items() if k in SourceOut.model_fields})
-            for s in monitor.sources(now, configured_sources())
-        ],
+        in_flight=monitor.in_flight(now),
+        sources=monitor.sources(now, configured_sources()),
         admin_enabled=admin_enabled,
-    )
-
-
-def _in_flight(monitor: Monitor, now: float) -> InFlightOut:
-    stats = monitor.in_flight(now)
-    return InFlightOut(
-        articles=stats.in_flight,
-        oldest_age_seconds=stats.oldest_age_seconds,
-        resent_total=stats.resent_total,
-        lost_total=stats.lost_total,
     )

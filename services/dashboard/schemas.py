@@ -1,27 +1,21 @@
-"""API shapes of the dashboard's JSON: the overview the page polls, dead letters, admin action results."""
+"""API shapes of the dashboard's JSON: the overview the page polls, dead letters, admin action results.
+
+Records that exist in the domain (an error, a worker's heartbeat, a source's health, a dead letter, a failure
+group, a lineage event, the ledger's figures) are served as those dataclasses themselves: pydantic builds their
+schema from the dataclass fields (descriptions from each field's metadata), so each shape has one definition.
+Only what the dashboard assembles from several of them is declared here.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from pydantic import BaseModel, Field
 
-
-class QueueOut(BaseModel):
-    name: str
-    depth: int = Field(description="ready + reserved + delayed")
-    ready: int = Field(description="waiting in the queue for a worker")
-    reserved: int = Field(description="taken by a worker: running or prefetched, not yet acknowledged")
-    delayed: int = Field(description="taken by a worker and held until a retry countdown ends")
-    oldest_age_seconds: float | None = Field(description="age of the oldest task still waiting")
-
-
-class ErrorOut(BaseModel):
-    at: float
-    stage: str
-    task: str
-    reason: str
-    subject: str
+from newsdesk.ops.deadletters import DeadLetter
+from newsdesk.ops.ledger import LedgerStats
+from newsdesk.ops.lineage import Event
+from newsdesk.ops.monitoring import ErrorRecord, SourceHealth, WorkerBeat
+from services.dashboard.broker import QueueState
+from services.dashboard.workers import WorkerDetail
 
 
 class StageOut(BaseModel):
@@ -32,20 +26,12 @@ class StageOut(BaseModel):
     latency_p95: float | None
     latency_samples: int
     error_rate: float | None = Field(description="failed / finished over the last 5 minutes")
-    last_errors: list[ErrorOut]
+    last_errors: list[ErrorRecord]
 
 
 class Throughput(BaseModel):
     minutes: list[int] = Field(description="unix time of each minute's start, oldest first (last hour)")
     series: dict[str, dict[str, list[int]]] = Field(description="stage -> outcome -> count per minute")
-
-
-class WorkerOut(BaseModel):
-    name: str
-    queues: list[str]
-    active: int = Field(description="tasks in progress")
-    last_heartbeat: float
-    seconds_since_heartbeat: float
 
 
 class LagOut(BaseModel):
@@ -54,62 +40,22 @@ class LagOut(BaseModel):
     samples: int
 
 
-class SourceOut(BaseModel):
-    name: str
-    paused: bool
-    last_poll_ok: float | None
-    last_fetch_ok: float | None
-    last_failure: float | None
-    last_error: str | None
-    articles_24h: int
-    failures_24h: int
-    robots_24h: int
-
-
-class InFlightOut(BaseModel):
-    articles: int = Field(description="accepted articles not yet at an end (the ledger, newsdesk/ops/ledger.py)")
-    oldest_age_seconds: float | None = Field(description="the longest an article has waited at its current stage")
-    resent_total: int = Field(description="work the reconciler re-sent after it was lost in transit")
-    lost_total: int = Field(description="work lost in transit too often, now dead letters")
-
-
 class Overview(BaseModel):
     generated_at: float
-    queues: list[QueueOut]
+    queues: list[QueueState]
     stages: list[StageOut]
     throughput: Throughput
-    workers: list[WorkerOut]
+    workers: list[WorkerBeat] = Field(description="workers whose heartbeat is recent (newsdesk/ops/monitoring.py)")
     lag: dict[str, LagOut] = Field(description="published -> indexed and fetched -> indexed, seconds")
     dead_letters: int
-    in_flight: InFlightOut
-    sources: list[SourceOut]
+    in_flight: LedgerStats = Field(description="the in-flight ledger (newsdesk/ops/ledger.py)")
+    sources: list[SourceHealth]
     admin_enabled: bool = Field(description="false when no NEWSDESK_ADMIN_KEY is configured")
-
-
-class DeadLetterOut(BaseModel):  # type: ignore[no-redef]  # a field named kwargs meets the plugin's __init__(**kwargs)
-    id: str
-    task: str
-    args: list[Any]
-    kwargs: dict[str, Any]
-    error: str
-    traceback: str
-    queue: str
-    retries: int
-    failed_at: float
-
-
-class FailureGroupOut(BaseModel):
-    key: str = Field(description="stable id of the group: POST /ops/api/deadletters/groups/{key}/retry")
-    task: str
-    cause: str = Field(description="the error with its URLs, numbers, ids and quoted values blanked")
-    count: int
-    newest_at: float
-    example: str
 
 
 class DeadLetterPage(BaseModel):
     count: int
-    data: list[DeadLetterOut]
+    data: list[DeadLetter]
 
 
 class Selection(BaseModel):
@@ -123,16 +69,12 @@ class ActionResult(BaseModel):
     count: int
 
 
-class LineageEventOut(BaseModel):
-    at: float
-    event: str = Field(
-        description="accepted, fetched, not modified, parsed, indexed, retrying, re-sent, refused, dead letter"
-    )
-    stage: str
-    detail: str
-
-
-class UrlLineageOut(BaseModel):
+class UrlLineage(BaseModel):
     url: str
     in_flight_at: str | None = Field(description="the stage it waits at, when still in flight (the ledger)")
-    events: list[LineageEventOut] = Field(description="oldest first, the last 50, kept a week")
+    events: list[Event] = Field(description="oldest first, the last 50, kept a week")
+
+
+class WorkerList(BaseModel):
+    workers: list[WorkerDetail] = Field(description="every worker that answered, and every recent heartbeat")
+    answered_within: float = Field(description="seconds the broadcast waited for replies")

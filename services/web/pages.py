@@ -16,10 +16,11 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from pydantic import ValidationError
 
-from newsdesk.index.filters import FILTER_NAMES, FILTERS, MAX_FACET_SIZE
+from newsdesk.index.filters import FACET_NAMES, FILTER_NAMES, FILTERS, MAX_FACET_SIZE
 from newsdesk.index.search import MAX_RESULT_WINDOW, QuoteRequest, SearchRequest
 from services.search_api.deps import IndexDep
 from services.search_api.routes.articles import ARTICLE_ID
+from services.web.article_view import article_view
 
 HERE = FilePath(__file__).parent
 PAGE_SIZE = 10
@@ -171,7 +172,7 @@ def search_page(request: Request, index: IndexDep) -> HTMLResponse:
         date_from, date_to = date_bounds(params, datetime.now(UTC))
         page_number = _page_number(params.get("page"))
         more = params.get("more")
-        if more is not None and more not in FILTER_NAMES:
+        if more is not None and more not in FACET_NAMES:
             raise PageInputError(f"there is no facet named {more[:40]!r}")
         if params.get("sort", "relevance") not in SORTS:
             raise PageInputError(f"sort by {' or '.join(SORTS)}, not {params['sort'][:20]!r}")
@@ -184,6 +185,7 @@ def search_page(request: Request, index: IndexDep) -> HTMLResponse:
             date_to=date_to,
             filters={name: params.get(name) for name in FILTER_NAMES},
             facet_sizes={more: MAX_FACET_SIZE} if more else {},
+            collapse="cluster" not in params,  # one result per story; its "N more versions" link lists the cluster
         )
         result = index.search(search)
         last_page = max(1, min(math.ceil(result.total / PAGE_SIZE), MAX_RESULT_WINDOW // PAGE_SIZE))
@@ -215,4 +217,4 @@ def article_page(request: Request, index: IndexDep, article_id: str = Path(patte
     article = index.get(article_id)
     if article is None:
         raise HTTPException(status_code=404, detail=f"no article with id {article_id}")
-    return _page(request, "article.html", {"article": article})
+    return _page(request, "article.html", {"view": article_view(article)})

@@ -48,7 +48,7 @@ def test_type_query_apply_facet_open_article(browser, server):
         assert page.locator("h1").inner_text() == "City Council Approves $2.1 Billion Harbor Bridge Replacement"
         assert page.locator(".body p").count() >= 3
         assert "Elena Park" in page.locator(".quotes").inner_text()  # the canonical name; "mayor" is her role
-        assert "Marco Ruiz" in page.locator(".credits").inner_text()
+        assert "Marco Ruiz" in page.locator(".photo-credit").inner_text()  # under the image it credits
         page.screenshot(path=str(ARTIFACTS / f"search-{backend}-3-article.png"), full_page=True)
     finally:
         page.close()

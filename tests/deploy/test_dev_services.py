@@ -3,7 +3,7 @@
 The launcher tests run the script on free ports with their own state dir: one service is started or
 stopped while the other is left alone, `env` prints what newsdesk reads. The node smoke tests check
 exactly what the dev node re-creates on top of the Maven Central server jar (see deploy/dev/README.md):
-the "english" analyzer, GET/HEAD / for info()/ping(), and a nested + highlight round trip. Without a
+the language analyzers ("english", "german", "french", ...), GET/HEAD / for info()/ping(), and a nested + highlight round trip. Without a
 reachable node they skip loudly, or fail when CI=true.
 """
 
@@ -72,6 +72,29 @@ def test_english_analyzer_stems(es) -> None:
     assert "run" in terms  # "running" -> "run"
     assert "the" not in terms  # English stop words removed
     assert [t["token"] for t in es.indices.analyze(analyzer="english", text="running")["tokens"]] == ["run"]
+
+
+# What each re-created language analyzer makes of one inflected word: its stem, its stop words gone.
+LANGUAGE_SAMPLES = {
+    "german": ("die Häuser", ["haus"]),
+    "french": ("l'avion des enfants", ["avion", "enfant"]),
+    "spanish": ("las casas", ["cas"]),
+    "italian": ("le case", ["case"]),
+    "portuguese": ("as casas", ["casa"]),
+    "dutch": ("de huizen", ["huiz"]),
+}
+
+
+@pytest.mark.elasticsearch
+@pytest.mark.parametrize("analyzer", sorted(LANGUAGE_SAMPLES))
+def test_language_analyzers_prebuilt_and_as_a_type(es, index: str, analyzer: str) -> None:
+    text, stems = LANGUAGE_SAMPLES[analyzer]
+    assert [t["token"] for t in es.indices.analyze(analyzer=analyzer, text=text)["tokens"]] == stems
+    # As a type with stop words of its own (none here), as the official distribution allows: the stop word stays.
+    settings = {"analysis": {"analyzer": {"custom": {"type": analyzer, "stopwords": "_none_"}}}}
+    es.indices.create(index=index, settings=settings)
+    tokens = [t["token"] for t in es.indices.analyze(index=index, analyzer="custom", text=text)["tokens"]]
+    assert len(tokens) == len(stems) + 1 and tokens[-1] == stems[-1]
 
 
 @pytest.mark.elasticsearch

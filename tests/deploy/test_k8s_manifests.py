@@ -287,8 +287,12 @@ def advanced_problems(name: str, spec: Doc, target: Doc) -> list[str]:
 
 def metrics_api_problems(label: str, metadata: Doc, services: dict[str, Doc], namespace: str, queue: str | None):
     """The in-flight trigger reads /ops/api/overview from the API Service: a real route, queue and field."""
+    from pydantic import TypeAdapter
+
     from services.app import app
-    from services.dashboard.schemas import QueueOut
+    from services.dashboard.broker import QueueState
+
+    queue_fields = TypeAdapter(QueueState).json_schema(mode="serialization")["properties"]
 
     problems = []
     url = urlsplit(metadata.get("url", ""))
@@ -304,8 +308,8 @@ def metrics_api_problems(label: str, metadata: Doc, services: dict[str, Doc], na
     match = re.fullmatch(r'queues\.#\(name=="(\w+)"\)\.(\w+)', metadata.get("valueLocation", ""))
     if not match:
         problems.append(f"{label}: valueLocation {metadata.get('valueLocation')!r} is not queues.#(name==Q).FIELD")
-    elif match[1] != queue or match[2] not in QueueOut.model_fields:
-        problems.append(f"{label}: reads {match[1]}.{match[2]}; its workers consume {queue}, fields are QueueOut's")
+    elif match[1] != queue or match[2] not in queue_fields:
+        problems.append(f"{label}: reads {match[1]}.{match[2]}; its workers consume {queue}, fields are QueueState's")
     return problems
 
 

@@ -55,6 +55,12 @@ async function admin(path, body) {
 }
 
 // ---------- rendering ----------
+// The URL a dead letter's task worked on (its `url=` keyword, or a fetch's first argument), and its lineage page.
+const letterUrl = (d) => d.kwargs.url || (typeof d.args[0] === "string" && d.args[0].includes("://") ? d.args[0] : null);
+const lineageLink = (url) => (url
+  ? el("span", {}, " ", el("a", { class: "lineage-link", href: `/ops/urls?url=${encodeURIComponent(url)}` }, "lineage"))
+  : "");
+
 function renderQueues(o) {
   const byStage = Object.fromEntries(o.stages.map((s) => [s.name, s]));
   fill($("#queues tbody"), o.queues.map((q) => {
@@ -66,7 +72,7 @@ function renderQueues(o) {
       num(OUTCOMES.map((k) => (s.per_minute[k] ?? 0).toFixed(1)).join(" / ")));
   }));
   const f = o.in_flight;  // the ledger: accepted articles not yet indexed, dead-lettered or unchanged
-  $("#in-flight").textContent = `In flight: ${f.articles} articles · oldest at its stage ${secs(f.oldest_age_seconds)}` +
+  $("#in-flight").textContent = `In flight: ${f.in_flight} articles · oldest at its stage ${secs(f.oldest_age_seconds)}` +
     ` · re-sent after loss ${f.resent_total} · lost for good ${f.lost_total}`;
 }
 
@@ -113,13 +119,15 @@ function renderStages(o) {
     num(s.latency_samples),
     num(s.error_rate === null ? "–" : `${(s.error_rate * 100).toFixed(0)} %`, { id: `s-${s.name}-error-rate` }),
     el("td", {}, ...s.last_errors.slice(0, 3).map((e) =>
-      el("div", { class: "error" }, `${new Date(e.at * 1000).toLocaleTimeString()} ${e.subject}: ${e.reason}`))))));
+      el("div", { class: "error" }, `${new Date(e.at * 1000).toLocaleTimeString()} ${e.subject}: ${e.reason}`,
+        lineageLink(e.subject.includes("://") ? e.subject : null)))))));
   $("#graphs").replaceChildren(...o.stages.map((s) => graph(s.name, o.throughput.series[s.name], o.throughput.minutes)));
 }
 
 function renderWorkers(o) {
-  const rows = o.workers.map((w) => el("tr", { "data-worker": w.name }, el("td", {}, w.name), el("td", {}, w.queues.join(", ")),
-    num(w.active), el("td", {}, `${secs(w.seconds_since_heartbeat)} ago`)));
+  const rows = o.workers.map((w) => el("tr", { "data-worker": w.name },
+    el("td", {}, el("a", { class: "worker-link", href: `/ops/workers/${encodeURIComponent(w.name)}` }, w.name)),
+    el("td", {}, w.queues.join(", ")), num(w.active), el("td", {}, ago(w.last_heartbeat, o.generated_at))));
   fill($("#workers tbody"), rows.length ? rows : [el("tr", {}, el("td", { colspan: 4, class: "error", id: "no-workers" }, "no worker online"))]);
   const names = { published: "published → indexed", fetched: "fetched → indexed" };
   fill($("#lag tbody"), Object.entries(o.lag).map(([k, v]) => el("tr", {}, el("th", {}, names[k] || k),
@@ -148,7 +156,7 @@ function renderDeadLetters(page) {
     box.checked = selected.has(d.id);
     box.addEventListener("change", () => (box.checked ? selected.add(d.id) : selected.delete(d.id)));
     return el("tr", { "data-letter-id": d.id, "data-task": d.task }, el("td", {}, box),
-      el("td", {}, new Date(d.failed_at * 1000).toLocaleTimeString()), el("td", {}, d.task),
+      el("td", {}, new Date(d.failed_at * 1000).toLocaleTimeString()), el("td", {}, d.task, lineageLink(letterUrl(d))),
       el("td", {}, el("code", { class: "args" }, JSON.stringify(d.args) + (Object.keys(d.kwargs).length ? " " + JSON.stringify(d.kwargs) : ""))),
       el("td", { class: "error" }, d.error, el("details", {}, el("summary", {}, "traceback"), el("pre", {}, d.traceback))),
       num(d.retries),
@@ -159,7 +167,7 @@ function renderDeadLetters(page) {
 function renderFailureGroups(groups) {
   fill($("#failure-groups tbody"), groups.map((g) => el("tr", { "data-group": g.key, "data-task": g.task },
     num(g.count, { class: "group-count" }), el("td", {}, g.task), el("td", { class: "error" }, el("code", {}, g.cause)),
-    el("td", {}, new Date(g.newest_at * 1000).toLocaleTimeString()), el("td", { class: "error" }, g.example),
+    el("td", {}, new Date(g.newest_at * 1000).toLocaleTimeString()), el("td", { class: "error" }, g.example, lineageLink(g.example_url)),
     el("td", {}, el("button", { class: "retry-group", onclick: () => admin(`/ops/api/deadletters/groups/${g.key}/retry`) },
       `Retry ${g.count}`)))));
 }

@@ -9,7 +9,7 @@ from typing import Annotated, Any, TypeVar
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from newsdesk.index import ArticleIndex
-from newsdesk.index.filters import FILTER_NAMES, FILTERS, MAX_FACET_SIZE
+from newsdesk.index.filters import FACET_NAMES, FILTER_NAMES, FILTERS, MAX_FACET_SIZE
 from newsdesk.index.search import (
     MAX_PAGE_SIZE,
     MAX_QUERY_LENGTH,
@@ -25,7 +25,7 @@ router = APIRouter(tags=["search"])
 RequestT = TypeVar("RequestT", bound=FilteredRequest)
 
 FILTER_PARAMS = ("q", *FILTER_NAMES, "from", "to")
-SEARCH_PARAMS = (*FILTER_PARAMS, "sort", "size", "page", "cursor", "facet_size")
+SEARCH_PARAMS = (*FILTER_PARAMS, "sort", "size", "page", "cursor", "facet_size", "collapse")
 
 
 async def _declared_filters(**values: str | None) -> dict[str, str]:
@@ -77,11 +77,23 @@ async def search_request(
     facet_size: Annotated[
         int | None, Query(ge=1, le=MAX_FACET_SIZE, description="values per facet (default 10): show more")
     ] = None,
+    collapse: Annotated[
+        bool, Query(description="one hit per syndication cluster, with its more_versions; total counts clusters")
+    ] = False,
 ) -> SearchRequest:
-    """The filters plus sort, paging and facet sizes."""
-    sizes = {name: facet_size for name in FILTER_NAMES} if facet_size else {}
-    fields = filters.model_dump(exclude={"sort", "size", "page", "cursor", "facet_sizes"})
-    return validated(SearchRequest, **fields, sort=sort, size=size, page=page, cursor=cursor or None, facet_sizes=sizes)
+    """The filters plus sort, paging, facet sizes and collapsing."""
+    sizes = {name: facet_size for name in FACET_NAMES} if facet_size else {}
+    fields = filters.model_dump(exclude={"sort", "size", "page", "cursor", "facet_sizes", "collapse"})
+    return validated(
+        SearchRequest,
+        **fields,
+        sort=sort,
+        size=size,
+        page=page,
+        cursor=cursor or None,
+        facet_sizes=sizes,
+        collapse=collapse,
+    )
 
 
 def run_search(index: ArticleIndex, request: SearchRequest) -> SearchResponse:

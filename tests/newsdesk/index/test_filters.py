@@ -8,9 +8,13 @@ import re
 import pytest
 import typer.main
 
-from newsdesk.index.filters import FILTER_NAMES, MAX_FACET_SIZE
+from newsdesk.index.filters import FACET_NAMES, FILTER_NAMES, MAX_FACET_SIZE
 from newsdesk.index.search import SearchRequest, build_es_query
+from newsdesk.models import article_id
 from tests.corpus import by_title
+from tests.sitekit import ARTICLE_PATHS
+
+HARBOR_BRIDGE_URL = "https://news.example" + next(path for path in ARTICLE_PATHS if "harbor-bridge" in path)
 
 EVERY_FILTER = {
     "source": "tribune",
@@ -19,11 +23,14 @@ EVERY_FILTER = {
     "language": "en",
     "speaker": "Elena Park",
     "agency": "Coastal Tribune",
+    "cluster": article_id(HARBOR_BRIDGE_URL),  # indexed without a near-duplicate: its own cluster
 }
 
 
 def test_the_declaration_names_the_filters_the_issue_asks_for():
-    assert set(FILTER_NAMES) == {"source", "section", "author", "language", "speaker", "agency"} == set(EVERY_FILTER)
+    facets = {"source", "section", "author", "language", "speaker", "agency"}
+    assert set(FILTER_NAMES) == {*facets, "cluster"} == set(EVERY_FILTER)
+    assert set(FACET_NAMES) == facets  # a cluster id is a filter only: its values would mean nothing on a page
 
 
 def test_api_parameters_are_the_declared_filters_on_search_quotes_and_export():
@@ -32,7 +39,7 @@ def test_api_parameters_are_the_declared_filters_on_search_quotes_and_export():
     from services.app import app
 
     schema = TestClient(app).get("/openapi.json").json()["paths"]
-    others = {"q", "from", "to", "sort", "size", "page", "cursor", "facet_size", "format"}
+    others = {"q", "from", "to", "sort", "size", "page", "cursor", "facet_size", "format", "collapse"}
     for path in ("/search", "/quotes", "/export"):
         names = {param["name"] for param in schema[path]["get"]["parameters"]}
         assert names - others == set(FILTER_NAMES), path
@@ -42,7 +49,18 @@ def test_cli_options_are_the_declared_filters():
     from services.cli import app
 
     command = typer.main.get_command(app)
-    others = {"as_json", "size", "page", "date_from", "date_to", "newest", "export_format", "output", "help"}
+    others = {
+        "as_json",
+        "size",
+        "page",
+        "date_from",
+        "date_to",
+        "newest",
+        "collapse",
+        "export_format",
+        "output",
+        "help",
+    }
     for name in ("search", "export"):
         options = {param.name for param in command.commands[name].params if param.param_type_name == "option"}
         assert options - others == set(FILTER_NAMES), name
@@ -51,12 +69,12 @@ def test_cli_options_are_the_declared_filters():
 def test_es_query_has_one_clause_and_one_facet_per_declared_filter():
     body = build_es_query(SearchRequest(filters=EVERY_FILTER))
     assert len(body["query"]["bool"]["filter"]) == len(FILTER_NAMES)
-    assert set(body["aggs"]) == {*FILTER_NAMES, "published"}
+    assert set(body["aggs"]) == {*FACET_NAMES, "published"}
 
 
 def test_page_controls_are_the_declared_facets_and_kept_filters(client):
     html = client.get("/", params={"q": "bridge"}).text
-    assert set(re.findall(r'data-facet="(\w+)"', html)) - {"published"} <= set(FILTER_NAMES)
+    assert set(re.findall(r'data-facet="(\w+)"', html)) - {"published"} <= set(FACET_NAMES)
     assert {"source", "speaker", "agency"} <= set(re.findall(r'data-facet="(\w+)"', html))
     chosen = client.get("/", params={"q": "bridge", **EVERY_FILTER}).text
     hidden = set(re.findall(r'<input type="hidden" name="(\w+)"', chosen))
@@ -65,7 +83,7 @@ def test_page_controls_are_the_declared_facets_and_kept_filters(client):
 
 def test_every_facet_answers_and_counts_articles(client):
     body = client.get("/search").json()
-    assert set(body["facets"]) == {*FILTER_NAMES, "published"}
+    assert set(body["facets"]) == {*FACET_NAMES, "published"}
     facets = {name: {b["value"]: b["count"] for b in buckets} for name, buckets in body["facets"].items()}
     assert facets["language"] == {"en": 4}
     assert facets["agency"] == {"Associated Press": 2, "Coastal Tribune": 2}

@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from newsdesk.index.filters import FILTER_NAMES
+from newsdesk.index.document import ANALYZERS
+from newsdesk.index.filters import FACET_NAMES
 from newsdesk.index.search import (
     QuoteRequest,
     SearchRequest,
@@ -20,10 +21,12 @@ from newsdesk.index.search import (
 def test_text_goes_only_through_simple_query_string_with_title_boosted():
     body = build_es_query(SearchRequest(q='"harbor bridge" -toll OR vote'))
     (text,) = body["query"]["bool"]["must"]
-    sqs = text["simple_query_string"]
-    assert sqs["query"] == '"harbor bridge" -toll | vote' and sqs["lenient"] is True
-    assert "title^3" in sqs["fields"] and "body" in sqs["fields"]
-    assert "FUZZY" not in sqs["flags"] and "NEAR" not in sqs["flags"]
+    per_language = [clause["simple_query_string"] for clause in text["dis_max"]["queries"]]
+    assert len(per_language) == len(ANALYZERS)  # one clause per language, the standard fallback included
+    for sqs, analyzer in zip(per_language, ANALYZERS, strict=True):
+        assert sqs["query"] == '"harbor bridge" -toll | vote' and sqs["lenient"] is True
+        assert sqs["fields"][:2] == [f"title_{analyzer}^3", f"body_{analyzer}"]
+        assert "FUZZY" not in sqs["flags"] and "NEAR" not in sqs["flags"]
     assert body["sort"][0] == "_score"
 
 
@@ -39,11 +42,11 @@ def test_filters_are_terms_on_keyword_fields_and_dates_cover_whole_days():
         )
     )
     filters = body["query"]["bool"]["filter"]
-    assert {"term": {"source": "ledger"}} in filters and {"term": {"authors": "Ann Lee"}} in filters
+    assert {"term": {"sources": "ledger"}} in filters and {"term": {"authors": "Ann Lee"}} in filters
     assert {"range": {"published_at": {"gte": "2024-01-01", "lte": "2024-01-31||/d"}}} in filters
     assert body["query"]["bool"]["must"] == [{"match_all": {}}]
     assert body["sort"][0] == {"published_at": {"order": "desc", "missing": "_last"}}  # no text: newest first
-    assert set(body["aggs"]) == {*FILTER_NAMES, "published"}
+    assert set(body["aggs"]) == {*FACET_NAMES, "published"}
 
 
 def test_quotes_query_is_one_nested_query_with_inner_hits():

@@ -153,7 +153,7 @@ def test_ops_and_metrics_show_what_is_in_flight_and_what_was_resent(redis_url, c
         pipe.execute()
     Reconciler(ledger, lambda work: None, QUEUES).run_once(now + 1)  # the two older ones are re-sent
     overview = build_overview(Monitor(clean_redis), admin_enabled=False)
-    assert overview.in_flight.articles == 3 and overview.in_flight.resent_total == 2
+    assert overview.in_flight.in_flight == 3 and overview.in_flight.resent_total == 2
     assert overview.in_flight.oldest_age_seconds is not None and overview.in_flight.oldest_age_seconds < 10
     text = generate_latest(registry_for(lambda: Monitor(clean_redis))).decode()
     assert "newsdesk_in_flight_articles 3.0" in text and "newsdesk_resent_total 2.0" in text, text

@@ -97,8 +97,12 @@ def test_article_page_shows_body_quotes_and_credits(client, articles):
     article = by_title(articles, "Afghanistan")
     page = client.get(f"/article/{article.id}").text
     assert "Panjshir Valley" in page
-    assert 'class="speaker">Zahir Aghbar' in page
-    assert "Zabi Karimi" in page and 'class="role">photo' in page
+    # The canonical speaker links to the articles quoting them; the role the article gives follows the name.
+    assert 'href="/?speaker=Zahir%20Aghbar"' in page
+    assert 'Zahir Aghbar</a><span class="speaker-role">, The Afghan ambassador to Tajikistan</span>' in page
+    assert 'class="photographer">Zabi Karimi' in page and 'class="agency">Associated Press' in page
+    assert 'class="name">Fox News' in page  # a cited source
+    assert 'class="original" href="https://news.example/news/2021/08/21/afghanistan-armed-resistance"' in page
     assert client.get("/article/0123456789abcdef").status_code == 404
 
 

@@ -70,7 +70,7 @@ public final class Main {
 
         Node node = new DevNode(
             new Environment(settings, home.resolve("config")),
-            List.of(Netty4Plugin.class, EnglishAnalysisPlugin.class, RootInfoPlugin.class)
+            List.of(Netty4Plugin.class, LanguageAnalysisPlugin.class, RootInfoPlugin.class)
         );
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -1,14 +1,21 @@
 package newsdesk.dev.esnode;
 
+import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.CharArraySet;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.charfilter.HTMLStripCharFilter;
+import org.apache.lucene.analysis.de.GermanAnalyzer;
 import org.apache.lucene.analysis.en.EnglishAnalyzer;
 import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
 import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
 import org.apache.lucene.analysis.en.KStemFilter;
 import org.apache.lucene.analysis.en.PorterStemFilter;
+import org.apache.lucene.analysis.es.SpanishAnalyzer;
+import org.apache.lucene.analysis.fr.FrenchAnalyzer;
+import org.apache.lucene.analysis.it.ItalianAnalyzer;
 import org.apache.lucene.analysis.miscellaneous.ASCIIFoldingFilter;
+import org.apache.lucene.analysis.nl.DutchAnalyzer;
+import org.apache.lucene.analysis.pt.PortugueseAnalyzer;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.analysis.AbstractIndexAnalyzerProvider;
 import org.elasticsearch.index.analysis.AbstractTokenFilterFactory;
@@ -26,35 +33,66 @@ import org.elasticsearch.plugins.Plugin;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 /**
- * The English-language subset of the (unpublished) analysis-common module, re-created on top of
- * Lucene's analysis-common jar, which the server already depends on.
+ * The language analyzers of the (unpublished) analysis-common module, plus its English stemming filters,
+ * re-created on top of Lucene's analysis-common jar, which the server already depends on. Each analyzer is
+ * Lucene's class for that language under the name the official distribution gives it.
  */
-public class EnglishAnalysisPlugin extends Plugin implements AnalysisPlugin {
+public class LanguageAnalysisPlugin extends Plugin implements AnalysisPlugin {
 
-    /** "analyzer": "english" */
+    /** An analyzer name, its default stop words, and how to build it from (stop words, stem exclusions). */
+    private record Language(
+        String name,
+        Supplier<CharArraySet> defaultStopWords,
+        BiFunction<CharArraySet, CharArraySet, Analyzer> build
+    ) {}
+
+    private static final List<Language> LANGUAGES = List.of(
+        new Language("english", EnglishAnalyzer::getDefaultStopSet, EnglishAnalyzer::new),
+        new Language("german", GermanAnalyzer::getDefaultStopSet, GermanAnalyzer::new),
+        new Language("french", FrenchAnalyzer::getDefaultStopSet, FrenchAnalyzer::new),
+        new Language("spanish", SpanishAnalyzer::getDefaultStopSet, SpanishAnalyzer::new),
+        new Language("italian", ItalianAnalyzer::getDefaultStopSet, ItalianAnalyzer::new),
+        new Language("portuguese", PortugueseAnalyzer::getDefaultStopSet, PortugueseAnalyzer::new),
+        new Language("dutch", DutchAnalyzer::getDefaultStopSet, DutchAnalyzer::new)
+    );
+
+    /** "analyzer": "german" and the others: one shared instance per Lucene version, as the official ones. */
     @Override
     public List<PreBuiltAnalyzerProviderFactory> getPreBuiltAnalyzerProviderFactories() {
-        return List.of(new PreBuiltAnalyzerProviderFactory("english", CachingStrategy.LUCENE, EnglishAnalyzer::new));
+        return LANGUAGES.stream()
+            .map(lang -> new PreBuiltAnalyzerProviderFactory(
+                lang.name(),
+                CachingStrategy.LUCENE,
+                () -> lang.build().apply(lang.defaultStopWords().get(), CharArraySet.EMPTY_SET)
+            ))
+            .toList();
     }
 
-    /** "type": "english" with optional "stopwords" / "stopwords_path" / "stem_exclusion". */
+    /** "type": "german" (and the others) with optional "stopwords" / "stopwords_path" / "stem_exclusion". */
     @Override
     public Map<String, AnalysisProvider<AnalyzerProvider<?>>> getAnalyzers() {
-        return Map.of("english", (indexSettings, env, name, settings) -> {
-            EnglishAnalyzer analyzer = new EnglishAnalyzer(
-                Analysis.parseStopWords(env, settings, EnglishAnalyzer.getDefaultStopSet()),
+        return LANGUAGES.stream().collect(Collectors.toMap(Language::name, LanguageAnalysisPlugin::provider));
+    }
+
+    private static AnalysisProvider<AnalyzerProvider<?>> provider(Language lang) {
+        return (indexSettings, env, name, settings) -> {
+            Analyzer analyzer = lang.build().apply(
+                Analysis.parseStopWords(env, settings, lang.defaultStopWords().get()),
                 Analysis.parseStemExclusion(settings, CharArraySet.EMPTY_SET)
             );
-            return new AbstractIndexAnalyzerProvider<EnglishAnalyzer>(name) {
+            return new AbstractIndexAnalyzerProvider<Analyzer>(name) {
                 @Override
-                public EnglishAnalyzer get() {
+                public Analyzer get() {
                     return analyzer;
                 }
             };
-        });
+        };
     }
 
     /** Filters usable by name inside custom analyzers: "filter": ["lowercase", "asciifolding", "porter_stem"]. */
