@@ -30,6 +30,7 @@ from newsdesk.index.bulk_items import (
     is_conflict,
     is_missing_alias,
     item_id,
+    item_index,
     item_status,
     refusal,
 )
@@ -320,7 +321,7 @@ class ElasticIndex:
         options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
-            "filter_path": "errors,items.*._id,items.*.status,items.*.error",
+            "filter_path": "errors,items.*._id,items.*._index,items.*.status,items.*.error",
         }
         if require_alias:
             options["require_alias"] = True
@@ -332,6 +333,7 @@ class ElasticIndex:
             for ok, item in outcomes:
                 if ok or is_conflict(item):
                     result.indexed += 1
+                    result.placed[item_id(item)] = item_index(item)
                 elif is_missing_alias(item):
                     self._ensured = False
                     raise TransientError(self.missing_alias_message())
