@@ -27,7 +27,7 @@ from newsdesk.crawl.seen import ValidatorStore
 from newsdesk.errors import NewsdeskError, PermanentError, TransientError
 from newsdesk.index import ArticleIndex, IndexResult, open_index
 from newsdesk.index.clusters import Clusters, open_clusters
-from newsdesk.models import Article, FetchedPage, Outcome, Source
+from newsdesk.models import Article, FetchedPage, Outcome, Source, article_id
 from newsdesk.ops.crawllog import CrawlEntry, CrawlLog, classify
 from newsdesk.ops.runs import MemoryRun, RunTracker, Tally
 from newsdesk.retries import will_retry
@@ -37,6 +37,7 @@ from newsdesk.store.objects import open_object_store
 from newsdesk.store.pages import PageStore
 
 MAX_SITEMAPS_PER_POLL = 50
+SourceRecorder = Callable[[list[str], str], object]  # Pipeline.record_source: skipped URLs gain the polled source
 
 
 @dataclass
@@ -242,6 +243,20 @@ class Pipeline:
         """Place each article in its syndication cluster (and add its source), then one bulk write; each
         article's own refusal is in the result (`refused`). The caller logs the ones that succeeded."""
         return self.index.index_articles(self.clusters.place(articles))
+
+    def record_source(self, urls: list[str], source: str) -> int:
+        """A poll of `source` skipped these URLs as already seen: each one's document and cluster entry gain the
+        source it lacks, without a fetch; returns how many did. One store round trip when every one has it.
+
+        The document first, then the store: a failure in between leaves the store without the source, so the next
+        poll (or this one's retry) finds it missing again and the document's update is a no-op. A URL not indexed
+        yet gets the source pending, and takes it when it is placed."""
+        indexed, unindexed = self.clusters.missing_source([article_id(url) for url in urls], source)
+        if not indexed and not unindexed:
+            return 0
+        found = self.index.set_sources(indexed) if indexed else set()
+        self.clusters.add_source([id_ for id_ in indexed if id_ in found], unindexed, source)
+        return len(found) + len(unindexed)
 
     def log_indexed(self, article: Article, pipe: RedisPipeline | None = None) -> None:
         self._log(article.url, article.source, Outcome.INDEXED, pipe=pipe)

@@ -12,6 +12,7 @@ from newsdesk.errors import TransientError
 from newsdesk.models import Source
 from newsdesk.ops.ledger import Ledger, Work
 from newsdesk.ops.lineage import record_event
+from newsdesk.pipeline import SourceRecorder
 from newsdesk.settings import get_settings
 from workers.base import StageTask
 from workers.celery_app import app
@@ -53,16 +54,20 @@ def submit_new_links(
     run_id: str | None = None,
     publish: Publisher = publish_fetch,
     limit: int | None = None,
+    record_source: SourceRecorder | None = None,
 ) -> int:
     """Queue a fetch for each link that is new or whose feed/lastmod stamp changed; returns how many.
 
     A link is marked seen only after its fetch task was published; if publishing fails, it and every link
     not yet queued stay unseen for the next poll, and TransientError says how many were queued.
     Duplicates that slip past the claim are harmless: the index id is the canonical URL's fingerprint.
+    The links skipped as seen go to `record_source` once, after the loop: a second source of a URL is kept
+    without fetching it again.
     """
     seen = SeenSet(redis_client)
     ledger = Ledger(redis_client, get_settings().effective_reconcile_stuck_after)
     queued = 0
+    skipped: list[str] = []
     for link in links:
         if limit is not None and queued >= limit:  # a huge feed: the rest stay unseen for the next poll
             log.warning(
@@ -72,6 +77,7 @@ def submit_new_links(
             )
             break
         if not seen.claim_if_new(link.url, link.updated):
+            skipped.append(link.url)
             continue
         try:
             accepted(ledger, link.url, source, run_id)  # before publishing: a message lost after it is re-sent
@@ -83,6 +89,8 @@ def submit_new_links(
             ) from None
         seen.mark(link.url, link.updated)
         queued += 1
+    if record_source is not None and source and skipped:
+        record_source(skipped, source)
     return queued
 
 
@@ -94,7 +102,11 @@ def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = 
         source = Source.model_validate(definition) if definition else get_source(name)
         if source is not None:
             submit_new_links(
-                self.redis, self.pipeline.discover_source(source), source.name, limit=self.settings.max_links_per_poll
+                self.redis,
+                self.pipeline.discover_source(source),
+                source.name,
+                limit=self.settings.max_links_per_poll,
+                record_source=self.pipeline.record_source,
             )
 
 
@@ -102,7 +114,11 @@ def poll_source(self: StageTask, name: str, definition: dict[str, Any] | None = 
 def poll_feed(self: StageTask, feed_url: str, source: str | None = None) -> None:
     with self.stage(None, feed_url, source=source):
         submit_new_links(
-            self.redis, self.pipeline.discover(feed_url, source), source, limit=self.settings.max_links_per_poll
+            self.redis,
+            self.pipeline.discover(feed_url, source),
+            source,
+            limit=self.settings.max_links_per_poll,
+            record_source=self.pipeline.record_source,
         )
 
 

@@ -5,6 +5,7 @@ live in a ClusterStore that every index process shares: Redis when it is configu
 Placing an article, under the store's lock so two workers never both start a cluster for one story:
 
 1. already registered (a re-index, reparse or re-fetch): it keeps its cluster; a new source is added to its sources;
+   a new one also takes the sources recorded for it while it was not yet registered (`Clusters.add_source`);
 2. else its band keys give candidates, kept when their estimated Jaccard similarity reaches SIMILARITY;
 3. it joins the cluster of the earliest-registered candidate, or names a new cluster with its own id.
 
@@ -131,6 +132,18 @@ class ClusterStore(Protocol):
         ...
 
     def signatures(self, article_ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+    def pending(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Sources recorded for articles not registered yet (a second source listed the URL before its index)."""
+        ...
+
+    def add_pending(self, sources: dict[str, list[str]]) -> None:
+        """Record these sources for articles not registered yet (the whole list per article, replacing)."""
+        ...
+
+    def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
+        """registered(ids), and pending() of the unregistered: the check a poll makes for the links it skips."""
+        ...
+
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
         """Register new articles in this order (the store numbers them: their seq) and update others' sources."""
         ...
@@ -168,6 +181,33 @@ class Clusters:
             self.store.save(list(batch.new.values()), batch.changed)
         return placed
 
+    def missing_source(self, article_ids: Sequence[str], source: str) -> tuple[dict[str, list[str]], list[str]]:
+        """({registered article whose sources lack `source`: its sources with it}, unregistered ones with no such
+        source pending yet), read without the lock: one store round trip when all are registered, as most are."""
+        registered, pending = self.store.lookup(list(dict.fromkeys(article_ids)))
+        indexed = {id_: [*entry.sources, source] for id_, entry in registered.items() if source not in entry.sources}
+        unindexed = [id_ for id_ in dict.fromkeys(article_ids) if id_ not in registered]
+        return indexed, [id_ for id_ in unindexed if source not in pending.get(id_, [])]
+
+    def add_source(self, indexed: Sequence[str], unindexed: Sequence[str], source: str) -> None:
+        """Add `source` to registered articles (`indexed`: their documents hold it already) and pending it for
+        unregistered ones, which then take it when they are placed. An `unindexed` one registered meanwhile is left:
+        its document may lack the source, so the next poll finds it missing and updates the document first."""
+        with self.store.locked():
+            known = self.store.registered(list(dict.fromkeys([*indexed, *unindexed])))
+            changed = {
+                id_: Registered(entry.seq, entry.cluster_id, [*entry.sources, source])
+                for id_ in indexed
+                if (entry := known.get(id_)) is not None and source not in entry.sources
+            }
+            waiting = [id_ for id_ in unindexed if id_ not in known]
+            pending = self.store.pending(waiting)
+            added = {id_: [*pending.get(id_, []), source] for id_ in waiting if source not in pending.get(id_, [])}
+            if added:
+                self.store.add_pending(added)
+            if changed:
+                self.store.save([], changed)
+
     def close(self) -> None:
         self.store.close()
 
@@ -184,6 +224,7 @@ class _Batch:
         others = sorted(set().union(*found) - set(self.candidates)) if found else []
         self.signatures = store.signatures(others)
         self.stored = store.registered([other for other in others if other in self.signatures])
+        self.pending = store.pending([article.id for article, _, _ in keyed if article.id not in self.known])
         self.bands: dict[str, list[str]] = {}  # band key -> articles of this batch registered earlier, in order
         self.values: dict[str, np.ndarray] = {}
         self.new: dict[str, NewMember] = {}
@@ -192,9 +233,9 @@ class _Batch:
     def place(self, article: Article, values: np.ndarray | None, keys: list[str]) -> Article:
         entry = self.known.get(article.id)
         if entry is None:
-            entry = Registered(
-                0, self._cluster_of(article.id, values, keys), [article.source] if article.source else []
-            )
+            own = [article.source] if article.source else []
+            sources = list(dict.fromkeys([*own, *self.pending.get(article.id, [])]))
+            entry = Registered(0, self._cluster_of(article.id, values, keys), sources)
             self.new[article.id] = NewMember(article.id, entry, values, keys)
             for key in keys:
                 self.bands.setdefault(key, []).append(article.id)
@@ -296,6 +337,30 @@ class RedisClusterStore:
         found = self._across_days("sigs", list(article_ids))
         return {article_id: _from_bytes(values[0]) for article_id, values in found.items()}
 
+    def pending(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        found = self._across_days("pending", list(article_ids))  # newest week first: it holds the newest whole list
+        return {article_id: json.loads(values[0]) for article_id, values in found.items()}
+
+    def add_pending(self, sources: dict[str, list[str]]) -> None:
+        """In this week's hash, forgotten with the bands: a URL never indexed within the window never will be."""
+        key = f"{self.prefix}:pending:{self._weeks()[0]}"
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hset(key, mapping={article_id: json.dumps(listed) for article_id, listed in sources.items()})
+        pipe.expire(key, int((REDIS_WINDOW + timedelta(days=7)).total_seconds()))
+        pipe.execute()
+
+    def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
+        """Pending sources are read only for the unregistered: a poll's skipped links are mostly indexed, and the
+        weekly pending hashes would cost four times the registrations' read for nothing."""
+        from redis.exceptions import RedisError
+
+        try:
+            registered = self.registered(article_ids)
+            waiting = [article_id for article_id in article_ids if article_id not in registered]
+            return registered, self.pending(waiting) if waiting else {}
+        except RedisError as exc:
+            raise TransientError(f"Redis unreachable while reading the sources of skipped links: {exc}") from None
+
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
         week = self._weeks()[0]
         bands_key, sigs_key = f"{self.prefix}:bands:{week}", f"{self.prefix}:sigs:{week}"
@@ -341,6 +406,7 @@ CREATE TABLE IF NOT EXISTS cluster_articles (
 CREATE TABLE IF NOT EXISTS cluster_bands (
     band TEXT NOT NULL, article_id TEXT NOT NULL, PRIMARY KEY (band, article_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS cluster_pending (article_id TEXT PRIMARY KEY, sources TEXT NOT NULL) WITHOUT ROWID;
 """
 
 
@@ -400,8 +466,29 @@ class SqliteClusterStore:
                 found[article_id] = _from_bytes(raw)
         return found
 
+    def pending(self, article_ids: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for start in range(0, len(article_ids), 500):
+            chunk = list(article_ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for article_id, sources in self._db.execute(
+                f"SELECT article_id, sources FROM cluster_pending WHERE article_id IN ({marks})", chunk
+            ):
+                found[article_id] = json.loads(sources)
+        return found
+
+    def add_pending(self, sources: dict[str, list[str]]) -> None:
+        self._db.executemany(
+            "INSERT OR REPLACE INTO cluster_pending (article_id, sources) VALUES (?, ?)",
+            [(article_id, json.dumps(listed)) for article_id, listed in sources.items()],
+        )
+
+    def lookup(self, article_ids: Sequence[str]) -> tuple[dict[str, Registered], dict[str, list[str]]]:
+        registered = self.registered(article_ids)
+        return registered, self.pending([article_id for article_id in article_ids if article_id not in registered])
+
     def save(self, new: Sequence[NewMember], changed: dict[str, Registered]) -> None:
-        """Rows inserted in order: AUTOINCREMENT numbers them."""
+        """Rows inserted in order: AUTOINCREMENT numbers them; a new one's pending sources are now its own."""
         self._db.executemany(
             "INSERT INTO cluster_articles (article_id, cluster_id, sources, signature) VALUES (?, ?, ?, ?)",
             [
@@ -415,6 +502,7 @@ class SqliteClusterStore:
             "INSERT OR IGNORE INTO cluster_bands (band, article_id) VALUES (?, ?)",
             [(key, m.article_id) for m in new for key in m.keys],
         )
+        self._db.executemany("DELETE FROM cluster_pending WHERE article_id = ?", [(m.article_id,) for m in new])
         self._db.executemany(
             "UPDATE cluster_articles SET sources = ? WHERE article_id = ?",
             [(json.dumps(entry.sources), article_id) for article_id, entry in changed.items()],

@@ -31,6 +31,7 @@ from newsdesk.index.bulk_items import (
     is_missing_alias,
     item_id,
     item_index,
+    item_status,
     refusal,
 )
 from newsdesk.index.document import (
@@ -253,7 +254,7 @@ class ElasticIndex:
         self._ensured = False
         return done
 
-    def _locate(self, articles: Sequence[Article]) -> dict[str, str]:
+    def _locate(self, article_ids: Iterable[str]) -> dict[str, str]:
         """{article id: the older rolled index that holds it}, so that re-indexing an article after a rollover
         overwrites its copy instead of adding a second one to the newer write index.
 
@@ -269,7 +270,7 @@ class ElasticIndex:
         older = [name for name, info in members.items() if not info["aliases"][self.write_alias].get("is_write_index")]
         if not older or len(members) < 2:
             return {}
-        ids = list(dict.fromkeys(article.id for article in articles))
+        ids = list(dict.fromkeys(article_ids))
         located: dict[str, str] = {}
         with transient_when_unavailable("locating articles"):
             for start in range(0, len(ids), LOCATE_CHUNK):
@@ -301,7 +302,7 @@ class ElasticIndex:
             return IndexResult()
         # An article already indexed is overwritten where it is (an older rolled index, after a rollover);
         # only new ones go through the write alias.
-        located = self._locate(articles)
+        located = self._locate(article.id for article in articles)
         fresh = [article for article in articles if article.id not in located]
         by_index: dict[str, list[Article]] = {}
         for article in articles:
@@ -340,6 +341,40 @@ class ElasticIndex:
                     result.refused[item_id(item)] = refused = refusal(item)
                     if isinstance(refused, PermanentError):
                         result.errors.append(str(refused))
+
+    def set_sources(self, sources: dict[str, list[str]]) -> set[str]:
+        """One bulk of partial updates, each sent where its document lives (an older rolled index, else the write
+        alias). A partial document, not a script: the dev node has no script engine (deploy/dev/README.md), and a
+        repeated update (a retried poll) is a noop. A document not indexed (404) is simply not found."""
+        self.ensure()
+        if not sources:
+            return set()
+        located = self._locate(sources)
+        actions = [
+            {
+                "_op_type": "update",
+                "_index": located.get(article_id, self.write_alias),
+                "_id": article_id,
+                "doc": {"sources": listed},
+            }
+            for article_id, listed in sources.items()
+        ]
+        found: set[str] = set()
+        outcomes = helpers.streaming_bulk(
+            self.client,
+            actions,
+            max_retries=0,
+            raise_on_error=False,
+            chunk_size=BULK_CHUNK,
+            filter_path="errors,items.*._id,items.*.status,items.*.error",
+        )
+        with transient_when_unavailable("updating sources"):
+            for ok, item in outcomes:
+                if ok:
+                    found.add(item_id(item))
+                elif item_status(item) != 404:  # 404: not indexed yet, it takes its sources when it is
+                    raise refusal(item)
+        return found
 
     def get(self, article_id: str) -> Article | None:
         self.ensure()

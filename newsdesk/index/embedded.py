@@ -235,6 +235,24 @@ class EmbeddedIndex:
                 self._insert_facet_values(cursor.lastrowid, doc)
         return IndexResult(indexed=len(articles))
 
+    def set_sources(self, sources: dict[str, list[str]]) -> set[str]:
+        """The stored documents and their facet rows get these sources; returns the ids found."""
+        found: set[str] = set()
+        with self._lock, self._db:
+            for article_id, listed in sources.items():
+                row = self._db.execute("SELECT rowid, doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+                if row is None:
+                    continue
+                found.add(article_id)
+                doc = upgrade_document(json.loads(row[1]))
+                if doc["sources"] == listed:
+                    continue
+                doc["sources"] = listed
+                self._db.execute("UPDATE articles SET doc = ? WHERE rowid = ?", (json.dumps(doc), row[0]))
+                self._db.execute("DELETE FROM facet_values WHERE article_rowid = ?", (row[0],))
+                self._insert_facet_values(row[0], doc)
+        return found
+
     def get(self, article_id: str) -> Article | None:
         with self._lock:
             row = self._db.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()

@@ -92,7 +92,9 @@ def _crawl_through_queues(pipeline, feed_url: str, source: str, wait: bool, time
 
     client = redis_client(pipeline.settings.redis_url)
     links = pipeline.discover(feed_url, source)
-    run, queued = queue_run(client, links, source, limit=pipeline.settings.max_links_per_poll)
+    run, queued = queue_run(
+        client, links, source, limit=pipeline.settings.max_links_per_poll, record_source=pipeline.record_source
+    )
     if not wait:
         typer.echo(f"queued {queued} new articles (run {run.run_id})")
         return None

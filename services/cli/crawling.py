@@ -157,9 +157,13 @@ def run_now(
     pipeline = Pipeline(settings, redis_client=client)
     try:
         links = pipeline.discover_source(source)
+        run, queued = queue_run(
+            client, links, source.name, limit=settings.max_links_per_poll, record_source=pipeline.record_source
+        )
+    except NewsdeskError as exc:
+        fail(str(exc))
     finally:
         pipeline.close()
-    run, queued = queue_run(client, links, source.name, limit=settings.max_links_per_poll)
     tally = wait_for_run(run, queued, timeout)
     typer.echo(f"{len(links)} links, {tally.total} new: {summary(tally)}")
     print_failures(tally)

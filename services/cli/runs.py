@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 import redis
 
@@ -11,17 +12,23 @@ from newsdesk.ops.monitoring import Monitor
 from newsdesk.ops.runs import RedisRun, Tally
 from services.cli.output import fail, run_progress, summary
 
+if TYPE_CHECKING:
+    from newsdesk.pipeline import SourceRecorder
+
 WORKERS_HINT = "are workers running? `newsdesk worker`"
 
 
-def queue_run(client: redis.Redis, links: list[DiscoveredLink], source: str, limit: int) -> tuple[RedisRun, int]:
-    """The new links of `links` (at most `limit`) queued for fetching under a fresh run id. The poll counts
-    as the source's latest, as a scheduled one does, so /ops does not show a run-now source as never polled."""
+def queue_run(
+    client: redis.Redis, links: list[DiscoveredLink], source: str, limit: int, record_source: SourceRecorder | None
+) -> tuple[RedisRun, int]:
+    """The new links of `links` (at most `limit`) queued for fetching under a fresh run id; the ones skipped as
+    seen gain this source (`record_source`). The poll counts as the source's latest, as a scheduled one does, so
+    /ops does not show a run-now source as never polled."""
     from workers.fetcher import submit_new_links
 
     run = RedisRun(client)
     run.start(len(links))  # an upper bound until we know how many were new; lowered right after queueing
-    queued = submit_new_links(client, links, source, run.run_id, limit=limit)
+    queued = submit_new_links(client, links, source, run.run_id, limit=limit, record_source=record_source)
     run.set_total(queued)
     Monitor(client).record_source(source, "poll_ok")
     return run, queued

@@ -1,8 +1,11 @@
-"""Syndication through the whole pipeline: one wire story published by three outlets, and one URL two sources list,
+"""Syndication through the whole pipeline: one wire story published by three outlets, and one URL three sources list
+(the third with an unchanged date, so it is recorded without a fetch),
 crawled through real Celery workers, Redis and Elasticsearch (the embedded index's placement is covered on the
 index stage in tests/newsdesk/index/test_clusters.py, without a crawl's seconds in the fast suite)."""
 
 from __future__ import annotations
+
+import time
 
 import httpx
 from elasticsearch import Elasticsearch
@@ -37,6 +40,10 @@ def syndicated_site() -> TestSite:
         )
         site.routes[f"/feed-{outlet}.xml"] = Response(feed.encode(), headers={"Content-Type": "application/rss+xml"})
     site.add_fixture(SHARED_PATH, "site/harbor-bridge.html")
+    # feed-d lists the harbor-bridge page with b's (the last) date: the seen-set skips it, d is recorded without a fetch
+    listed = f"<item><title>Harbor</title><link>{site.base}{SHARED_PATH}</link><pubDate>{dates['b']}</pubDate></item>"
+    feed = f'<?xml version="1.0"?><rss version="2.0"><channel><title>Outlet d</title>{listed}</channel></rss>'
+    site.routes["/feed-d.xml"] = Response(feed.encode(), headers={"Content-Type": "application/rss+xml"})
     return site
 
 
@@ -72,3 +79,27 @@ def test_crawls_through_the_queues_cluster_and_keep_both_sources(
             assert_clustered(api)
         collapsed = newsdesk("search", "Panjshir", "--collapse", env=env)
         assert "results 1-1 of 1" in collapsed.stdout and "2 more version(s): --cluster " in collapsed.stdout
+
+        fetched = site.hits(SHARED_PATH)
+        done = newsdesk("crawl", f"{site.base}/feed-d.xml", "--source", "d", "--timeout", "60", env=env)
+        assert done.returncode == 0 and "0 articles" in done.stdout, done.stdout + done.stderr
+        assert site.hits(SHARED_PATH) == fetched
+        Elasticsearch(es_url).indices.refresh(index=f"{es_prefix}-articles")
+        with api_server(env, tmp_path / "api.log") as base, httpx.Client(base_url=base) as api:
+            assert api.get("/search", params={"q": "harbor bridge"}).json()["hits"][0]["sources"] == ["a", "b", "d"]
+            facet = {bucket["value"]: bucket["count"] for bucket in api.get("/search").json()["facets"]["source"]}
+            assert facet == {"a": 2, "b": 2, "c": 1, "d": 1}
+
+            # the same through a scheduled poll: the poll task on the worker records source e
+            assert newsdesk("sources", "add", "e", "--feed", f"{site.base}/feed-d.xml", env=env).returncode == 0
+            assert newsdesk("sources", "run-now", "e", "--no-wait", env=env).returncode == 0
+            deadline = time.monotonic() + 60
+            while (sources := harbor_sources(api, es_url, es_prefix)) != ["a", "b", "d", "e"]:
+                assert time.monotonic() < deadline, (sources, (tmp_path / "worker.log").read_text()[-3000:])
+                time.sleep(0.2)
+        assert site.hits(SHARED_PATH) == fetched
+
+
+def harbor_sources(api: httpx.Client, es_url: str, es_prefix: str) -> list[str]:
+    Elasticsearch(es_url).indices.refresh(index=f"{es_prefix}-articles")
+    return api.get("/search", params={"q": "harbor bridge"}).json()["hits"][0]["sources"]
