@@ -374,10 +374,13 @@ class ArticleSpeakers:
                     name_words = name_words[1:]  # "NBC's Dante Chinni": the owner is no part of the name
                 if name_words and name_words[-1] in ("of",):
                     continue
-                if len(name_words) >= 2 and _organization_name(name_words):
+                if len(name_words) < 2:
+                    continue
+                if _organization_name(name_words):
                     start = 1 if name_words[0] in _CAPITAL_ARTICLES and len(name_words) > 2 else 0
                     self.organizations.add(tuple(" ".join(name_words[start:]).rstrip(".,").split()))
-                if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
+                    continue
+                if not _plausible_name(name_words):
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
                     continue
@@ -393,12 +396,20 @@ class ArticleSpeakers:
 
     @staticmethod
     def _apposition_role(para: str, start: int, end: int) -> str | None:
-        after = _APPOSITION_AFTER.match(para[end : end + 100])
-        before = _APPOSITION_BEFORE.search(para[max(0, start - 100) : start])
+        # both appositions need a comma next to the name: most names have none, and the search is costly
+        after = _APPOSITION_AFTER.match(para[end : end + 100]) if para.startswith(",", end) else None
+        before_text = para[max(0, start - 100) : start]
+        stripped = before_text.rstrip()
+        before = (
+            _APPOSITION_BEFORE.search(before_text)
+            if stripped.endswith(",") and len(stripped) < len(before_text)
+            else None
+        )
         for m in (after, before):
             if m:
                 words = m.group("role").split()
-                if _kind_of_head(_head(words)) is SpeakerKind.PERSON and _head(words) in rules.ROLE_NOUNS:
+                head = _head(words)
+                if _kind_of_head(head) is SpeakerKind.PERSON and head in rules.ROLE_NOUNS:
                     return format_role(words)
         return None
 
