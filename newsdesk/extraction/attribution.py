@@ -8,7 +8,7 @@ from functools import cache
 
 from newsdesk.extraction import rules
 from newsdesk.extraction.quoted import MARKS, VERB, VERB_ONLY, Segment, statement_tail, word_count
-from newsdesk.extraction.speakers import ArticleSpeakers
+from newsdesk.extraction.speakers import STRAY_WORDS, ArticleSpeakers
 
 _TITLE = rules.word_alternation(set(rules.TITLES))
 # a capitalized name word ("O'Reilly", "J.", "Jr."); a full stop only after an initial, so "God. He" is no name
@@ -167,8 +167,7 @@ def plausible_speaker(spk: str) -> bool:
             return True  # 'a Wednesday editorial': a description, whatever its modifiers
         words = words[1:]  # 'The ministry': the determiner is no name word
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
-    stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
-    return not capitalised or any(w not in stray for w in capitalised)
+    return not capitalised or any(w not in STRAY_WORDS for w in capitalised)
 
 
 def is_pronoun(spk: str) -> bool:

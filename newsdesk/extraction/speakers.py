@@ -86,6 +86,8 @@ _GERMAN_ARTICLES = {"Der", "Die", "Das"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
 _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
+# capitalised words that alone make no speaker: sentence openers, stop words, weekdays and months
+STRAY_WORDS = frozenset(rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
@@ -332,9 +334,8 @@ def _plausible_description(words: list[str]) -> bool:
 def _plausible_name(words: list[str]) -> bool:
     if len(words) == 1 and (_ADVERB.match(words[0]) or _CONTRACTION.match(words[0])):
         return False  # 'Hastily', "I'm"
-    stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
-    return bool(capitalised) and any(w not in stray for w in capitalised) and capitalised[0] not in stray
+    return bool(capitalised) and any(w not in STRAY_WORDS for w in capitalised) and capitalised[0] not in STRAY_WORDS
 
 
 def _tokens(name: str) -> frozenset[str]:
