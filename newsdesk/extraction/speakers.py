@@ -96,10 +96,11 @@ _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
 _PARTICIPLE = re.compile(r"^[A-Z][a-z]{3,}(?:ing|ed)$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
-# Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
+# Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"; the lookahead (every _CAP starts with a capital)
+# lets the search skip other positions before the lookbehind and the alternatives run (two fifths of its cost)
 _CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
 _RUN = re.compile(
-    rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
+    rf"(?=[A-Z])(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
 )
 # a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
 _APPOSITION_AFTER = re.compile(
@@ -149,8 +150,8 @@ _PREPOSITIONS = {
 _MALE_HONORIFICS = {"Mr.", "Mr"}
 _FEMALE_HONORIFICS = {"Mrs.", "Ms.", "Miss", "Mrs", "Ms"}
 _MALE_WORDS = {"he", "him", "his", "himself", "spokesman", "congressman", "businessman", "chairman", "husband"}
-_GENDERED = re.compile(
-    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
+_GENDERED = re.compile(  # the lookahead holds the words' first letters: most positions stop there
+    r"(?=[HhSscbw])\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
     r"congresswoman|businessman|businesswoman|chairwoman|husband|wife)\b"
 )
 
