@@ -99,9 +99,13 @@ _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"; the lookahead (every _CAP starts with a capital)
 # lets the search skip other positions before the lookbehind and the alternatives run (two fifths of its cost)
 _CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
-_RUN = re.compile(
-    rf"(?=[A-Z])(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
+# a capitalised word and its last group, one more word, which takes the count of further words
+_RUN_PATTERN = (
+    rf"(?=[A-Z])(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z])))"
 )
+_RUN = re.compile(rf"{_RUN_PATTERN}{{0,7}}")
+# the same runs of two words or more: the article scan skips one-word runs, the most frequent (three in four)
+_LONG_RUN = re.compile(rf"{_RUN_PATTERN}{{1,7}}")
 # a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
 _APPOSITION_AFTER = re.compile(
     r"^,\s+(?P<role>(?:the|a|an|his|her|its|their|[A-Z][\w.'\u2019-]*['\u2019]s)\s[^,;:.()]{2,80}?)[,;.]"
@@ -339,6 +343,7 @@ def _plausible_name(words: list[str]) -> bool:
     return bool(capitalised) and any(w not in STRAY_WORDS for w in capitalised) and capitalised[0] not in STRAY_WORDS
 
 
+@lru_cache(maxsize=8192)  # canonical() and is_known_person() compare every name form of the article, often
 def _tokens(name: str) -> frozenset[str]:
     return frozenset(w.strip(".").lower() for w in name.split() if w not in _NAME_JOINERS)
 
@@ -361,7 +366,7 @@ class ArticleSpeakers:
             return
         self._scanned = True
         for para in self._paragraphs:
-            for m in _RUN.finditer(para):
+            for m in _LONG_RUN.finditer(para):
                 words = m.group(0).split()
                 while len(words) > 1 and (words[0] in _RUN_OPENERS or words[0].lower() in _SPEECH_VERBS):
                     words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word

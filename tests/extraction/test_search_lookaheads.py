@@ -83,3 +83,13 @@ _END_PATTERNS = [
     attribution.END_DESC,
     attribution.END_NAMED_GROUP,
 ]
+
+
+def test_long_runs_are_the_runs_of_two_words_or_more() -> None:
+    text = (
+        "But White House Press Secretary Stephanie Grisham told AT&T and O'Neil. Sen. Bernie Sanders of Vermont, "
+        "Gonzalo P. Curiel and Ahmad Shah Massoud's son met Mr. Berg de la Cruz in New York on Monday."
+    )
+    runs = [(m.span(), m.group(0)) for m in speakers._RUN.finditer(text) if len(m.group(0).split()) > 1]
+    assert len(runs) >= 5
+    assert [(m.span(), m.group(0)) for m in speakers._LONG_RUN.finditer(text)] == runs
