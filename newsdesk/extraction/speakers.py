@@ -211,6 +211,8 @@ def format_role(words: list[str]) -> str | None:
 
 def split_title(words: list[str]) -> tuple[list[str], list[str]]:
     """(role words, name words) of a capitalised run: 'Secretary of State John Kerry' -> role, 'John Kerry'."""
+    if len(words) == 1:  # most runs: one word is a name (or an honorific alone), never a title before one
+        return [], ([] if words[0] in rules.HONORIFICS else [words[0]])
     words = [w for w in words if w not in rules.HONORIFICS]
     last_role = -1
     for i, word in enumerate(words[:-1]):
