@@ -11,6 +11,8 @@ import pytest
 
 from tests.sitekit import TestSite, news_site
 
+pytest_plugins = ["tests.backends"]  # `index`, `client`, `articles`: tests/newsdesk/index, tests/services
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 TEST_REDIS_URL = os.environ.get("NEWSDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 TEST_ES_URL = os.environ.get("NEWSDESK_TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200")
@@ -173,6 +175,7 @@ SERVICE_FIXTURES = {
 }
 SERVICE_FIXTURES.update({"sentinel_trio": "sentinel", "es_cluster": "escluster"})  # tests/cluster/conftest.py
 SERVICE_MARKERS = {"redis", "elasticsearch", "browser", "faults", "eval", "s3"}  # eval: the shared benchmark corpora
+SERVICE_MARKERS |= {"slow"}  # end to end through processes of its own: with the services, out of the fast suite
 SERVICE_MARKERS |= {"sentinel", "escluster"}  # servers of their own, started by the test (tests/cluster)
 
 

@@ -62,7 +62,8 @@ class TestSite:
         self.server = _QuietServer(("127.0.0.1", 0), _Handler)
         self.server.daemon_threads = True
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        # shutdown() waits for the serving loop's next poll: the default 0.5 s was most of a short test's time.
+        self._thread = threading.Thread(target=self.server.serve_forever, args=(0.02,), daemon=True)
 
     def add_fixture(self, path: str, fixture: str, content_type: str = "text/html; charset=utf-8") -> None:
         """Serve a fixture file, with the placeholder BASE replaced by this site's base URL."""

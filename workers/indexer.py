@@ -56,7 +56,8 @@ def index_article(
     # article: the parse task's JSON; a dict in messages queued before it sent JSON
     with self.stage(run_id, url or "?", url=url, source=source) as step:
         parsed = Article.model_validate_json(article) if isinstance(article, str) else Article.model_validate(article)
-        self.batcher.index(parsed)  # returns once this article's own bulk item succeeded, raises its failure
+        # returns once this article's own bulk item succeeded, raises its failure
+        index_name = self.batcher.index(parsed)
         self.pipeline.log_indexed(parsed, pipe=step.pipe)
-        step.finish("indexed", indexed=parsed)
+        step.finish("indexed", detail=f"into {index_name}" if index_name else "", indexed=parsed)
         schedule_alert_check(self.redis)

@@ -6,6 +6,7 @@ INDEX_QUEUE = "index"
 ALERTS_QUEUE = "alerts"  # saved searches' webhooks: off the pipeline, so a slow receiver never holds up indexing
 
 PROCESSING_QUEUES = (FETCH_QUEUE, PARSE_QUEUE, INDEX_QUEUE)
+ENQUEUED_AT_HEADER = "newsdesk_enqueued_at"  # message header: unix time it was published; the dashboard reads it
 
 POLL_TASK = "newsdesk.poll_feed"
 POLL_SOURCE_TASK = "newsdesk.poll_source"

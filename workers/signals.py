@@ -13,16 +13,23 @@ import time
 from contextvars import ContextVar
 from typing import Any
 
-from celery.signals import before_task_publish, task_postrun, task_prerun, worker_ready, worker_shutdown
+from celery.signals import (
+    before_task_publish,
+    celeryd_init,
+    task_postrun,
+    task_prerun,
+    worker_ready,
+    worker_shutdown,
+)
 from celery.worker import state as worker_state
 
 from newsdesk.connections import connect_redis
 from newsdesk.ops.monitoring import Monitor, WorkerBeat
 from newsdesk.settings import get_settings
+from workers.queues import ENQUEUED_AT_HEADER
 
 log = logging.getLogger(__name__)
 
-ENQUEUED_AT_HEADER = "newsdesk_enqueued_at"  # unix time the message was published; read by the dashboard
 HEARTBEAT_SECONDS = 2.0
 
 current_task_id: ContextVar[str] = ContextVar("current_task_id", default="-")
@@ -60,7 +67,10 @@ def _record_factory(*args, **kwargs) -> logging.LogRecord:
     return record
 
 
-logging.setLogRecordFactory(_record_factory)
+@celeryd_init.connect
+def install_task_id_on_log_records(**_: Any) -> None:
+    # Only in a worker: the API and CLI import this package too, and their log records are their own.
+    logging.setLogRecordFactory(_record_factory)
 
 
 @task_prerun.connect

@@ -18,6 +18,7 @@ class IndexResult:
     errors: list[str] = field(default_factory=list)  # permanent refusals, as messages
     # article id -> why the index refused that one article (a TransientError: overloaded, worth a retry)
     refused: dict[str, NewsdeskError] = field(default_factory=dict)
+    placed: dict[str, str] = field(default_factory=dict)  # article id -> the index holding it (Elasticsearch)
 
     def first_failure(self) -> NewsdeskError | None:
         """What to raise for the whole batch: a transient refusal first (retrying the batch may succeed)."""

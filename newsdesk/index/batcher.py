@@ -34,7 +34,7 @@ class _Batch:
         self.result: IndexResult | None = None
         self.error: BaseException | None = None  # the whole request failed (Elasticsearch down, alias missing)
 
-    def outcome(self, article: Article) -> None:
+    def outcome(self, article: Article) -> str | None:
         if self.error is not None:  # each caller raises its own copy: one exception raised on many threads
             if isinstance(self.error, NewsdeskError):
                 raise copy.copy(self.error)
@@ -43,6 +43,7 @@ class _Batch:
         refused = self.result.refused.get(article.id)
         if refused is not None:
             raise refused
+        return self.result.placed.get(article.id)
 
 
 class BulkBatcher:
@@ -63,8 +64,9 @@ class BulkBatcher:
         self._open: _Batch | None = None
         self.batches_written = 0  # for tests and benchmarks: how many bulk writes served how many articles
 
-    def index(self, article: Article) -> None:
-        """Index `article` in the next bulk write; returns once its item succeeded, raises its failure."""
+    def index(self, article: Article) -> str | None:
+        """Index `article` in the next bulk write; returns once its item succeeded (with the index that holds it,
+        when the index names one), raises its failure."""
         with self._lock:
             batch = self._open
             leading = batch is None
@@ -82,7 +84,7 @@ class BulkBatcher:
             self._run(batch)
         else:
             batch.written.wait()  # the leader always sets it (_run's finally); its write has the client's timeouts
-        batch.outcome(article)
+        return batch.outcome(article)
 
     def _run(self, batch: _Batch) -> None:
         try:

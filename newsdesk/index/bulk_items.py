@@ -24,6 +24,11 @@ def item_id(item: dict[str, Any]) -> str:
     return str(_body(item).get("_id", ""))
 
 
+def item_index(item: dict[str, Any]) -> str:
+    """The concrete index the item went to (behind the write alias): what a URL's lineage names."""
+    return str(_body(item).get("_index", ""))
+
+
 def is_conflict(item: dict[str, Any]) -> bool:
     """A version conflict: a newer write of the same article is already there, which counts as done."""
     return item_status(item) == 409

@@ -25,7 +25,14 @@ from elasticsearch.serializer import OrjsonSerializer
 from newsdesk.dates import parse_iso_datetime
 from newsdesk.errors import PermanentError, TransientError
 from newsdesk.index import IndexResult
-from newsdesk.index.bulk_items import TRANSIENT_STATUSES, is_conflict, is_missing_alias, item_id, refusal
+from newsdesk.index.bulk_items import (
+    TRANSIENT_STATUSES,
+    is_conflict,
+    is_missing_alias,
+    item_id,
+    item_index,
+    refusal,
+)
 from newsdesk.index.document import (
     LANGUAGE_ANALYZERS,
     from_document,
@@ -313,7 +320,7 @@ class ElasticIndex:
         options: dict[str, Any] = {
             "chunk_size": BULK_CHUNK,
             "raise_on_error": False,
-            "filter_path": "errors,items.*._id,items.*.status,items.*.error",
+            "filter_path": "errors,items.*._id,items.*._index,items.*.status,items.*.error",
         }
         if require_alias:
             options["require_alias"] = True
@@ -325,6 +332,7 @@ class ElasticIndex:
             for ok, item in outcomes:
                 if ok or is_conflict(item):
                     result.indexed += 1
+                    result.placed[item_id(item)] = item_index(item)
                 elif is_missing_alias(item):
                     self._ensured = False
                     raise TransientError(self.missing_alias_message())

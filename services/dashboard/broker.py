@@ -16,7 +16,7 @@ from pydantic import Field, computed_field
 from pydantic.dataclasses import dataclass
 
 from newsdesk.dates import parse_iso_datetime
-from workers.signals import ENQUEUED_AT_HEADER
+from workers.queues import ENQUEUED_AT_HEADER
 
 UNACKED_KEY = "unacked"
 PRIORITY_SEP = "\x06\x16"

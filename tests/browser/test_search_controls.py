@@ -14,7 +14,7 @@ import pytest
 
 from newsdesk.models import Quote
 from tests.browser.conftest import ARTIFACTS, serve_articles
-from tests.search.corpus import by_title, fixture_articles
+from tests.corpus import by_title, fixture_articles
 
 pytestmark = pytest.mark.browser
 DESKTOP = {"width": 1366, "height": 900}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import ARTIFACTS, serve_articles
-from tests.search.corpus import fixture_articles
+from tests.corpus import fixture_articles
 
 pytestmark = pytest.mark.browser
 

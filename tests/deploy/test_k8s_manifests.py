@@ -15,8 +15,6 @@ from __future__ import annotations
 import copy
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,6 +24,7 @@ import pytest
 import yaml
 
 from newsdesk.settings import Settings
+from tests.clirunner import run_newsdesk
 from workers.queues import ALERTS_QUEUE, PROCESSING_QUEUES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -580,11 +579,5 @@ def test_the_rollover_cronjob_runs_a_real_newsdesk_command(manifests):
     (container,) = cronjob["spec"]["jobTemplate"]["spec"]["template"]["spec"]["containers"]
     command = container["command"]
     assert command[:3] == ["newsdesk", "index", "rollover"] and cronjob["spec"]["concurrencyPolicy"] == "Forbid"
-    checked = subprocess.run(
-        [sys.executable, "-m", "services.cli", *command[1:], "--help"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    checked = run_newsdesk(*command[1:], "--help")
     assert checked.returncode == 0, checked.stderr  # every flag the manifest passes exists

@@ -26,6 +26,7 @@ def test_unknown_mode_is_refused_without_a_traceback() -> None:
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # the harness crawls through the embedded pipeline in processes of its own
 @pytest.mark.skipif(not (HARNESS / "bench.py").exists(), reason=f"the shared harness is not at {HARNESS}")
 def test_embedded_run_produces_every_article_exactly_once_and_a_table_row() -> None:
     result = run_bench("--only", "embedded", "--articles", "12")

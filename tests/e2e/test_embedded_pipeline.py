@@ -3,10 +3,12 @@
 import json
 
 import httpx
+import pytest
 
 from tests.processes import api_server, newsdesk
 
 
+@pytest.mark.slow  # five newsdesk processes and an API server
 def test_crawl_search_and_api_in_embedded_mode(site, base_env, tmp_path):
     first = newsdesk("crawl", f"{site.base}/feed.xml", env=base_env)
     assert first.returncode == 0, first.stderr

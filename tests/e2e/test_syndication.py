@@ -1,6 +1,6 @@
 """Syndication through the whole pipeline: one wire story published by three outlets, and one URL two sources list,
 crawled through real Celery workers, Redis and Elasticsearch (the embedded index's placement is covered on the
-index stage in tests/search/test_clusters.py, without a crawl's seconds in the fast suite)."""
+index stage in tests/newsdesk/index/test_clusters.py, without a crawl's seconds in the fast suite)."""
 
 from __future__ import annotations
 
