@@ -452,8 +452,11 @@ class ArticleSpeakers:
                 elif words[0] in _FEMALE_HONORIFICS:
                     vote[1] += 3
                 # the pronoun that follows before the next name, within 200 characters
-                stop = min(runs[i + 1].start() if i + 1 < len(runs) else len(text), m.end() + 200)
-                first = _GENDERED.search(text[m.end() : stop])
+                end = m.end()
+                stop = end + 200
+                if i + 1 < len(runs) and runs[i + 1].start() < stop:
+                    stop = runs[i + 1].start()
+                first = _GENDERED.search(text[end:stop])
                 if first:
                     vote[0 if first.group(0).lower() in _MALE_WORDS else 1] += 1
         for surname, (male, female) in votes.items():
