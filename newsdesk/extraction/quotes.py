@@ -202,13 +202,15 @@ def indirect_quotes(
     for pi, para in enumerate(paragraphs):
         if pi in skip:
             continue
+        if not REPORT_VERB.search(para):
+            continue  # every pattern below needs a reporting verb: most paragraphs stop here
         offset = 0
         for sent in split_sentences(para):
             offset = para.find(sent, offset)
-            if any(c in sent for c in '"\u201c\u201d'):
+            if '"' in sent or "\u201c" in sent or "\u201d" in sent:
                 continue
             if not REPORT_VERB.search(sent):
-                continue  # every pattern below needs a reporting verb: most sentences stop here
+                continue
             body = sent.rstrip(".")
             m = PARENTHETICAL.match(body) or TRAILING.match(body) or INDIRECT.search(body)
             if not m:

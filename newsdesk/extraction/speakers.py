@@ -86,6 +86,8 @@ _GERMAN_ARTICLES = {"Der", "Die", "Das"}
 _NAME_JOINERS = {"de", "van", "von", "bin", "al", "da", "del", "la", "le", "du", "dos", "el"}
 _RUN_OPENERS = (rules.NOT_NAMES | rules.SPEAKER_OPENERS | rules.QUESTION_OPENERS) - rules.HONORIFICS
 _SPEECH_VERBS = frozenset(rules.SPEECH_VERBS)
+# capitalised words that alone make no speaker: sentence openers, stop words, weekdays and months
+STRAY_WORDS = frozenset(rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS)
 _POSSESSIVE = re.compile("['\u2019]s?$")
 # agent nouns: 'the developer', 'a narrator', 'the strategists', 'the comedian'
 _PERSON_SUFFIX = re.compile(r"\w{3,}(?:er|or|ist|ian|eer)s?$")
@@ -94,11 +96,16 @@ _ADVERB = re.compile(r"^[A-Z][a-z]{3,}ly$")
 _PARTICIPLE = re.compile(r"^[A-Z][a-z]{3,}(?:ing|ed)$")
 _ACRONYM = re.compile(r"^[A-Z]{2,6}$")
 # a run of capitalised words in running text (a name, perhaps with its title): "White House Press Secretary
-# Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"
+# Stephanie Grisham", "Sen. Bernie Sanders", "Gonzalo P. Curiel"; the lookahead (every _CAP starts with a capital)
+# lets the search skip other positions before the lookbehind and the alternatives run (two fifths of its cost)
 _CAP = r"(?:[A-Z]\.|(?:Jr|Sr|St|Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Rev|Prof)\.|[A-Z][\w'\u2019-]*)"
-_RUN = re.compile(
-    rf"(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z]))){{0,7}}"
+# a capitalised word and its last group, one more word, which takes the count of further words
+_RUN_PATTERN = (
+    rf"(?=[A-Z])(?<![\w.'\u2019-]){_CAP}(?:\s+(?:{_CAP}|{'|'.join(sorted(_NAME_JOINERS))}|(?:of|for)(?=\s+[A-Z])))"
 )
+_RUN = re.compile(rf"{_RUN_PATTERN}{{0,7}}")
+# the same runs of two words or more: the article scan skips one-word runs, the most frequent (three in four)
+_LONG_RUN = re.compile(rf"{_RUN_PATTERN}{{1,7}}")
 # a role in apposition after a name: "Ana Ruiz, the union's chief negotiator," / "Stuart Stevens, a senior adviser"
 _APPOSITION_AFTER = re.compile(
     r"^,\s+(?P<role>(?:the|a|an|his|her|its|their|[A-Z][\w.'\u2019-]*['\u2019]s)\s[^,;:.()]{2,80}?)[,;.]"
@@ -147,8 +154,8 @@ _PREPOSITIONS = {
 _MALE_HONORIFICS = {"Mr.", "Mr"}
 _FEMALE_HONORIFICS = {"Mrs.", "Ms.", "Miss", "Mrs", "Ms"}
 _MALE_WORDS = {"he", "him", "his", "himself", "spokesman", "congressman", "businessman", "chairman", "husband"}
-_GENDERED = re.compile(
-    r"\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
+_GENDERED = re.compile(  # the lookahead holds the words' first letters: most positions stop there
+    r"(?=[HhSscbw])\b(?:[Hh]e|[Hh]im|[Hh]is|[Hh]imself|[Ss]he|[Hh]er|[Hh]ers|[Hh]erself|spokesman|spokeswoman|congressman|"
     r"congresswoman|businessman|businesswoman|chairwoman|husband|wife)\b"
 )
 
@@ -204,6 +211,8 @@ def format_role(words: list[str]) -> str | None:
 
 def split_title(words: list[str]) -> tuple[list[str], list[str]]:
     """(role words, name words) of a capitalised run: 'Secretary of State John Kerry' -> role, 'John Kerry'."""
+    if len(words) == 1:  # most runs: one word is a name (or an honorific alone), never a title before one
+        return [], ([] if words[0] in rules.HONORIFICS else [words[0]])
     words = [w for w in words if w not in rules.HONORIFICS]
     last_role = -1
     for i, word in enumerate(words[:-1]):
@@ -332,11 +341,11 @@ def _plausible_description(words: list[str]) -> bool:
 def _plausible_name(words: list[str]) -> bool:
     if len(words) == 1 and (_ADVERB.match(words[0]) or _CONTRACTION.match(words[0])):
         return False  # 'Hastily', "I'm"
-    stray = rules.NOT_SPEAKERS | rules.NOT_NAMES | rules.CALENDAR_WORDS
     capitalised = [_POSSESSIVE.sub("", w).strip(".,") for w in words if w[:1].isupper()]
-    return bool(capitalised) and any(w not in stray for w in capitalised) and capitalised[0] not in stray
+    return bool(capitalised) and any(w not in STRAY_WORDS for w in capitalised) and capitalised[0] not in STRAY_WORDS
 
 
+@lru_cache(maxsize=8192)  # canonical() and is_known_person() compare every name form of the article, often
 def _tokens(name: str) -> frozenset[str]:
     return frozenset(w.strip(".").lower() for w in name.split() if w not in _NAME_JOINERS)
 
@@ -359,7 +368,7 @@ class ArticleSpeakers:
             return
         self._scanned = True
         for para in self._paragraphs:
-            for m in _RUN.finditer(para):
+            for m in _LONG_RUN.finditer(para):
                 words = m.group(0).split()
                 while len(words) > 1 and (words[0] in _RUN_OPENERS or words[0].lower() in _SPEECH_VERBS):
                     words = words[1:]  # 'But Stephanie Grisham', 'Stated Stone': a sentence's first word
@@ -374,10 +383,13 @@ class ArticleSpeakers:
                     name_words = name_words[1:]  # "NBC's Dante Chinni": the owner is no part of the name
                 if name_words and name_words[-1] in ("of",):
                     continue
-                if len(name_words) >= 2 and _organization_name(name_words):
+                if len(name_words) < 2:
+                    continue
+                if _organization_name(name_words):
                     start = 1 if name_words[0] in _CAPITAL_ARTICLES and len(name_words) > 2 else 0
                     self.organizations.add(tuple(" ".join(name_words[start:]).rstrip(".,").split()))
-                if len(name_words) < 2 or not _plausible_name(name_words) or _organization_name(name_words):
+                    continue
+                if not _plausible_name(name_words):
                     continue
                 if any(w in rules.NOT_NAMES or w in rules.CALENDAR_WORDS for w in name_words):
                     continue
@@ -393,12 +405,20 @@ class ArticleSpeakers:
 
     @staticmethod
     def _apposition_role(para: str, start: int, end: int) -> str | None:
-        after = _APPOSITION_AFTER.match(para[end : end + 100])
-        before = _APPOSITION_BEFORE.search(para[max(0, start - 100) : start])
+        # both appositions need a comma next to the name: most names have none, and the search is costly
+        after = _APPOSITION_AFTER.match(para[end : end + 100]) if para.startswith(",", end) else None
+        before_text = para[max(0, start - 100) : start]
+        stripped = before_text.rstrip()
+        before = (
+            _APPOSITION_BEFORE.search(before_text)
+            if stripped.endswith(",") and len(stripped) < len(before_text)
+            else None
+        )
         for m in (after, before):
             if m:
                 words = m.group("role").split()
-                if _kind_of_head(_head(words)) is SpeakerKind.PERSON and _head(words) in rules.ROLE_NOUNS:
+                head = _head(words)
+                if _kind_of_head(head) is SpeakerKind.PERSON and head in rules.ROLE_NOUNS:
                     return format_role(words)
         return None
 
@@ -431,8 +451,12 @@ class ArticleSpeakers:
                     vote[0] += 3
                 elif words[0] in _FEMALE_HONORIFICS:
                     vote[1] += 3
-                after = text[m.end() : runs[i + 1].start() if i + 1 < len(runs) else len(text)]
-                first = _GENDERED.search(after[:200])
+                # the pronoun that follows before the next name, within 200 characters
+                end = m.end()
+                stop = end + 200
+                if i + 1 < len(runs) and runs[i + 1].start() < stop:
+                    stop = runs[i + 1].start()
+                first = _GENDERED.search(text[end:stop])
                 if first:
                     vote[0 if first.group(0).lower() in _MALE_WORDS else 1] += 1
         for surname, (male, female) in votes.items():
