@@ -35,7 +35,7 @@ es2_up() {
         err "elasticsearch2: the first node does not answer on http://127.0.0.1:$ES_PORT (start: up elasticsearch elasticsearch2)"
         return 1
     fi
-    if es_http "/_nodes/_local/settings?filter_path=nodes.*.settings.discovery.type" | grep -q single-node; then
+    if es_http "/_nodes/_local/settings?filter_path=nodes.*.settings.discovery.type" | grep single-node >/dev/null; then
         err "elasticsearch2: the first node runs discovery.type=single-node and takes no other node;" \
             "restart it in cluster mode: deploy/dev/services down elasticsearch && deploy/dev/services up elasticsearch elasticsearch2"
         return 1

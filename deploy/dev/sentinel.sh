@@ -115,7 +115,7 @@ EOF
     local i
     for ((i = 0; i < REDIS_TIMEOUT * 10; i++)); do
         master_port="$(sentinel_current_master_port || true)"
-        if [[ -n "$master_port" ]] && sentinel_cli "$master_port" info replication | grep -q 'state=online'; then
+        if [[ -n "$master_port" ]] && sentinel_cli "$master_port" info replication | grep 'state=online' >/dev/null; then
             log "sentinel: up: master $SENTINEL_MASTER on 127.0.0.1:$master_port with a replica, Sentinel on 127.0.0.1:$SENTINEL_PORT, in $(elapsed "$t0") s"
             return 0
         fi
