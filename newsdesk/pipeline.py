@@ -356,25 +356,29 @@ def _crawl_on_parse_pool(
     processes: int,
 ) -> None:
     import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 
     parsed: list[tuple[str, Article]] = []
     pending: dict[Future, str] = {}
+    # Index writes (cluster placement + SQLite) run on one thread of their own, so this process keeps fetching
+    # while a batch is written; at most one write is in flight, and its outcomes are counted here, in order.
+    writer = ThreadPoolExecutor(1, thread_name_prefix="index-writer")
+    writing: Future | None = None
+    pipeline.index, pipeline.clusters  # noqa: B018 - opened here, not raced for by the writer's first call
+
+    def settle_write() -> None:
+        nonlocal writing
+        if writing is not None:
+            for stage, url, error in writing.result():
+                run.add(stage, error=error, url=url)
+            writing = None
 
     def index_parsed() -> None:
+        nonlocal writing
         batch = parsed[:]
         parsed.clear()
-        try:
-            pipeline.index_articles([article for _, article in batch])
-            for url, _ in batch:
-                run.add("indexed", url=url)
-        except NewsdeskError:  # someone's article was refused: find whose, as the sequential path would
-            for url, article in batch:
-                try:
-                    pipeline.index_articles([article])
-                    run.add("indexed", url=url)
-                except NewsdeskError as exc:
-                    run.add("failed", error=f"{url}: {exc}", url=url)
+        settle_write()
+        writing = writer.submit(_index_batch, pipeline, batch)
 
     def collect(done: set[Future]) -> None:
         for future in done:
@@ -392,9 +396,12 @@ def _crawl_on_parse_pool(
 
     # spawn: fresh interpreters, never a fork of this process's threads and open connections
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_start_parser, initargs=(pipeline.settings,)
-    ) as pool:
+    with (
+        writer,
+        ProcessPoolExecutor(
+            processes, mp_context=context, initializer=_start_parser, initargs=(pipeline.settings,)
+        ) as pool,
+    ):
         for url in urls:
             try:
                 fetched = pipeline.fetch(url, source)
@@ -412,10 +419,27 @@ def _crawl_on_parse_pool(
                 collect({future for future in pending if future.done()})
         while pending:
             collect(wait(pending, return_when=FIRST_COMPLETED).done)
-    if parsed:
-        index_parsed()
+        if parsed:
+            index_parsed()
+        settle_write()
     if on_progress:
         on_progress(run.tally)
+
+
+def _index_batch(pipeline: Pipeline, batch: list[tuple[str, Article]]) -> list[tuple[str, str, str | None]]:
+    """Write one batch; when the index refuses one of its articles, find whose, as the sequential path would."""
+    try:
+        pipeline.index_articles([article for _, article in batch])
+        return [("indexed", url, None) for url, _ in batch]
+    except NewsdeskError:
+        outcomes: list[tuple[str, str, str | None]] = []
+        for url, article in batch:
+            try:
+                pipeline.index_articles([article])
+                outcomes.append(("indexed", url, None))
+            except NewsdeskError as exc:
+                outcomes.append(("failed", url, f"{url}: {exc}"))
+        return outcomes
 
 
 _parser: Pipeline | None = None
