@@ -102,8 +102,10 @@ def test_browser_watches_batch_drain_and_retries_a_dead_letter(
         expect(cell("q-fetch-succeeded")).to_have_text("0")
         page.screenshot(path=str(ARTIFACTS / "ops-1-queued.png"), full_page=True)
 
+        # The depth the page shows before any worker runs: sampling below starts once the worker is up, and by
+        # then it may have taken the first messages.
+        seen_depths = {int(cell("q-fetch-depth").inner_text())}
         with celery_worker(env, tmp_path / "worker.log"):
-            seen_depths = set()
 
             def drained() -> bool:
                 seen_depths.add(int(cell("q-fetch-depth").inner_text()))
